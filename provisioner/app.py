@@ -1,0 +1,56 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
+from flask_wtf import CSRFProtect
+
+from provisioner import web
+from provisioner.db import Database
+from provisioner.keycloak.gateway import KeycloakGateway
+from provisioner.logs import configure_logging
+from provisioner.settings import Settings, load_settings
+
+csrf = CSRFProtect()
+
+
+def _select_locale() -> str:
+    chosen = request.args.get("lang")
+    if chosen in web.LOCALES:
+        session["lang"] = chosen
+        return chosen
+    if session.get("lang") in web.LOCALES:
+        return str(session["lang"])
+    return request.accept_languages.best_match(web.LOCALES) or "fr"
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key.get_secret_value(),
+        BABEL_DEFAULT_LOCALE="fr",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
+    )
+    app.extensions["portail.settings"] = settings
+    app.extensions["portail.db"] = Database(settings.database_url)
+    app.extensions["portail.keycloak"] = KeycloakGateway(settings)
+    Babel(app, locale_selector=_select_locale)
+    app.jinja_env.globals["get_locale"] = get_locale
+    csrf.init_app(app)
+    web.install(app)
+
+    from provisioner.health.views import bp as health_bp
+
+    app.register_blueprint(health_bp)
+    if settings.dev_mode:
+        from provisioner.demo.relying_app import bp as demo_bp
+        from provisioner.devoutbox.views import bp as devoutbox_bp
+
+        app.register_blueprint(devoutbox_bp)
+        app.register_blueprint(demo_bp)
+    return app

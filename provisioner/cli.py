@@ -1,0 +1,108 @@
+"""``provisioner``: the command line for operators and developers."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from provisioner.settings import Settings, load_settings
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]  # type: ignore[no-any-return]
+
+
+@click.group()
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Portail Comptes provisioner: accounts, Keycloak sync and realm configuration."""
+    from pydantic import ValidationError
+
+    from provisioner.logs import configure_logging
+
+    try:
+        settings = load_settings()
+    except ValidationError as exc:
+        raise click.ClickException(f"invalid settings: {exc}") from exc
+    configure_logging(settings.log_level, settings.log_format)
+    ctx.obj = {"settings": settings}
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Apply the alembic migrations up to the latest."""
+    from provisioner.migrate import upgrade
+
+    upgrade(_settings(ctx).database_url)
+    click.echo("database is up to date")
+
+
+@main.group()
+def keycloak() -> None:
+    """Keycloak realm configuration as code."""
+
+
+def apply_realm_config(settings: Settings, *, dry_run: bool = False) -> list[str]:
+    from provisioner.keycloak.gateway import config_admin
+    from provisioner.realms.config import load_realm_configs, variables_from
+    from provisioner.realms.services import apply_configs
+
+    configs = load_realm_configs(settings.keycloak_config_dir, variables_from(settings))
+    return [str(c) for c in apply_configs(config_admin(settings), configs, dry_run=dry_run)]
+
+
+@keycloak.command("apply")
+@click.option("--dry-run", is_flag=True, help="Show what would change, change nothing.")
+@click.pass_context
+def keycloak_apply(ctx: click.Context, dry_run: bool) -> None:
+    """Create or update every realm of keycloak-config/realms/ (idempotent)."""
+    changes = apply_realm_config(_settings(ctx), dry_run=dry_run)
+    for change in changes:
+        click.echo(("would " if dry_run else "") + change)
+    click.echo(f"{len(changes)} change(s)" if changes else "no changes")
+
+
+@main.group()
+def demo() -> None:
+    """Demo data (from the seeds)."""
+
+
+@demo.command("load")
+@click.pass_context
+def demo_load(ctx: click.Context) -> None:
+    """Load the demo accounts into the database and Keycloak."""
+    for login in load_demo_data(_settings(ctx)):
+        click.echo(f"{login.username} / {login.password}  ({login.who})")
+
+
+def load_demo_data(settings: Settings) -> list:  # type: ignore[type-arg]
+    from provisioner.db import Database
+    from provisioner.demo.services import load_demo
+    from provisioner.keycloak.gateway import KeycloakGateway
+
+    database = Database(settings.database_url)
+    with database.session() as session:
+        return load_demo(session, KeycloakGateway(settings))
+
+
+@main.command()
+@click.option("--port", default=5000, show_default=True)
+@click.option("--keycloak/--no-keycloak", "start_keycloak", default=True,
+              help="Start the local Keycloak unless one already answers.")
+@click.pass_context
+def dev(ctx: click.Context, port: int, start_keycloak: bool) -> None:
+    """Run everything for local development (what `make run` calls). Ctrl-C stops it all."""
+    from provisioner.devtools.runner import run_dev
+
+    sys.exit(run_dev(_settings(ctx), port=port, start_keycloak=start_keycloak))
+
+
+if __name__ == "__main__":
+    main()

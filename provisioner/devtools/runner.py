@@ -1,0 +1,77 @@
+"""``make run``: Keycloak, SMTP sink, migrations, realm config, demo data, then the web app."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import click
+from werkzeug.serving import make_server
+
+from provisioner.settings import REPO_ROOT, Settings
+
+
+def run_dev(settings: Settings, *, port: int, start_keycloak: bool) -> int:
+    from provisioner.app import create_app
+    from provisioner.cli import apply_realm_config, load_demo_data
+    from provisioner.db import Database
+    from provisioner.devoutbox.services import start_smtp_sink
+    from provisioner.devtools.keycloak_runtime import KeycloakServer, pinned_version
+    from provisioner.migrate import upgrade
+
+    if not settings.dev_mode:
+        raise click.ClickException("`provisioner dev` needs PORTAIL_DEV_MODE=true")
+    kc_port = urlparse(settings.keycloak_url).port or 80
+    server = KeycloakServer(
+        port=kc_port,
+        management_port=9000,
+        admin_username=settings.keycloak_admin_username,
+        admin_password=settings.keycloak_admin_password.get_secret_value(),
+        log_file=Path(REPO_ROOT / ".local" / "keycloak-dev.log"),
+    )
+    smtp = None
+    http = None
+    try:
+        if server.is_ready():
+            click.echo(f"Keycloak already running at {server.url}: reusing it")
+        elif start_keycloak:
+            started = time.monotonic()
+            click.echo(f"Starting Keycloak {pinned_version()} (log: {server.log_file}) ...")
+            server.start()
+            click.echo(f"Keycloak ready in {time.monotonic() - started:.0f}s")
+        upgrade(settings.database_url)
+        smtp = start_smtp_sink(Database(settings.database_url), settings.smtp_host, settings.smtp_port)
+        changes = apply_realm_config(settings)
+        click.echo(f"Realm configuration: {len(changes)} change(s)" if changes else "Realm configuration: no changes")
+        logins = load_demo_data(settings)
+        app = create_app(settings)
+        http = make_server("0.0.0.0", port, app, threaded=True)
+        realm = settings.keycloak_realm
+        click.echo(
+            "\n".join(
+                [
+                    "",
+                    "Portail Comptes is running:",
+                    f"  Keycloak            {settings.keycloak_url}  (admin console: admin / "
+                    f"{settings.keycloak_admin_password.get_secret_value()})",
+                    f"  OIDC discovery      {settings.keycloak_url}/realms/{realm}/.well-known/openid-configuration",
+                    f"  Provisioner         {settings.public_url}/healthz",
+                    f"  Demo relying app    {settings.public_url}/demo-app/",
+                    f"  Dev outbox          {settings.public_url}/dev/outbox  (mail to SMTP localhost:{settings.smtp_port}, SMS)",
+                    "Demo logins (realm " + realm + "):",
+                    *[f"  {login.username:<16} {login.password:<10} {login.who}" for login in logins],
+                    "Ctrl-C stops everything.",
+                ]
+            )
+        )
+        http.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("\nStopping ...")
+    finally:
+        if http is not None:
+            http.server_close()
+        if smtp is not None:
+            smtp.stop()
+        server.stop()
+    return 0

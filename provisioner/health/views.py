@@ -1,0 +1,33 @@
+"""``GET /healthz``: database, Keycloak and the sync outbox backlog, for probes and humans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
+from sqlalchemy import text
+
+from provisioner.sync.services import backlog
+from provisioner.web import database
+
+bp = Blueprint("health", __name__)
+
+
+def _database() -> dict[str, Any]:
+    try:
+        with database().session() as session:
+            session.execute(text("SELECT 1"))
+            pending = backlog(session)
+    except Exception as exc:  # noqa: BLE001 - a health check reports, it does not raise
+        return {"database": {"ok": False, "error": type(exc).__name__}, "outbox": {"ok": False}}
+    return {"database": {"ok": True}, "outbox": {"ok": True, "pending": pending}}
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    checks = _database()
+    checks["keycloak"] = current_app.extensions["portail.keycloak"].check()
+    healthy = all(check["ok"] for check in checks.values())
+    body = {"status": "ok" if healthy else "degraded", "checks": checks}
+    return jsonify(body), 200 if healthy else 503

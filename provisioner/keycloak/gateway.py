@@ -1,0 +1,241 @@
+"""The one module that talks to Keycloak.
+
+Everything else calls this gateway and gets plain Python values or our own typed objects back;
+nothing else imports ``keycloak``. Connection failures become ``UpstreamUnavailable`` so the
+callers can keep the change and retry later.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
+from keycloak.exceptions import KeycloakConnectionError, KeycloakError
+
+from provisioner.errors import UpstreamUnavailable
+from provisioner.logs import get_logger
+from provisioner.settings import Settings
+
+log = get_logger(__name__)
+
+# Marks every object the provisioner created, so the reconciler touches only its own objects.
+OWNER_ATTRIBUTE = "portail.managed-by"
+OWNER_VALUE = "portail-provisioner"
+
+
+class KeycloakApiError(Exception):
+    """Keycloak answered, but refused the request (4xx/5xx)."""
+
+    def __init__(self, method: str, path: str, status: int, body: str) -> None:
+        super().__init__(f"{method} {path} -> {status}: {body[:300]}")
+        self.status = status
+        self.body = body
+
+
+@dataclass(frozen=True)
+class KcUser:
+    id: str
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+    enabled: bool
+    attributes: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class KcGroup:
+    id: str
+    name: str
+    attributes: dict[str, list[str]] = field(default_factory=dict)
+
+
+class AdminRest:
+    """Authenticated JSON calls to Keycloak's admin REST API (token refresh by python-keycloak)."""
+
+    def __init__(self, connection: KeycloakOpenIDConnection) -> None:
+        self._conn = connection
+
+    def _call(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:
+        try:
+            if method == "GET":
+                response = self._conn.raw_get(path, **(params or {}))
+            elif method == "POST":
+                response = self._conn.raw_post(path, data=json.dumps(body))
+            elif method == "PUT":
+                response = self._conn.raw_put(path, data=json.dumps(body))
+            else:
+                response = self._conn.raw_delete(path, data=json.dumps(body) if body else None)
+        except (requests.ConnectionError, requests.Timeout, KeycloakConnectionError) as exc:
+            raise UpstreamUnavailable(f"Keycloak is unreachable: {type(exc).__name__}") from exc
+        except KeycloakError as exc:  # token acquisition failed
+            if exc.response_code in (None, 502, 503, 504):
+                raise UpstreamUnavailable(f"Keycloak is unreachable: {exc}") from exc
+            raise KeycloakApiError(method, path, exc.response_code or 0, str(exc)) from exc
+        if response.status_code >= 500:
+            raise UpstreamUnavailable(f"Keycloak answered {response.status_code} to {method} {path}")
+        if response.status_code >= 400:
+            raise KeycloakApiError(method, path, response.status_code, response.text)
+        if method == "POST" and response.headers.get("Location"):
+            return response.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            return response.text
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self._call("GET", path, params=params)
+
+    def post(self, path: str, body: Any) -> Any:
+        return self._call("POST", path, body)
+
+    def put(self, path: str, body: Any) -> Any:
+        return self._call("PUT", path, body)
+
+    def delete(self, path: str, body: Any = None) -> Any:
+        return self._call("DELETE", path, body)
+
+
+def _connection(settings: Settings, *, as_admin: bool) -> KeycloakOpenIDConnection:
+    if as_admin:
+        return KeycloakOpenIDConnection(
+            server_url=settings.keycloak_url,
+            username=settings.keycloak_admin_username,
+            password=settings.keycloak_admin_password.get_secret_value(),
+            realm_name="master",
+            user_realm_name="master",
+            client_id="admin-cli",
+            timeout=int(settings.keycloak_timeout),
+        )
+    return KeycloakOpenIDConnection(
+        server_url=settings.keycloak_url,
+        realm_name=settings.keycloak_realm,
+        client_id=settings.keycloak_client_id,
+        client_secret_key=settings.keycloak_client_secret.get_secret_value(),
+        timeout=int(settings.keycloak_timeout),
+    )
+
+
+def config_admin(settings: Settings) -> AdminRest:
+    """Master-realm administrator access, used only to apply realm configuration."""
+    return AdminRest(_connection(settings, as_admin=True))
+
+
+def _user(rep: dict[str, Any]) -> KcUser:
+    return KcUser(
+        id=rep["id"],
+        username=rep["username"],
+        email=rep.get("email", ""),
+        first_name=rep.get("firstName", ""),
+        last_name=rep.get("lastName", ""),
+        enabled=rep.get("enabled", True),
+        attributes=rep.get("attributes", {}) or {},
+    )
+
+
+class KeycloakGateway:
+    """Runtime access to one portal realm with the provisioner's service account."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.realm = settings.keycloak_realm
+        self._rest: AdminRest | None = None
+
+    @property
+    def rest(self) -> AdminRest:
+        if self._rest is None:
+            connection = _connection(self.settings, as_admin=False)
+            # KeycloakAdmin validates the connection settings; we use its refreshing connection.
+            KeycloakAdmin(connection=connection)
+            self._rest = AdminRest(connection)
+        return self._rest
+
+    def _path(self, suffix: str) -> str:
+        return f"admin/realms/{self.realm}/{suffix}"
+
+    # -- health -------------------------------------------------------------------------------
+    def check(self) -> dict[str, Any]:
+        """Is the realm served? Unauthenticated, cheap, and never raises."""
+        url = f"{self.settings.keycloak_url}/realms/{self.realm}/.well-known/openid-configuration"
+        try:
+            response = requests.get(url, timeout=min(self.settings.keycloak_timeout, 3))
+        except requests.RequestException as exc:
+            return {"ok": False, "error": type(exc).__name__}
+        return {"ok": response.status_code == 200, "status": response.status_code}
+
+    # -- groups -------------------------------------------------------------------------------
+    def find_group(self, name: str) -> KcGroup | None:
+        found = self.rest.get(self._path("groups"), search=name, exact="true", briefRepresentation="false")
+        for rep in found or []:
+            if rep["name"] == name:
+                return KcGroup(rep["id"], rep["name"], rep.get("attributes", {}) or {})
+        return None
+
+    def ensure_group(self, name: str, attributes: dict[str, list[str]]) -> KcGroup:
+        attributes = {**attributes, OWNER_ATTRIBUTE: [OWNER_VALUE]}
+        group = self.find_group(name)
+        if group is None:
+            group_id = self.rest.post(self._path("groups"), {"name": name, "attributes": attributes})
+            log.info("keycloak.group.created", group=name)
+            return KcGroup(group_id, name, attributes)
+        if group.attributes != attributes:
+            self.rest.put(self._path(f"groups/{group.id}"), {"name": name, "attributes": attributes})
+            log.info("keycloak.group.updated", group=name)
+        return KcGroup(group.id, name, attributes)
+
+    # -- users --------------------------------------------------------------------------------
+    def find_user(self, username: str) -> KcUser | None:
+        found = self.rest.get(self._path("users"), username=username, exact="true")
+        for rep in found or []:
+            if rep["username"] == username.lower():
+                return _user(rep)
+        return None
+
+    def ensure_user(
+        self,
+        username: str,
+        *,
+        email: str,
+        first_name: str,
+        last_name: str,
+        enabled: bool = True,
+        attributes: dict[str, list[str]] | None = None,
+        locale: str = "fr",
+    ) -> tuple[KcUser, bool]:
+        """Create or update the user; returns it and whether it was created."""
+        attrs = {**(attributes or {}), OWNER_ATTRIBUTE: [OWNER_VALUE], "locale": [locale]}
+        rep = {
+            "username": username,
+            "email": email,
+            "firstName": first_name,
+            "lastName": last_name,
+            "enabled": enabled,
+            "emailVerified": True,
+            "attributes": attrs,
+        }
+        user = self.find_user(username)
+        if user is None:
+            user_id = self.rest.post(self._path("users"), rep)
+            log.info("keycloak.user.created", username=username)
+            return _user({**rep, "id": user_id, "username": username.lower()}), True
+        self.rest.put(self._path(f"users/{user.id}"), rep)
+        return _user({**rep, "id": user.id, "username": user.username}), False
+
+    def set_password(self, user_id: str, password: str, *, temporary: bool = False) -> None:
+        body = {"type": "password", "value": password, "temporary": temporary}
+        self.rest.put(self._path(f"users/{quote(user_id)}/reset-password"), body)
+
+    def add_to_group(self, user_id: str, group_id: str) -> None:
+        self.rest.put(self._path(f"users/{user_id}/groups/{group_id}"), {})
+
+    def grant_realm_roles(self, user_id: str, role_names: list[str]) -> None:
+        if not role_names:
+            return
+        roles = [self.rest.get(self._path(f"roles/{quote(name)}")) for name in role_names]
+        self.rest.post(self._path(f"users/{user_id}/role-mappings/realm"), roles)

@@ -1,0 +1,87 @@
+"""Realm configuration as code: one JSON file per portal under ``keycloak-config/realms/``.
+
+Strings may hold ``${name}`` placeholders, filled from the typed settings (URLs, ports, client
+secrets), so the same files serve dev, tests and production. Adding a portal is adding a file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from provisioner.errors import InvalidInput
+from provisioner.settings import Settings
+
+_PLACEHOLDER = re.compile(r"\$\{([a-z_]+)\}")
+
+
+@dataclass(frozen=True)
+class RealmConfig:
+    realm: str
+    source: Path
+    settings: dict[str, Any]
+    user_profile: dict[str, Any] = field(default_factory=dict)
+    roles: list[dict[str, Any]] = field(default_factory=list)
+    client_scopes: list[dict[str, Any]] = field(default_factory=list)
+    clients: list[dict[str, Any]] = field(default_factory=list)
+
+
+def variables_from(settings: Settings) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for name, value in settings.model_dump().items():
+        secret = getattr(settings, name)
+        if hasattr(secret, "get_secret_value"):
+            value = secret.get_secret_value()
+        values[name] = str(value)
+    return values
+
+
+def _substitute(value: Any, variables: dict[str, str], source: Path) -> Any:
+    if isinstance(value, str):
+
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in variables:
+                raise InvalidInput(
+                    f"{source.name}: unknown placeholder ${{{name}}}",
+                    code="unknown_placeholder",
+                    details={"placeholder": name, "known": sorted(variables)},
+                )
+            return variables[name]
+
+        return _PLACEHOLDER.sub(replace, value)
+    if isinstance(value, dict):
+        return {k: _substitute(v, variables, source) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, variables, source) for v in value]
+    return value
+
+
+def load_realm_configs(config_dir: Path, variables: dict[str, str]) -> list[RealmConfig]:
+    files = sorted((config_dir / "realms").glob("*.json"))
+    if not files:
+        raise InvalidInput(f"no realm configuration in {config_dir / 'realms'}", code="no_config")
+    configs = []
+    for path in files:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"{path.name}: invalid JSON at line {exc.lineno}: {exc.msg}") from exc
+        data = _substitute(raw, variables, path)
+        if "realm" not in data or "settings" not in data:
+            raise InvalidInput(f"{path.name}: 'realm' and 'settings' are required", code="bad_config")
+        configs.append(
+            RealmConfig(
+                realm=data["realm"],
+                source=path,
+                settings=data["settings"],
+                user_profile=data.get("userProfile", {}),
+                roles=data.get("roles", []),
+                client_scopes=data.get("clientScopes", []),
+                clients=data.get("clients", []),
+            )
+        )
+    return configs

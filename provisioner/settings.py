@@ -1,0 +1,76 @@
+"""Typed settings, read once from the environment (prefix ``PORTAIL_``).
+
+A bad value fails loudly at start-up with the variable's name, never later at first use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "dev-only-not-secret"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PORTAIL_", frozen=True, extra="ignore")
+
+    dev_mode: bool = False
+    secret_key: SecretStr = SecretStr("")
+    database_url: str = f"sqlite:///{REPO_ROOT / 'instance' / 'provisioner.sqlite'}"
+    public_url: str = "http://localhost:5000"
+
+    keycloak_url: str = "http://localhost:8080"
+    keycloak_realm: str = "portail-demo"
+    keycloak_client_id: str = "portail-provisioner"
+    keycloak_client_secret: SecretStr = SecretStr("")
+    keycloak_timeout: float = Field(default=10.0, gt=0)
+    # Master-realm administrator: only for applying realm configuration, never used at runtime.
+    keycloak_admin_username: str = "admin"
+    keycloak_admin_password: SecretStr = SecretStr("")
+    keycloak_config_dir: Path = REPO_ROOT / "keycloak-config"
+
+    admin_ui_client_id: str = "portail-admin-ui"
+    admin_ui_client_secret: SecretStr = SecretStr("")
+    demo_app_client_id: str = "portail-demo-app"
+    demo_app_client_secret: SecretStr = SecretStr("")
+
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=2525, gt=0, lt=65536)
+    mail_from: str = "no-reply@portail-comptes.localhost"
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] = "json"
+
+    @model_validator(mode="after")
+    def _dev_defaults_or_required(self) -> Settings:
+        secrets = (
+            "secret_key",
+            "keycloak_client_secret",
+            "admin_ui_client_secret",
+            "demo_app_client_secret",
+            "keycloak_admin_password",
+        )
+        missing = [name for name in secrets if not getattr(self, name).get_secret_value()]
+        if self.dev_mode:
+            # Frozen model: dev defaults are filled in through object.__setattr__ once, here.
+            for name in missing:
+                value = "admin" if name == "keycloak_admin_password" else DEV_SECRET
+                object.__setattr__(self, name, SecretStr(value))
+        elif "secret_key" in missing or "keycloak_client_secret" in missing:
+            raise ValueError(
+                "PORTAIL_SECRET_KEY and PORTAIL_KEYCLOAK_CLIENT_SECRET must be set "
+                "(or PORTAIL_DEV_MODE=true for local development)"
+            )
+        return self
+
+    @property
+    def realm_issuer(self) -> str:
+        return f"{self.keycloak_url}/realms/{self.keycloak_realm}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]

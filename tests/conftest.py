@@ -1,0 +1,201 @@
+"""Shared test fixtures: one real Keycloak, one SMTP sink and one provisioner per test session.
+
+Keycloak is the pinned server distribution started from ``.local/`` (``make keycloak`` installs
+it) on ports 8180/9180 with an in-memory database. Set ``PORTAIL_TEST_KEYCLOAK_URL`` (and
+``PORTAIL_TEST_KEYCLOAK_ADMIN_PASSWORD``) to reuse a server that is already running instead; the
+tests then apply the realm configuration to it with their own URLs.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from provisioner.db import Database
+from provisioner.settings import REPO_ROOT, Settings
+
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+KC_PORT, KC_MANAGEMENT_PORT = 8180, 9180
+SMTP_PORT = 2626
+APP_PORT = 5100
+
+
+def _announce(request: pytest.FixtureRequest, text: str) -> None:
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(text)
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    db_file = tmp_path_factory.mktemp("db") / "provisioner.sqlite"
+    return Settings(
+        dev_mode=True,
+        database_url=f"sqlite:///{db_file}",
+        keycloak_url=os.environ.get("PORTAIL_TEST_KEYCLOAK_URL", f"http://localhost:{KC_PORT}"),
+        keycloak_admin_password=os.environ.get("PORTAIL_TEST_KEYCLOAK_ADMIN_PASSWORD", "admin"),  # type: ignore[arg-type]
+        public_url=f"http://localhost:{APP_PORT}",
+        smtp_port=SMTP_PORT,
+        log_format="console",
+        log_level="WARNING",
+    )
+
+
+@pytest.fixture(scope="session")
+def database(settings: Settings) -> Database:
+    from provisioner.migrate import upgrade
+
+    upgrade(settings.database_url)
+    return Database(settings.database_url)
+
+
+@pytest.fixture(scope="session")
+def keycloak_server(request: pytest.FixtureRequest, settings: Settings) -> Iterator[str]:
+    """The real Keycloak for this session: started once, or reused when told to."""
+    from provisioner.devtools.keycloak_runtime import KeycloakServer, pinned_version
+
+    if os.environ.get("PORTAIL_TEST_KEYCLOAK_URL"):
+        _announce(request, f"\nReusing the Keycloak at {settings.keycloak_url}")
+        yield settings.keycloak_url
+        return
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_file = ARTIFACTS / "keycloak.log"
+    log_file.unlink(missing_ok=True)
+    server = KeycloakServer(
+        port=KC_PORT, management_port=KC_MANAGEMENT_PORT, database="dev-mem", log_file=log_file
+    )
+    started = time.monotonic()
+    server.start()
+    version = next(
+        (line for line in log_file.read_text(errors="replace").splitlines() if " started in " in line),
+        f"Keycloak {pinned_version()} started",
+    )
+    _announce(request, f"\nReal Keycloak ready in {time.monotonic() - started:.0f}s: {version.strip()}")
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def smtp_sink(settings: Settings, database: Database) -> Iterator[Any]:
+    from provisioner.devoutbox.services import start_smtp_sink
+
+    controller = start_smtp_sink(database, settings.smtp_host, settings.smtp_port)
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def realm(settings: Settings, keycloak_server: str, smtp_sink: Any) -> str:
+    """The portal realm, configured from keycloak-config/ for this session's URLs."""
+    from provisioner.cli import apply_realm_config
+
+    apply_realm_config(settings)
+    return settings.keycloak_realm
+
+
+@pytest.fixture(scope="session")
+def gateway(settings: Settings, realm: str) -> Any:
+    from provisioner.keycloak.gateway import KeycloakGateway
+
+    return KeycloakGateway(settings)
+
+
+@pytest.fixture(scope="session")
+def admin_rest(settings: Settings, keycloak_server: str) -> Any:
+    from provisioner.keycloak.gateway import config_admin
+
+    return config_admin(settings)
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, database: Database) -> Any:
+    from provisioner.app import create_app
+
+    application = create_app(settings)
+    application.config["TESTING"] = True
+    return application
+
+
+@pytest.fixture()
+def client(app: Any) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Any, realm: str) -> Iterator[str]:
+    server = make_server("127.0.0.1", APP_PORT, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://localhost:{APP_PORT}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def demo_data(settings: Settings, database: Database, realm: str) -> list[Any]:
+    from provisioner.cli import load_demo_data
+
+    return load_demo_data(settings)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path("/usr/bin/chromium").exists():
+        pytest.fail("Debian chromium is not installed: run `make chromium` (make test does)")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.fixture()
+def wait_for() -> Callable[..., Any]:
+    def _wait_for(check: Callable[[], Any], timeout: float = 15, interval: float = 0.25) -> Any:
+        deadline = time.monotonic() + timeout
+        while True:
+            result = check()
+            if result:
+                return result
+            if time.monotonic() > deadline:
+                raise AssertionError(f"condition not met within {timeout}s")
+            time.sleep(interval)
+
+    return _wait_for
+
+
+def token_for(settings: Settings, client_id: str, secret: str) -> str:
+    response = requests.post(
+        f"{settings.realm_issuer}/protocol/openid-connect/token",
+        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+        timeout=10,
+    )
+    response.raise_for_status()
+    return str(response.json()["access_token"])
