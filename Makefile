@@ -28,10 +28,10 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -e '.[dev,postgres]'
-	$(VENV)/bin/pybabel compile -f -d provisioner/translations >/dev/null 2>&1 || true
 	touch $@
 
 python-deps: $(VENV)/.installed
+	@$(VENV)/bin/pybabel compile -d provisioner/translations >/dev/null
 
 # --- Keycloak: the pinned server distribution from Maven Central, our extensions and theme ----
 $(KC_HOME)/bin/kc.sh:

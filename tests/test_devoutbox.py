@@ -50,3 +50,8 @@ def test_keycloak_sends_mail_through_the_sink(gateway: Any, client: Any, wait_fo
     (mail,) = wait_for(lambda: _messages(client, f"{name}@example.org"))
     assert "Portail Démo" in mail["body"] or "Portail Démo" in mail["subject"]
     assert "/login-actions/action-token?key=" in mail["body"]
+
+
+@pytest.mark.parametrize(("lang", "title"), [("fr", "Boîte d'envoi de développement"), ("de", "Entwicklungs-Postausgang"), ("en", "Development outbox")])
+def test_pages_are_french_first_with_german_and_english(client: Any, lang: str, title: str) -> None:
+    assert title in client.get(f"/dev/outbox?lang={lang}").get_data(as_text=True)
