@@ -15,7 +15,8 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 export PORTAIL_KEYCLOAK_HOME := $(KC_HOME)
 
-.PHONY: help install python-deps keycloak extensions theme chromium run test test-fast lint bench bench-keycloak clean
+PHONY_EXTRA := unzip compose-cli
+.PHONY: $(PHONY_EXTRA) help install python-deps keycloak extensions theme chromium run test test-fast lint bench bench-keycloak clean
 
 help:
 	@echo "make run    - start Keycloak, the SMTP sink and the provisioner with demo data"
@@ -34,7 +35,7 @@ python-deps: $(VENV)/.installed
 	@$(VENV)/bin/pybabel compile -d provisioner/translations >/dev/null
 
 # --- Keycloak: the pinned server distribution from Maven Central, our extensions and theme ----
-$(KC_HOME)/bin/kc.sh:
+$(KC_HOME)/bin/kc.sh: | unzip
 	@echo "Fetching Keycloak $(KEYCLOAK_VERSION) (org.keycloak:keycloak-quarkus-dist) with Maven ..."
 	mkdir -p $(LOCAL)
 	mvn -q dependency:copy -Dartifact=org.keycloak:keycloak-quarkus-dist:$(KEYCLOAK_VERSION):zip \
@@ -55,9 +56,19 @@ theme: $(KC_HOME)/bin/kc.sh
 
 keycloak: $(KC_HOME)/bin/kc.sh extensions theme
 
-# --- Browser for the UI tests (Debian's Chromium; Playwright never downloads one) -------------
+# --- Debian packages: unzip for the Keycloak zip; for tests, Chromium (Playwright never downloads
+# a browser here) and a compose CLI for `docker compose config` (Debian's docker-compose when the
+# docker compose plugin is absent; no Docker engine is needed) -------------------------------------
+APT_INSTALL = $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+
+unzip:
+	@command -v unzip >/dev/null || { $(APT_INSTALL) unzip >/dev/null; }
+
 chromium:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || { $(APT_INSTALL) chromium >/dev/null; }
+
+compose-cli:
+	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || { $(APT_INSTALL) docker-compose >/dev/null; }
 
 install: python-deps keycloak
 
@@ -65,7 +76,7 @@ install: python-deps keycloak
 run: install
 	PORTAIL_DEV_MODE=true PORTAIL_LOG_FORMAT=console $(VENV)/bin/provisioner dev
 
-test: install chromium
+test: install chromium compose-cli
 	$(VENV)/bin/pytest
 
 test-fast: python-deps

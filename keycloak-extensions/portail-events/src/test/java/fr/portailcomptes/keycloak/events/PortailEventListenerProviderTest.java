@@ -1,0 +1,91 @@
+package fr.portailcomptes.keycloak.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.keycloak.events.EventType;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+
+/** What the provider really writes to the log (JBoss Logging routed to JUL by surefire). */
+class PortailEventListenerProviderTest {
+
+  private final List<String> lines = new CopyOnWriteArrayList<>();
+  private final Logger jul = Logger.getLogger(PortailEventListenerProvider.LOGGER);
+  private final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+          lines.add(record.getMessage());
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+      };
+
+  private final PortailEventListenerProvider provider =
+      (PortailEventListenerProvider) new PortailEventListenerProviderFactory().create(null);
+
+  @BeforeEach
+  void captureLog() {
+    jul.setLevel(Level.ALL);
+    jul.setUseParentHandlers(false);
+    jul.addHandler(capture);
+  }
+
+  @AfterEach
+  void releaseLog() {
+    jul.removeHandler(capture);
+    jul.setUseParentHandlers(true);
+  }
+
+  @Test
+  void writesOneLinePerTrackedUserEventAndNoneForOthers() {
+    provider.onEvent(EventLineTest.userEvent(EventType.LOGIN));
+    provider.onEvent(EventLineTest.userEvent(EventType.CODE_TO_TOKEN));
+
+    assertEquals(1, lines.size(), lines.toString());
+    assertTrue(lines.get(0).contains("\"type\":\"LOGIN\""), lines.get(0));
+  }
+
+  @Test
+  void adminPasswordResetIsLoggedWithoutThePasswordEvenWhenRepresentationsAreOn() {
+    AdminEvent event = EventLineTest.adminEvent(ResourceType.USER, "users/u1/reset-password");
+    event.setOperationType(OperationType.ACTION);
+    event.setRepresentation("{\"type\":\"password\",\"value\":\"S3cret-P4ss!\"}");
+
+    provider.onEvent(event, true);
+
+    assertEquals(1, lines.size(), lines.toString());
+    assertFalse(lines.get(0).contains("S3cret-P4ss!"), lines.get(0));
+    assertTrue(lines.get(0).contains("users/u1/reset-password"), lines.get(0));
+  }
+
+  @Test
+  void factoryIsRegisteredUnderItsPrefixedId() throws Exception {
+    assertEquals("portail-events", new PortailEventListenerProviderFactory().getId());
+    try (InputStream in =
+        getClass()
+            .getResourceAsStream(
+                "/META-INF/services/org.keycloak.events.EventListenerProviderFactory")) {
+      String services = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(services.contains(PortailEventListenerProviderFactory.class.getName()));
+    }
+  }
+}
