@@ -48,7 +48,8 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
         else structlog.dev.ConsoleRenderer(colors=False)
     )
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level, force=True)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for noisy in ("alembic", "mail.log"):  # migration chatter, aiosmtpd's per-connection lines
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

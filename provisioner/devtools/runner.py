@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -10,6 +11,16 @@ import click
 from werkzeug.serving import make_server
 
 from provisioner.settings import REPO_ROOT, Settings
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM both end the run through the same clean shutdown path."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def run_dev(settings: Settings, *, port: int, start_keycloak: bool) -> int:
@@ -32,6 +43,7 @@ def run_dev(settings: Settings, *, port: int, start_keycloak: bool) -> int:
     )
     smtp = None
     http = None
+    _stop_on_signals()
     try:
         if server.is_ready():
             click.echo(f"Keycloak already running at {server.url}: reusing it")
