@@ -24,8 +24,9 @@ from provisioner.settings import REPO_ROOT, Settings
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 KC_PORT, KC_MANAGEMENT_PORT = 8180, 9180
-SMTP_PORT = 2626
-APP_PORT = 5100
+# Overridable so that two test sessions can run side by side on one machine.
+SMTP_PORT = int(os.environ.get("PORTAIL_TEST_SMTP_PORT", "2626"))
+APP_PORT = int(os.environ.get("PORTAIL_TEST_APP_PORT", "5100"))
 
 
 def _announce(request: pytest.FixtureRequest, text: str) -> None:
