@@ -75,11 +75,11 @@ def keycloak_server(request: pytest.FixtureRequest, settings: Settings) -> Itera
     )
     started = time.monotonic()
     server.start()
-    version = next(
-        (line for line in log_file.read_text(errors="replace").splitlines() if " started in " in line),
-        f"Keycloak {pinned_version()} started",
+    _announce(
+        request,
+        f"\nReal Keycloak {pinned_version()} (server distribution, {server.database}) ready at "
+        f"{server.url} in {time.monotonic() - started:.0f}s; log: {log_file}",
     )
-    _announce(request, f"\nReal Keycloak ready in {time.monotonic() - started:.0f}s: {version.strip()}")
     yield server.url
     server.stop()
 

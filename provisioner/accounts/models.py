@@ -33,6 +33,8 @@ class Account(Base):
     technical_contact: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     administrative_contact: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     billing: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    services: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    legal_representative: Mapped[str | None] = mapped_column(String(255))
     keycloak_group_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
@@ -40,6 +42,31 @@ class Account(Base):
     parent: Mapped[Account | None] = relationship(remote_side=[id], back_populates="secondaries")
     secondaries: Mapped[list[Account]] = relationship(back_populates="parent")
     people: Mapped[list[Person]] = relationship(back_populates="account")
+    subscriptions: Mapped[list[Subscription]] = relationship(
+        back_populates="account", cascade="all, delete-orphan", order_by="Subscription.code"
+    )
+
+    @property
+    def principal_id(self) -> int:
+        return self.parent_id if self.parent_id is not None else self.id
+
+    @property
+    def selection(self) -> dict[str, tuple[str, ...]]:
+        return {s.code: tuple(s.document_types) for s in self.subscriptions}
+
+
+class Subscription(Base):
+    """A teleprocedure an account is subscribed to, with the document types it may file."""
+
+    __tablename__ = "subscription"
+    __table_args__ = (UniqueConstraint("account_id", "code", name="uq_subscription_account_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    document_types: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    account: Mapped[Account] = relationship(back_populates="subscriptions")
 
 
 class Person(Base):
@@ -59,7 +86,27 @@ class Person(Base):
     locale: Mapped[str] = mapped_column(String(8), default="fr")
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    password_reset_pending: Mapped[bool] = mapped_column(Boolean, default=False)
     keycloak_user_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     account: Mapped[Account] = relationship(back_populates="people")
+
+
+class AuditEntry(Base):
+    """Who changed what, before and after, when. Written in the same transaction as the change."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    portal: Mapped[str] = mapped_column(String(64), index=True)
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(64))
+    target_type: Mapped[str] = mapped_column(String(32))
+    target_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    account_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    message: Mapped[str] = mapped_column(String(1024), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

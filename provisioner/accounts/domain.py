@@ -1,0 +1,246 @@
+"""Account rules, as pure Python: no Flask, no database session, no Keycloak.
+
+Every function either returns a normalised value or raises an ``InvalidInput``/``RuleViolation``
+whose ``code`` names the rule, so the UI, the API and the CLI report the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import phonenumbers
+from stdnum import exceptions as stdnum_errors
+from stdnum.ch import uid as ch_uid
+from stdnum.fr import siren, siret
+
+from provisioner.errors import InvalidInput, RuleViolation
+
+PRINCIPAL, SECONDARY = "principal", "secondary"
+HOLDER, COLLABORATOR = "holder", "collaborator"
+ACCOUNT_ADMIN = "account-admin"
+COMPANY_TYPES = ("entreprise", "oga", "expert-comptable", "tiers-declarant", "administration")
+CIVILITIES = ("M.", "Mme")
+LOCALES = ("fr", "de", "it", "en")
+
+# Status lifecycle (rule 2): requested -> validated -> open <-> closed.
+STATUSES = ("requested", "validated", "open", "closed")
+_TRANSITIONS = {
+    "requested": {"validated", "closed"},
+    "validated": {"open", "closed"},
+    "open": {"closed"},
+    "closed": {"open"},
+}
+
+Selection = dict[str, tuple[str, ...]]  # teleprocedure code -> granted document types
+
+
+@dataclass(frozen=True)
+class Teleprocedure:
+    code: str
+    description: str
+    recipients: tuple[str, ...]
+    document_types: tuple[str, ...]
+
+    @property
+    def role(self) -> str:
+        return f"tp-{self.code.lower()}"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    teleprocedures: dict[str, Teleprocedure] = field(default_factory=dict)
+
+    def validate(self, requested: Mapping[str, Iterable[str] | None]) -> Selection:
+        """Check codes and document types; ``None`` or empty types mean 'all of them'."""
+        selection: Selection = {}
+        for raw_code, raw_types in requested.items():
+            code = raw_code.strip().upper()
+            tp = self.teleprocedures.get(code)
+            if tp is None:
+                raise InvalidInput(
+                    f"Téléprocédure inconnue : {raw_code}. Choisissez parmi {', '.join(sorted(self.teleprocedures))}.",
+                    code="unknown_teleprocedure",
+                    details={"teleprocedure": raw_code, "known": sorted(self.teleprocedures)},
+                )
+            types = tuple(sorted(set(raw_types or ()))) or tp.document_types
+            unknown = sorted(set(types) - set(tp.document_types))
+            if unknown:
+                raise InvalidInput(
+                    f"Type(s) de document inconnu(s) pour {code} : {', '.join(unknown)}.",
+                    code="unknown_document_type",
+                    details={"teleprocedure": code, "unknown": unknown, "known": list(tp.document_types)},
+                )
+            selection[code] = tuple(sorted(types))
+        return selection
+
+
+# -- identifiers ----------------------------------------------------------------------------------
+def normalize_identifier(scheme: str, value: str) -> str:
+    """Validate a legal identifier for the portal's scheme and return its compact form."""
+    raw = (value or "").strip()
+    try:
+        if scheme == "fr-siret":
+            return str(siret.validate(raw))
+        if scheme == "fr-siren":
+            return str(siren.validate(raw))
+        if scheme == "ch-uid":
+            return str(ch_uid.format(ch_uid.validate(raw)))
+    except stdnum_errors.ValidationError as exc:
+        labels = {"fr-siret": ("invalid_siret", "SIRET (14 chiffres, clé de Luhn)"),
+                  "fr-siren": ("invalid_siren", "SIREN (9 chiffres, clé de Luhn)"),
+                  "ch-uid": ("invalid_uid", "IDE/UID (CHE-123.456.789)")}
+        code, label = labels[scheme]
+        raise InvalidInput(
+            f"Identifiant « {raw} » invalide : saisissez un {label}.",
+            code=code,
+            details={"value": raw, "reason": str(exc)},
+        ) from exc
+    raise InvalidInput(f"Unknown identifier scheme {scheme!r}", code="unknown_identifier_scheme")
+
+
+def siren_of(identifier: str) -> str:
+    return identifier[:9]
+
+
+def normalize_phone(value: str, default_country: str = "FR", *, mobile_only: bool = False) -> str:
+    """E.164 form (+41791112233) of a phone number written any usual way."""
+    try:
+        number = phonenumbers.parse(value, default_country)
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidInput(
+            f"Numéro de téléphone « {value} » illisible : écrivez-le au format +41 79 111 22 33.",
+            code="invalid_phone",
+            details={"value": value},
+        ) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidInput(
+            f"Numéro de téléphone « {value} » invalide pour son pays.", code="invalid_phone", details={"value": value}
+        )
+    if mobile_only and phonenumbers.number_type(number) not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
+        raise InvalidInput(
+            f"Le numéro « {value} » n'est pas un numéro de mobile.", code="not_a_mobile", details={"value": value}
+        )
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def mask_phone(e164: str) -> str:
+    """+41791112233 -> +41 79 *** ** 33: enough to recognise, not to read out."""
+    number = phonenumbers.parse(e164, None)
+    national = str(number.national_number)
+    return f"+{number.country_code} {national[:2]} *** ** {national[-2:]}"
+
+
+# -- logins ---------------------------------------------------------------------------------------
+_LOGIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")
+
+
+def normalize_login(value: str) -> str:
+    login = (value or "").strip().lower()
+    if not _LOGIN.match(login):
+        raise InvalidInput(
+            f"Identifiant « {value} » invalide : 1 à 31 lettres, chiffres ou tirets, sans espace ni point.",
+            code="invalid_login",
+            details={"value": value},
+        )
+    return login
+
+
+def secondary_login(name: str, principal_login: str) -> str:
+    """Rule 6: a secondary account's login is ``<name>.<principal login>``."""
+    return f"{normalize_login(name)}.{principal_login}"
+
+
+# -- status -----------------------------------------------------------------------------------------
+def check_status_transition(current: str, target: str) -> None:
+    if target not in STATUSES:
+        raise InvalidInput(f"Statut inconnu : {target}.", code="unknown_status", details={"known": list(STATUSES)})
+    if target == current:
+        return
+    if target not in _TRANSITIONS[current]:
+        raise RuleViolation(
+            f"Passage du statut « {current} » à « {target} » impossible.",
+            code="invalid_status_transition",
+            details={"from": current, "to": target, "allowed": sorted(_TRANSITIONS[current])},
+        )
+
+
+# -- rights ceiling (rules 7 and 8) ------------------------------------------------------------------
+def excess_over(ceiling: Mapping[str, Iterable[str]], requested: Mapping[str, Iterable[str]]) -> Selection:
+    """What ``requested`` holds beyond ``ceiling``: teleprocedures or document types."""
+    excess: Selection = {}
+    for code, types in requested.items():
+        allowed = set(ceiling.get(code, ()))
+        beyond = tuple(sorted(set(types) - allowed)) if code in ceiling else tuple(sorted(types))
+        if beyond or code not in ceiling:
+            excess[code] = beyond
+    return excess
+
+
+def check_rights_ceiling(ceiling: Mapping[str, Iterable[str]], requested: Mapping[str, Iterable[str]]) -> None:
+    excess = excess_over(ceiling, requested)
+    if excess:
+        raise RuleViolation(
+            "Un compte secondaire ne peut pas avoir plus de droits que son compte principal : "
+            f"{', '.join(sorted(excess))} dépasse les abonnements du compte principal.",
+            code="rights_ceiling",
+            details={"exceeding": {k: list(v) for k, v in excess.items()}},
+        )
+
+
+def clip_to_ceiling(ceiling: Mapping[str, Iterable[str]], current: Mapping[str, Iterable[str]]) -> tuple[Selection, Selection]:
+    """When the principal drops rights, a secondary keeps only what still fits. Returns (kept, removed)."""
+    kept: Selection = {}
+    removed: Selection = {}
+    for code, types in current.items():
+        allowed = set(ceiling.get(code, ()))
+        keep = tuple(sorted(set(types) & allowed))
+        drop = tuple(sorted(set(types) - allowed))
+        if keep:
+            kept[code] = keep
+        if drop or not keep:
+            removed[code] = drop or tuple(sorted(types))
+    return kept, removed
+
+
+def check_may_choose_teleprocedures(actor_is_principal_side: bool, secondary_autonomous: bool) -> None:
+    """Rule 8: a non-autonomous secondary gets what its principal assigns."""
+    if not actor_is_principal_side and not secondary_autonomous:
+        raise RuleViolation(
+            "Ce compte secondaire n'est pas autonome : ses téléprocédures sont attribuées par le compte principal.",
+            code="not_autonomous",
+        )
+
+
+# -- mailbox quota (rule 9) --------------------------------------------------------------------------
+def check_mailbox_quota(quota: int, with_mailbox_after: int) -> None:
+    if with_mailbox_after > quota:
+        raise RuleViolation(
+            f"Quota de comptes secondaires avec boîte aux lettres atteint ({quota}). "
+            "Augmentez le nombre de comptes secondaires souhaités dans l'onglet Options du compte principal.",
+            code="mailbox_quota_exceeded",
+            details={"quota": quota, "requested": with_mailbox_after},
+        )
+
+
+def mailbox_switch_forces_password_reset(before: bool, after: bool) -> bool:
+    return not before and after
+
+
+# -- administrators (rule 12) ------------------------------------------------------------------------
+def check_keeps_an_administrator(active_admins_after: int) -> None:
+    if active_admins_after < 1:
+        raise RuleViolation(
+            "Le compte doit garder au moins un administrateur actif.", code="last_administrator"
+        )
+
+
+def check_secondary_has_no_secondaries(kind: str) -> None:
+    if kind != PRINCIPAL:
+        raise RuleViolation(
+            "Un compte secondaire ne peut pas avoir de comptes secondaires.", code="secondary_of_secondary"
+        )

@@ -1,0 +1,46 @@
+"""Portal rules read from the realm files of keycloak-config/ (the ``portal`` section)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from provisioner.accounts.domain import Catalogue, Teleprocedure
+from provisioner.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Portal:
+    realm: str
+    identifier_scheme: str
+    default_country: str
+    catalogue: Catalogue
+
+
+@cache
+def load_portal(config_dir: Path, realm: str) -> Portal:
+    for path in sorted((config_dir / "realms").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("realm") != realm:
+            continue
+        portal = data.get("portal", {})
+        catalogue = Catalogue(
+            {
+                tp["code"]: Teleprocedure(
+                    code=tp["code"],
+                    description=tp["description"],
+                    recipients=tuple(tp.get("recipients", ())),
+                    document_types=tuple(tp.get("documentTypes", ())),
+                )
+                for tp in portal.get("teleprocedures", [])
+            }
+        )
+        return Portal(
+            realm=realm,
+            identifier_scheme=portal.get("identifierScheme", "fr-siret"),
+            default_country=portal.get("defaultCountry", "FR"),
+            catalogue=catalogue,
+        )
+    raise NotFound(f"no configuration for portal {realm!r} in {config_dir}", code="unknown_portal")
