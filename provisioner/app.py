@@ -44,9 +44,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     csrf.init_app(app)
     web.install(app)
 
+    from provisioner.accounts.api import bp as accounts_api
     from provisioner.health.views import bp as health_bp
+    from provisioner.openapi import bp as openapi_bp
 
     app.register_blueprint(health_bp)
+    csrf.exempt(accounts_api)  # bearer tokens, no cookies: CSRF cannot apply
+    app.register_blueprint(accounts_api)
+    app.register_blueprint(openapi_bp)
     if settings.dev_mode:
         from provisioner.demo.relying_app import bp as demo_bp
         from provisioner.devoutbox.views import bp as devoutbox_bp

@@ -94,8 +94,12 @@ def load_demo_data(settings: Settings) -> list:  # type: ignore[type-arg]
 
 @main.command()
 @click.option("--port", default=5000, show_default=True)
-@click.option("--keycloak/--no-keycloak", "start_keycloak", default=True,
-              help="Start the local Keycloak unless one already answers.")
+@click.option(
+    "--keycloak/--no-keycloak",
+    "start_keycloak",
+    default=True,
+    help="Start the local Keycloak unless one already answers.",
+)
 @click.pass_context
 def dev(ctx: click.Context, port: int, start_keycloak: bool) -> None:
     """Run everything for local development (what `make run` calls). Ctrl-C stops it all."""

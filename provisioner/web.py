@@ -40,12 +40,16 @@ def _close_session(exc: BaseException | None) -> None:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path.endswith(".json") or (
-        request.accept_mimetypes.best == "application/json"
+    return (
+        request.path.startswith("/api/")
+        or request.path.endswith(".json")
+        or (request.accept_mimetypes.best == "application/json")
     )
 
 
-def _render_error(status: int, code: str, message: str, details: object = None) -> ResponseReturnValue:
+def _render_error(
+    status: int, code: str, message: str, details: object = None
+) -> ResponseReturnValue:
     if _wants_json():
         body = {"error": {"code": code, "message": message, "details": details}}
         return jsonify(body), status
@@ -61,7 +65,7 @@ def install(app: Flask) -> None:
         if session is not None:  # nothing half-applied: the whole request is rolled back
             session.rollback()
             session.close()
-        log.info("request.refused", code=error.code, status=error.status, path=request.path)
+        log.info("request.refused", rule=error.code, status=error.status, path=request.path)
         return _render_error(error.status, error.code, error.message, error.details)
 
     @app.errorhandler(HTTPException)

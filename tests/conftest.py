@@ -200,3 +200,74 @@ def token_for(settings: Settings, client_id: str, secret: str) -> str:
     )
     response.raise_for_status()
     return str(response.json()["access_token"])
+
+
+# -- API clients and tokens ----------------------------------------------------------------------------
+API_TEST_CLIENT = "portail-api-tests"
+API_TEST_SECRET = "api-tests-secret"
+OPERATOR_CLIENT = "portail-api-operator"
+TEST_PASSWORD = "Test2026"
+
+
+@pytest.fixture(scope="session")
+def api_clients(admin_rest: Any, realm: str) -> None:
+    """Test-only clients: one for password-grant tokens, one operator service account."""
+    base = f"admin/realms/{realm}"
+    for client_id, extra in (
+        (API_TEST_CLIENT, {"directAccessGrantsEnabled": True, "serviceAccountsEnabled": False}),
+        (OPERATOR_CLIENT, {"directAccessGrantsEnabled": False, "serviceAccountsEnabled": True}),
+    ):
+        if not admin_rest.get(f"{base}/clients", clientId=client_id):
+            admin_rest.post(
+                f"{base}/clients",
+                {
+                    "clientId": client_id,
+                    "secret": API_TEST_SECRET,
+                    "publicClient": False,
+                    "standardFlowEnabled": False,
+                    **extra,
+                },
+            )
+    (operator,) = admin_rest.get(f"{base}/clients", clientId=OPERATOR_CLIENT)
+    user = admin_rest.get(f"{base}/clients/{operator['id']}/service-account-user")
+    role = admin_rest.get(f"{base}/roles/portal-operator")
+    admin_rest.post(f"{base}/users/{user['id']}/role-mappings/realm", [role])
+
+
+@pytest.fixture(scope="session")
+def operator_headers(settings: Settings, api_clients: None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token_for(settings, OPERATOR_CLIENT, API_TEST_SECRET)}"}
+
+
+def password_token(
+    settings: Settings, username: str, password: str = TEST_PASSWORD
+) -> requests.Response:
+    return requests.post(
+        f"{settings.realm_issuer}/protocol/openid-connect/token",
+        data={
+            "grant_type": "password",
+            "client_id": API_TEST_CLIENT,
+            "client_secret": API_TEST_SECRET,
+            "username": username,
+            "password": password,
+            "scope": "openid",
+        },
+        timeout=10,
+    )
+
+
+@pytest.fixture(scope="session")
+def login_as(
+    settings: Settings, gateway: Any, api_clients: None
+) -> Callable[[str], dict[str, str]]:
+    """Bearer headers for a synced user: sets a known password in Keycloak, then signs in."""
+
+    def _login_as(username: str) -> dict[str, str]:
+        user = gateway.find_user(username)
+        assert user is not None, f"{username} is not in Keycloak"
+        gateway.set_password(user.id, TEST_PASSWORD)
+        response = password_token(settings, username)
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    return _login_as

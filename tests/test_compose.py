@@ -48,7 +48,8 @@ def _compose_cli() -> list[str] | None:
 
 COMPOSE = _compose_cli()
 pytestmark = pytest.mark.skipif(
-    COMPOSE is None, reason="neither `docker compose` nor `docker-compose` is installed (make test installs it)"
+    COMPOSE is None,
+    reason="neither `docker compose` nor `docker-compose` is installed (make test installs it)",
 )
 
 

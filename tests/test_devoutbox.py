@@ -16,7 +16,9 @@ def _messages(client: Any, to: str) -> list[dict[str, Any]]:
     return client.get(f"/dev/outbox.json?to={to}").json["messages"]
 
 
-def test_smtp_sink_stores_mail_shown_in_outbox(client: Any, settings: Settings, smtp_sink: Any) -> None:
+def test_smtp_sink_stores_mail_shown_in_outbox(
+    client: Any, settings: Settings, smtp_sink: Any
+) -> None:
     to = f"{uuid.uuid4().hex[:8]}@example.org"
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = "a@example.org", to, "Bonjour é"
@@ -45,13 +47,24 @@ def test_outbox_is_absent_outside_dev_mode(settings: Settings, database: Any) ->
 @pytest.mark.keycloak
 def test_keycloak_sends_mail_through_the_sink(gateway: Any, client: Any, wait_for: Any) -> None:
     name = f"mail-{uuid.uuid4().hex[:8]}"
-    user, _ = gateway.ensure_user(name, email=f"{name}@example.org", first_name="Marie", last_name="Curie")
-    gateway.rest.put(f"admin/realms/{gateway.realm}/users/{user.id}/execute-actions-email", ["UPDATE_PASSWORD"])
+    user, _ = gateway.ensure_user(
+        name, email=f"{name}@example.org", first_name="Marie", last_name="Curie"
+    )
+    gateway.rest.put(
+        f"admin/realms/{gateway.realm}/users/{user.id}/execute-actions-email", ["UPDATE_PASSWORD"]
+    )
     (mail,) = wait_for(lambda: _messages(client, f"{name}@example.org"))
     assert "Portail Démo" in mail["body"] or "Portail Démo" in mail["subject"]
     assert "/login-actions/action-token?key=" in mail["body"]
 
 
-@pytest.mark.parametrize(("lang", "title"), [("fr", "Boîte d'envoi de développement"), ("de", "Entwicklungs-Postausgang"), ("en", "Development outbox")])
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        ("fr", "Boîte d'envoi de développement"),
+        ("de", "Entwicklungs-Postausgang"),
+        ("en", "Development outbox"),
+    ],
+)
 def test_pages_are_french_first_with_german_and_english(client: Any, lang: str, title: str) -> None:
     assert title in client.get(f"/dev/outbox?lang={lang}").get_data(as_text=True)

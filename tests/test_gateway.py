@@ -18,8 +18,12 @@ def test_service_account_creates_groups_and_users_idempotently(gateway: Keycloak
     assert gateway.ensure_group(name, {"portail.identifier": ["07955542100019"]}).id == group.id
     assert gateway.find_group(name).attributes[OWNER_ATTRIBUTE] == ["portail-provisioner"]  # type: ignore[union-attr]
 
-    user, created = gateway.ensure_user(name, email=f"{name}@example.org", first_name="Ana", last_name="Lyse")
-    again, created_again = gateway.ensure_user(name, email=f"{name}@example.org", first_name="Ana", last_name="Lyse")
+    user, created = gateway.ensure_user(
+        name, email=f"{name}@example.org", first_name="Ana", last_name="Lyse"
+    )
+    again, created_again = gateway.ensure_user(
+        name, email=f"{name}@example.org", first_name="Ana", last_name="Lyse"
+    )
     assert created and not created_again and again.id == user.id
     gateway.add_to_group(user.id, group.id)
     gateway.grant_realm_roles(user.id, ["account-admin"])
@@ -43,7 +47,9 @@ def test_service_account_cannot_administer_the_realm(gateway: KeycloakGateway, r
     assert caught.value.status == 403
 
 
-def test_demo_data_loads_twice_without_duplicates(demo_data: Any, settings: Settings, gateway: KeycloakGateway) -> None:
+def test_demo_data_loads_twice_without_duplicates(
+    demo_data: Any, settings: Settings, gateway: KeycloakGateway
+) -> None:
     from provisioner.cli import load_demo_data
 
     assert [d.username for d in load_demo_data(settings)] == [d.username for d in demo_data]
@@ -52,7 +58,15 @@ def test_demo_data_loads_twice_without_duplicates(demo_data: Any, settings: Sett
     members = gateway.rest.get(f"admin/realms/{gateway.realm}/groups/{group.id}/members", max=100)
     usernames = sorted(m["username"] for m in members)
     assert usernames == sorted(
-        ["asp1ent", "lea.martin", "tbn1.asp1ent", "tbn2.asp1ent", "fdn25.asp1ent", "lvt.asp1ent", "sqdqd.asp1ent"]
+        [
+            "asp1ent",
+            "lea.martin",
+            "tbn1.asp1ent",
+            "tbn2.asp1ent",
+            "fdn25.asp1ent",
+            "lvt.asp1ent",
+            "sqdqd.asp1ent",
+        ]
     )
     closed = gateway.find_user("fdn25.asp1ent")
     assert closed is not None and closed.enabled is False

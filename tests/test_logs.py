@@ -7,7 +7,11 @@ from provisioner.logs import REDACTED, configure_logging, get_logger, redact
 
 def test_redact_masks_secret_keys_at_any_depth() -> None:
     event = {"user": "asp1ent", "password": "Demo2026", "nested": {"client_secret": "x", "ok": 1}}
-    assert redact(event) == {"user": "asp1ent", "password": REDACTED, "nested": {"client_secret": REDACTED, "ok": 1}}
+    assert redact(event) == {
+        "user": "asp1ent",
+        "password": REDACTED,
+        "nested": {"client_secret": REDACTED, "ok": 1},
+    }
 
 
 def test_log_lines_never_carry_secrets(capsys: pytest.CaptureFixture[str]) -> None:

@@ -47,7 +47,9 @@ def test_change_a_setting_keeps_users_groups_and_credentials(
     settings: Settings, admin_rest: Any, scratch_realm: str, tmp_path: Path
 ) -> None:
     variables = variables_from(settings)
-    first = apply_configs(admin_rest, load_realm_configs(_config_dir(tmp_path, scratch_realm), variables))
+    first = apply_configs(
+        admin_rest, load_realm_configs(_config_dir(tmp_path, scratch_realm), variables)
+    )
     assert any(c.kind == "realm" and c.action == "create" for c in first)
     assert apply_configs(admin_rest, load_realm_configs(tmp_path, variables)) == []
 
@@ -55,9 +57,17 @@ def test_change_a_setting_keeps_users_groups_and_credentials(
     group_id = admin_rest.post(f"{base}/groups", {"name": "compte-test"})
     user_id = admin_rest.post(
         f"{base}/users",
-        {"username": "keepme", "email": "keep@example.org", "firstName": "Keep", "lastName": "Me", "enabled": True},
+        {
+            "username": "keepme",
+            "email": "keep@example.org",
+            "firstName": "Keep",
+            "lastName": "Me",
+            "enabled": True,
+        },
     )
-    admin_rest.put(f"{base}/users/{user_id}/reset-password", {"type": "password", "value": "Garde2026"})
+    admin_rest.put(
+        f"{base}/users/{user_id}/reset-password", {"type": "password", "value": "Garde2026"}
+    )
     admin_rest.put(f"{base}/users/{user_id}/groups/{group_id}", {})
 
     _config_dir(tmp_path, scratch_realm, displayName="Portail Modifié", failureFactor=3)
@@ -69,11 +79,15 @@ def test_change_a_setting_keeps_users_groups_and_credentials(
     assert realm_rep["displayName"] == "Portail Modifié" and realm_rep["failureFactor"] == 3
     assert admin_rest.get(f"{base}/users/{user_id}")["username"] == "keepme"
     assert [g["name"] for g in admin_rest.get(f"{base}/users/{user_id}/groups")] == ["compte-test"]
-    assert [c["type"] for c in admin_rest.get(f"{base}/users/{user_id}/credentials")] == ["password"]
+    assert [c["type"] for c in admin_rest.get(f"{base}/users/{user_id}/credentials")] == [
+        "password"
+    ]
     assert apply_configs(admin_rest, load_realm_configs(tmp_path, variables)) == []
 
 
-def test_drift_made_by_hand_is_repaired(settings: Settings, admin_rest: Any, scratch_realm: str, tmp_path: Path) -> None:
+def test_drift_made_by_hand_is_repaired(
+    settings: Settings, admin_rest: Any, scratch_realm: str, tmp_path: Path
+) -> None:
     variables = variables_from(settings)
     apply_configs(admin_rest, load_realm_configs(_config_dir(tmp_path, scratch_realm), variables))
     base = f"admin/realms/{scratch_realm}"
@@ -81,7 +95,9 @@ def test_drift_made_by_hand_is_repaired(settings: Settings, admin_rest: Any, scr
     sa_user = admin_rest.get(f"{base}/clients/{client['id']}/service-account-user")
     (rm,) = admin_rest.get(f"{base}/clients", clientId="realm-management")
     path = f"{base}/users/{sa_user['id']}/role-mappings/clients/{rm['id']}"
-    extra = next(r for r in admin_rest.get(f"{base}/clients/{rm['id']}/roles") if r["name"] == "manage-realm")
+    extra = next(
+        r for r in admin_rest.get(f"{base}/clients/{rm['id']}/roles") if r["name"] == "manage-realm"
+    )
     admin_rest.post(path, [extra])  # someone grants the service account too much
     admin_rest.put(f"{base}", {"bruteForceProtected": False})
 
@@ -91,7 +107,9 @@ def test_drift_made_by_hand_is_repaired(settings: Settings, admin_rest: Any, scr
     assert "manage-realm" not in {r["name"] for r in admin_rest.get(path)}
 
 
-def test_dry_run_changes_nothing(settings: Settings, admin_rest: Any, scratch_realm: str, tmp_path: Path) -> None:
+def test_dry_run_changes_nothing(
+    settings: Settings, admin_rest: Any, scratch_realm: str, tmp_path: Path
+) -> None:
     configs = load_realm_configs(_config_dir(tmp_path, scratch_realm), variables_from(settings))
     changes = apply_configs(admin_rest, configs, dry_run=True)
     assert [str(c) for c in changes] == [f"{scratch_realm}: create realm {scratch_realm}"]

@@ -13,7 +13,11 @@ from provisioner.settings import REPO_ROOT, Settings
 
 def test_shipped_config_loads_with_settings_placeholders() -> None:
     settings = Settings(dev_mode=True, public_url="https://portail.example", smtp_port=2600)
-    (demo,) = [c for c in load_realm_configs(REPO_ROOT / "keycloak-config", variables_from(settings)) if c.realm == "portail-demo"]
+    (demo,) = [
+        c
+        for c in load_realm_configs(REPO_ROOT / "keycloak-config", variables_from(settings))
+        if c.realm == "portail-demo"
+    ]
     assert demo.settings["defaultLocale"] == "fr"
     assert demo.settings["supportedLocales"] == ["fr", "de", "en"]
     assert demo.settings["smtpServer"]["port"] == "2600"
@@ -26,7 +30,9 @@ def test_shipped_config_loads_with_settings_placeholders() -> None:
 
 def test_unknown_placeholder_is_named(tmp_path: Path) -> None:
     (tmp_path / "realms").mkdir()
-    (tmp_path / "realms" / "x.json").write_text(json.dumps({"realm": "x", "settings": {"displayName": "${nope}"}}))
+    (tmp_path / "realms" / "x.json").write_text(
+        json.dumps({"realm": "x", "settings": {"displayName": "${nope}"}})
+    )
     with pytest.raises(InvalidInput, match=r"\$\{nope\}"):
         load_realm_configs(tmp_path, {"public_url": "u"})
 
@@ -34,7 +40,9 @@ def test_unknown_placeholder_is_named(tmp_path: Path) -> None:
 def test_a_second_portal_is_a_second_file(tmp_path: Path) -> None:
     (tmp_path / "realms").mkdir()
     for name in ("a", "b"):
-        (tmp_path / "realms" / f"{name}.json").write_text(json.dumps({"realm": name, "settings": {}}))
+        (tmp_path / "realms" / f"{name}.json").write_text(
+            json.dumps({"realm": name, "settings": {}})
+        )
     assert [c.realm for c in load_realm_configs(tmp_path, {})] == ["a", "b"]
 
 

@@ -38,6 +38,4 @@ class Actor:
         if self.operator:
             return
         if not (self.administrator and self.principal_id == principal_id):
-            raise Forbidden(
-                "Vous n'administrez pas ce compte.", code="not_account_administrator"
-            )
+            raise Forbidden("Vous n'administrez pas ce compte.", code="not_account_administrator")

@@ -70,7 +70,11 @@ class Catalogue:
                 raise InvalidInput(
                     f"Type(s) de document inconnu(s) pour {code} : {', '.join(unknown)}.",
                     code="unknown_document_type",
-                    details={"teleprocedure": code, "unknown": unknown, "known": list(tp.document_types)},
+                    details={
+                        "teleprocedure": code,
+                        "unknown": unknown,
+                        "known": list(tp.document_types),
+                    },
                 )
             selection[code] = tuple(sorted(types))
         return selection
@@ -88,9 +92,11 @@ def normalize_identifier(scheme: str, value: str) -> str:
         if scheme == "ch-uid":
             return str(ch_uid.format(ch_uid.validate(raw)))
     except stdnum_errors.ValidationError as exc:
-        labels = {"fr-siret": ("invalid_siret", "SIRET (14 chiffres, clé de Luhn)"),
-                  "fr-siren": ("invalid_siren", "SIREN (9 chiffres, clé de Luhn)"),
-                  "ch-uid": ("invalid_uid", "IDE/UID (CHE-123.456.789)")}
+        labels = {
+            "fr-siret": ("invalid_siret", "SIRET (14 chiffres, clé de Luhn)"),
+            "fr-siren": ("invalid_siren", "SIREN (9 chiffres, clé de Luhn)"),
+            "ch-uid": ("invalid_uid", "IDE/UID (CHE-123.456.789)"),
+        }
         code, label = labels[scheme]
         raise InvalidInput(
             f"Identifiant « {raw} » invalide : saisissez un {label}.",
@@ -116,14 +122,18 @@ def normalize_phone(value: str, default_country: str = "FR", *, mobile_only: boo
         ) from exc
     if not phonenumbers.is_valid_number(number):
         raise InvalidInput(
-            f"Numéro de téléphone « {value} » invalide pour son pays.", code="invalid_phone", details={"value": value}
+            f"Numéro de téléphone « {value} » invalide pour son pays.",
+            code="invalid_phone",
+            details={"value": value},
         )
     if mobile_only and phonenumbers.number_type(number) not in (
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
     ):
         raise InvalidInput(
-            f"Le numéro « {value} » n'est pas un numéro de mobile.", code="not_a_mobile", details={"value": value}
+            f"Le numéro « {value} » n'est pas un numéro de mobile.",
+            code="not_a_mobile",
+            details={"value": value},
         )
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
@@ -158,7 +168,9 @@ def secondary_login(name: str, principal_login: str) -> str:
 # -- status -----------------------------------------------------------------------------------------
 def check_status_transition(current: str, target: str) -> None:
     if target not in STATUSES:
-        raise InvalidInput(f"Statut inconnu : {target}.", code="unknown_status", details={"known": list(STATUSES)})
+        raise InvalidInput(
+            f"Statut inconnu : {target}.", code="unknown_status", details={"known": list(STATUSES)}
+        )
     if target == current:
         return
     if target not in _TRANSITIONS[current]:
@@ -170,7 +182,9 @@ def check_status_transition(current: str, target: str) -> None:
 
 
 # -- rights ceiling (rules 7 and 8) ------------------------------------------------------------------
-def excess_over(ceiling: Mapping[str, Iterable[str]], requested: Mapping[str, Iterable[str]]) -> Selection:
+def excess_over(
+    ceiling: Mapping[str, Iterable[str]], requested: Mapping[str, Iterable[str]]
+) -> Selection:
     """What ``requested`` holds beyond ``ceiling``: teleprocedures or document types."""
     excess: Selection = {}
     for code, types in requested.items():
@@ -181,7 +195,9 @@ def excess_over(ceiling: Mapping[str, Iterable[str]], requested: Mapping[str, It
     return excess
 
 
-def check_rights_ceiling(ceiling: Mapping[str, Iterable[str]], requested: Mapping[str, Iterable[str]]) -> None:
+def check_rights_ceiling(
+    ceiling: Mapping[str, Iterable[str]], requested: Mapping[str, Iterable[str]]
+) -> None:
     excess = excess_over(ceiling, requested)
     if excess:
         raise RuleViolation(
@@ -192,7 +208,9 @@ def check_rights_ceiling(ceiling: Mapping[str, Iterable[str]], requested: Mappin
         )
 
 
-def clip_to_ceiling(ceiling: Mapping[str, Iterable[str]], current: Mapping[str, Iterable[str]]) -> tuple[Selection, Selection]:
+def clip_to_ceiling(
+    ceiling: Mapping[str, Iterable[str]], current: Mapping[str, Iterable[str]]
+) -> tuple[Selection, Selection]:
     """When the principal drops rights, a secondary keeps only what still fits. Returns (kept, removed)."""
     kept: Selection = {}
     removed: Selection = {}
@@ -207,7 +225,9 @@ def clip_to_ceiling(ceiling: Mapping[str, Iterable[str]], current: Mapping[str, 
     return kept, removed
 
 
-def check_may_choose_teleprocedures(actor_is_principal_side: bool, secondary_autonomous: bool) -> None:
+def check_may_choose_teleprocedures(
+    actor_is_principal_side: bool, secondary_autonomous: bool
+) -> None:
     """Rule 8: a non-autonomous secondary gets what its principal assigns."""
     if not actor_is_principal_side and not secondary_autonomous:
         raise RuleViolation(
@@ -242,5 +262,6 @@ def check_keeps_an_administrator(active_admins_after: int) -> None:
 def check_secondary_has_no_secondaries(kind: str) -> None:
     if kind != PRINCIPAL:
         raise RuleViolation(
-            "Un compte secondaire ne peut pas avoir de comptes secondaires.", code="secondary_of_secondary"
+            "Un compte secondaire ne peut pas avoir de comptes secondaires.",
+            code="secondary_of_secondary",
         )

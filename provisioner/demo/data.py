@@ -30,14 +30,30 @@ PRINCIPAL: dict[str, Any] = {
     "is_test": True,
     "secondary_quota": 40,
     "responsible": RESPONSIBLE,
-    "technical_contact": {"name": "NOM TEST", "email": "technique@asp1ent.example", "phone": "+33149098737"},
-    "administrative_contact": {"name": "Pierre DUPONT", "email": "pierre.dupont@asp1ent.example", "phone": "+33149098737"},
+    "technical_contact": {
+        "name": "NOM TEST",
+        "email": "technique@asp1ent.example",
+        "phone": "+33149098737",
+    },
+    "administrative_contact": {
+        "name": "Pierre DUPONT",
+        "email": "pierre.dupont@asp1ent.example",
+        "phone": "+33149098737",
+    },
     "billing": {"date": "2008-06-27", "use_responsible_address": True},
 }
 
 # (name, type, SIRET, company name, responsible last name, status, mailbox)
 SECONDARIES = [
-    ("tbn1", "entreprise", "04140780000022", "TEST MIGRATION TBN ENT SECONDAIRE", "BRUN", "open", True),
+    (
+        "tbn1",
+        "entreprise",
+        "04140780000022",
+        "TEST MIGRATION TBN ENT SECONDAIRE",
+        "BRUN",
+        "open",
+        True,
+    ),
     ("tbn2", "entreprise", "07955554600013", "COMPTE TBN 2 (SANS BAL)", "BRUN", "open", False),
     ("fdn25", "entreprise", "42872048600011", "TEST", "BRUN", "closed", False),
     ("lvt", "entreprise", "42872048600011", "TEST LVT23", "VEUILLET", "closed", False),

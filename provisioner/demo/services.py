@@ -20,7 +20,9 @@ class DemoLogin:
 
 
 def _account(session: Session, portal: str, login: str, **fields: object) -> Account:
-    account = session.scalar(select(Account).where(Account.portal == portal, Account.login == login))
+    account = session.scalar(
+        select(Account).where(Account.portal == portal, Account.login == login)
+    )
     if account is None:
         account = Account(portal=portal, login=login)
         session.add(account)
@@ -69,9 +71,13 @@ def _push(gateway: KeycloakGateway, person: Person, account: Account, group_id: 
 
 def load_demo(session: Session, gateway: KeycloakGateway) -> list[DemoLogin]:
     portal = gateway.realm
-    principal = _account(session, portal, data.PRINCIPAL["login"], kind="principal", **{
-        k: v for k, v in data.PRINCIPAL.items() if k != "login"
-    })
+    principal = _account(
+        session,
+        portal,
+        data.PRINCIPAL["login"],
+        kind="principal",
+        **{k: v for k, v in data.PRINCIPAL.items() if k != "login"},
+    )
     group = gateway.ensure_group(
         principal.login,
         {
@@ -84,32 +90,59 @@ def load_demo(session: Session, gateway: KeycloakGateway) -> list[DemoLogin]:
     responsible = data.RESPONSIBLE
     people = [
         _person(
-            session, principal, principal.login, kind="holder", email=responsible["email"],
-            first_name=responsible["first_name"], last_name=responsible["last_name"],
-            roles=["account-admin"], enabled=True,
+            session,
+            principal,
+            principal.login,
+            kind="holder",
+            email=responsible["email"],
+            first_name=responsible["first_name"],
+            last_name=responsible["last_name"],
+            roles=["account-admin"],
+            enabled=True,
         )
     ]
     for name, ctype, siret, company, last_name, status, mailbox in data.SECONDARIES:
         login = f"{name}.{principal.login}"
         secondary = _account(
-            session, portal, login, kind="secondary", parent_id=principal.id, identifier=siret,
-            company_name=company, company_type=ctype, status=status, has_mailbox=mailbox,
-            is_test=True, responsible={"last_name": last_name},
+            session,
+            portal,
+            login,
+            kind="secondary",
+            parent_id=principal.id,
+            identifier=siret,
+            company_name=company,
+            company_type=ctype,
+            status=status,
+            has_mailbox=mailbox,
+            is_test=True,
+            responsible={"last_name": last_name},
         )
         people.append(
             _person(
-                session, secondary, login, kind="secondary", email=f"{name}@asp1ent.example",
-                first_name="Compte", last_name=name.upper(), roles=[],
+                session,
+                secondary,
+                login,
+                kind="secondary",
+                email=f"{name}@asp1ent.example",
+                first_name="Compte",
+                last_name=name.upper(),
+                roles=[],
                 enabled=status == "open",
             )
         )
     collaborator = data.COLLABORATOR
     people.append(
         _person(
-            session, principal, collaborator["username"], kind="collaborator",
-            email=collaborator["email"], first_name=collaborator["first_name"],
-            last_name=collaborator["last_name"], locale=collaborator["locale"],
-            roles=collaborator["roles"], enabled=True,
+            session,
+            principal,
+            collaborator["username"],
+            kind="collaborator",
+            email=collaborator["email"],
+            first_name=collaborator["first_name"],
+            last_name=collaborator["last_name"],
+            locale=collaborator["locale"],
+            roles=collaborator["roles"],
+            enabled=True,
         )
     )
     for person in people:
@@ -117,7 +150,9 @@ def load_demo(session: Session, gateway: KeycloakGateway) -> list[DemoLogin]:
         assert account is not None
         _push(gateway, person, account, group.id)
     return [
-        DemoLogin(principal.login, data.DEMO_PASSWORD, "titulaire du compte principal (administrateur)"),
+        DemoLogin(
+            principal.login, data.DEMO_PASSWORD, "titulaire du compte principal (administrateur)"
+        ),
         DemoLogin("tbn1.asp1ent", data.DEMO_PASSWORD, "compte secondaire avec BAL"),
         DemoLogin(collaborator["username"], data.DEMO_PASSWORD, "collaboratrice (déclarante)"),
     ]

@@ -26,14 +26,20 @@ def pinned_version() -> str:
 
 
 def keycloak_home() -> Path:
-    return Path(os.environ.get("PORTAIL_KEYCLOAK_HOME") or REPO_ROOT / ".local" / f"keycloak-{pinned_version()}")
+    return Path(
+        os.environ.get("PORTAIL_KEYCLOAK_HOME")
+        or REPO_ROOT / ".local" / f"keycloak-{pinned_version()}"
+    )
 
 
 def java_home() -> str:
     if os.environ.get("KC_JAVA_HOME"):
         return os.environ["KC_JAVA_HOME"]
     found = subprocess.run(
-        ["bash", str(REPO_ROOT / "scripts" / "java-home.sh")], capture_output=True, text=True, check=True
+        ["bash", str(REPO_ROOT / "scripts" / "java-home.sh")],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return found.stdout.strip()
 
@@ -54,7 +60,9 @@ class KeycloakServer:
 
     def is_ready(self) -> bool:
         try:
-            response = requests.get(f"http://localhost:{self.management_port}/health/ready", timeout=2)
+            response = requests.get(
+                f"http://localhost:{self.management_port}/health/ready", timeout=2
+            )
         except requests.RequestException:
             return False
         return response.status_code == 200
@@ -84,7 +92,9 @@ class KeycloakServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"Keycloak exited with {self.process.returncode}; see {self.log_file}")
+                raise RuntimeError(
+                    f"Keycloak exited with {self.process.returncode}; see {self.log_file}"
+                )
             if self.is_ready():
                 return
             time.sleep(1)

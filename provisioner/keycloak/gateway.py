@@ -45,6 +45,11 @@ class KcUser:
     last_name: str
     enabled: bool
     attributes: dict[str, list[str]] = field(default_factory=dict)
+    required_actions: tuple[str, ...] = ()
+
+    @property
+    def owned(self) -> bool:
+        return self.attributes.get(OWNER_ATTRIBUTE) == [OWNER_VALUE]
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,9 @@ class AdminRest:
     def __init__(self, connection: KeycloakOpenIDConnection) -> None:
         self._conn = connection
 
-    def _call(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:
+    def _call(
+        self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None
+    ) -> Any:
         try:
             if method == "GET":
                 response = self._conn.raw_get(path, **(params or {}))
@@ -77,7 +84,9 @@ class AdminRest:
                 raise UpstreamUnavailable(f"Keycloak is unreachable: {exc}") from exc
             raise KeycloakApiError(method, path, exc.response_code or 0, str(exc)) from exc
         if response.status_code >= 500:
-            raise UpstreamUnavailable(f"Keycloak answered {response.status_code} to {method} {path}")
+            raise UpstreamUnavailable(
+                f"Keycloak answered {response.status_code} to {method} {path}"
+            )
         if response.status_code >= 400:
             raise KeycloakApiError(method, path, response.status_code, response.text)
         if method == "POST" and response.headers.get("Location"):
@@ -136,7 +145,12 @@ def _user(rep: dict[str, Any]) -> KcUser:
         last_name=rep.get("lastName", ""),
         enabled=rep.get("enabled", True),
         attributes=rep.get("attributes", {}) or {},
+        required_actions=tuple(rep.get("requiredActions", ()) or ()),
     )
+
+
+def _missing(exc: KeycloakApiError) -> bool:
+    return exc.status == 404
 
 
 class KeycloakGateway:
@@ -146,6 +160,7 @@ class KeycloakGateway:
         self.settings = settings
         self.realm = settings.keycloak_realm
         self._rest: AdminRest | None = None
+        self._roles: dict[str, dict[str, Any]] = {}
 
     @property
     def rest(self) -> AdminRest:
@@ -171,7 +186,9 @@ class KeycloakGateway:
 
     # -- groups -------------------------------------------------------------------------------
     def find_group(self, name: str) -> KcGroup | None:
-        found = self.rest.get(self._path("groups"), search=name, exact="true", briefRepresentation="false")
+        found = self.rest.get(
+            self._path("groups"), search=name, exact="true", briefRepresentation="false"
+        )
         for rep in found or []:
             if rep["name"] == name:
                 return KcGroup(rep["id"], rep["name"], rep.get("attributes", {}) or {})
@@ -181,11 +198,15 @@ class KeycloakGateway:
         attributes = {**attributes, OWNER_ATTRIBUTE: [OWNER_VALUE]}
         group = self.find_group(name)
         if group is None:
-            group_id = self.rest.post(self._path("groups"), {"name": name, "attributes": attributes})
+            group_id = self.rest.post(
+                self._path("groups"), {"name": name, "attributes": attributes}
+            )
             log.info("keycloak.group.created", group=name)
             return KcGroup(group_id, name, attributes)
         if group.attributes != attributes:
-            self.rest.put(self._path(f"groups/{group.id}"), {"name": name, "attributes": attributes})
+            self.rest.put(
+                self._path(f"groups/{group.id}"), {"name": name, "attributes": attributes}
+            )
             log.info("keycloak.group.updated", group=name)
         return KcGroup(group.id, name, attributes)
 
@@ -239,3 +260,90 @@ class KeycloakGateway:
             return
         roles = [self.rest.get(self._path(f"roles/{quote(name)}")) for name in role_names]
         self.rest.post(self._path(f"users/{user_id}/role-mappings/realm"), roles)
+
+    # -- by id, for the reconciler ----------------------------------------------------------------
+    def get_group(self, group_id: str) -> KcGroup | None:
+        try:
+            rep = self.rest.get(self._path(f"groups/{group_id}"))
+        except KeycloakApiError as exc:
+            if _missing(exc):
+                return None
+            raise
+        return KcGroup(rep["id"], rep["name"], rep.get("attributes", {}) or {})
+
+    def create_group(self, name: str, attributes: dict[str, list[str]]) -> KcGroup:
+        attributes = {**attributes, OWNER_ATTRIBUTE: [OWNER_VALUE]}
+        group_id = self.rest.post(self._path("groups"), {"name": name, "attributes": attributes})
+        return KcGroup(group_id, name, attributes)
+
+    def update_group(self, group: KcGroup, attributes: dict[str, list[str]]) -> None:
+        self.rest.put(
+            self._path(f"groups/{group.id}"), {"name": group.name, "attributes": attributes}
+        )
+
+    def get_user(self, user_id: str) -> KcUser | None:
+        try:
+            return _user(self.rest.get(self._path(f"users/{user_id}")))
+        except KeycloakApiError as exc:
+            if _missing(exc):
+                return None
+            raise
+
+    def create_user(self, rep: dict[str, Any], *, group_path: str | None = None) -> str:
+        """Create a user we own (marked), optionally already in a group."""
+        attributes = {**rep.get("attributes", {}), OWNER_ATTRIBUTE: [OWNER_VALUE]}
+        body = {**rep, "attributes": attributes}
+        if group_path:
+            body["groups"] = [group_path]
+        return str(self.rest.post(self._path("users"), body))
+
+    def update_user(self, user_id: str, rep: dict[str, Any]) -> None:
+        self.rest.put(self._path(f"users/{user_id}"), rep)
+
+    def logout(self, user_id: str) -> None:
+        """End every session of the user (deactivation)."""
+        self.rest.post(self._path(f"users/{user_id}/logout"), {})
+
+    def user_group_ids(self, user_id: str) -> set[str]:
+        return {
+            g["id"]
+            for g in self.rest.get(
+                self._path(f"users/{user_id}/groups"), briefRepresentation="true"
+            )
+        }
+
+    def user_realm_roles(self, user_id: str) -> set[str]:
+        """Realm roles mapped directly on the user (not composite, not through groups)."""
+        return {
+            r["name"]
+            for r in self.rest.get(self._path(f"users/{user_id}/role-mappings/realm")) or []
+        }
+
+    def _role(self, name: str) -> dict[str, Any]:
+        if name not in self._roles:
+            self._roles[name] = self.rest.get(self._path(f"roles/{quote(name)}"))
+        return self._roles[name]
+
+    def add_realm_roles(self, user_id: str, names: set[str]) -> None:
+        if names:
+            self.rest.post(
+                self._path(f"users/{user_id}/role-mappings/realm"),
+                [self._role(n) for n in sorted(names)],
+            )
+
+    def remove_realm_roles(self, user_id: str, names: set[str]) -> None:
+        if names:
+            self.rest.delete(
+                self._path(f"users/{user_id}/role-mappings/realm"),
+                [self._role(n) for n in sorted(names)],
+            )
+
+    def groups_owned(self) -> list[KcGroup]:
+        """Every top-level group carrying our owner mark."""
+        found = self.rest.get(
+            self._path("groups"),
+            q=f"{OWNER_ATTRIBUTE}:{OWNER_VALUE}",
+            briefRepresentation="false",
+            max=100000,
+        )
+        return [KcGroup(g["id"], g["name"], g.get("attributes", {}) or {}) for g in found or []]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+
 from provisioner.db import Base, import_models, make_engine
 
 import_models()
@@ -15,7 +16,9 @@ if not url:
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=url, target_metadata=Base.metadata, literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=url, target_metadata=Base.metadata, literal_binds=True, render_as_batch=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -27,6 +27,11 @@ class RealmConfig:
     roles: list[dict[str, Any]] = field(default_factory=list)
     client_scopes: list[dict[str, Any]] = field(default_factory=list)
     clients: list[dict[str, Any]] = field(default_factory=list)
+    # The portal's business catalogue (``teleprocedures``…); roles, scopes and login gates are
+    # derived from it at apply time (``provisioner.realms.teleprocedures``).
+    portal: dict[str, Any] = field(default_factory=dict)
+    authentication_flows: list[dict[str, Any]] = field(default_factory=list)
+    localization: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def variables_from(settings: Settings) -> dict[str, str]:
@@ -69,10 +74,14 @@ def load_realm_configs(config_dir: Path, variables: dict[str, str]) -> list[Real
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise InvalidInput(f"{path.name}: invalid JSON at line {exc.lineno}: {exc.msg}") from exc
+            raise InvalidInput(
+                f"{path.name}: invalid JSON at line {exc.lineno}: {exc.msg}"
+            ) from exc
         data = _substitute(raw, variables, path)
         if "realm" not in data or "settings" not in data:
-            raise InvalidInput(f"{path.name}: 'realm' and 'settings' are required", code="bad_config")
+            raise InvalidInput(
+                f"{path.name}: 'realm' and 'settings' are required", code="bad_config"
+            )
         configs.append(
             RealmConfig(
                 realm=data["realm"],
@@ -82,6 +91,9 @@ def load_realm_configs(config_dir: Path, variables: dict[str, str]) -> list[Real
                 roles=data.get("roles", []),
                 client_scopes=data.get("clientScopes", []),
                 clients=data.get("clients", []),
+                portal=data.get("portal", {}),
+                authentication_flows=data.get("authenticationFlows", []),
+                localization=data.get("localization", {}),
             )
         )
     return configs

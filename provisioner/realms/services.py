@@ -17,7 +17,12 @@ from provisioner.realms.config import RealmConfig
 log = get_logger(__name__)
 
 # Keys of a client entry that are applied through sub-resources, not the client representation.
-_CLIENT_EXTRAS = ("protocolMappers", "defaultClientScopes", "optionalClientScopes", "serviceAccountRoles")
+_CLIENT_EXTRAS = (
+    "protocolMappers",
+    "defaultClientScopes",
+    "optionalClientScopes",
+    "serviceAccountRoles",
+)
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,9 @@ class RealmApplier:
             self.rest.put(f"{self.base}/users/profile", {**actual, **self.cfg.user_profile})
 
     def _roles(self) -> None:
-        actual = {r["name"]: r for r in self.rest.get(f"{self.base}/roles", briefRepresentation="false")}
+        actual = {
+            r["name"]: r for r in self.rest.get(f"{self.base}/roles", briefRepresentation="false")
+        }
         for role in self.cfg.roles:
             current = actual.get(role["name"])
             if current is None:
@@ -162,7 +169,10 @@ class RealmApplier:
         if current is None:
             if not self._record("client", client["clientId"], "create"):
                 return
-            self.rest.post(f"{self.base}/clients", {**rep, "protocolMappers": client.get("protocolMappers", [])})
+            self.rest.post(
+                f"{self.base}/clients",
+                {**rep, "protocolMappers": client.get("protocolMappers", [])},
+            )
             current = self._find_client(client["clientId"])
             assert current is not None
         else:
@@ -203,13 +213,17 @@ class RealmApplier:
             missing = sorted(set(role_names) - set(have))
             extra = sorted(set(have) - set(role_names))
             if missing and self._record("service-role", client["clientId"], "add", tuple(missing)):
-                available = {r["name"]: r for r in self.rest.get(f"{self.base}/clients/{owner['id']}/roles")}
+                available = {
+                    r["name"]: r for r in self.rest.get(f"{self.base}/clients/{owner['id']}/roles")
+                }
                 self.rest.post(path, [available[n] for n in missing])
             if extra and self._record("service-role", client["clientId"], "remove", tuple(extra)):
                 self.rest.delete(path, [have[n] for n in extra])
 
 
-def apply_configs(rest: AdminRest, configs: list[RealmConfig], *, dry_run: bool = False) -> list[Change]:
+def apply_configs(
+    rest: AdminRest, configs: list[RealmConfig], *, dry_run: bool = False
+) -> list[Change]:
     changes: list[Change] = []
     for config in configs:
         changes.extend(RealmApplier(rest, config, dry_run=dry_run).apply())

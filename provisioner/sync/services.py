@@ -1,12 +1,112 @@
-"""Outbox queries shared by the health check and the sync worker."""
+"""The sync outbox: record Keycloak work with the change, apply it now or later, never lose it."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from provisioner.sync.models import PENDING, OutboxItem
+from provisioner.db import Database, utcnow
+from provisioner.errors import UpstreamUnavailable
+from provisioner.logs import get_logger
+from provisioner.sync.models import DONE, PENDING, OutboxItem
+
+log = get_logger(__name__)
+FAILED = "failed"
+MAX_ATTEMPTS = 10
+RECONCILE_ACCOUNT = "reconcile_account"
 
 
 def backlog(session: Session) -> int:
     return session.scalar(select(func.count()).where(OutboxItem.status == PENDING)) or 0
+
+
+def enqueue(session: Session, portal: str, principal_id: int) -> OutboxItem:
+    """Ask for the principal account (and its people, secondaries) to be brought in line.
+
+    One pending item per account is enough: the reconciler reads the whole current state.
+    """
+    pending = session.scalar(
+        select(OutboxItem).where(
+            OutboxItem.status == PENDING,
+            OutboxItem.action == RECONCILE_ACCOUNT,
+            OutboxItem.portal == portal,
+            OutboxItem.payload["account_id"].as_integer() == principal_id,
+        )
+    )
+    if pending is not None:
+        return pending
+    item = OutboxItem(portal=portal, action=RECONCILE_ACCOUNT, payload={"account_id": principal_id})
+    session.add(item)
+    session.flush()
+    return item
+
+
+@dataclass
+class SyncReport:
+    applied: int = 0
+    failed: int = 0
+    pending: int = 0
+    upstream_down: bool = False
+    decisions: list[str] = field(default_factory=list)
+
+
+def process(
+    db: Database, gateway: object, *, item_ids: list[int] | None = None, limit: int = 500
+) -> SyncReport:
+    """Apply pending outbox items, oldest first; stop at the first sign Keycloak is down."""
+    from provisioner.sync.reconciler import Reconciler
+
+    report = SyncReport()
+    reconciler = Reconciler(gateway)  # type: ignore[arg-type]
+    with db.session() as session:
+        query = (
+            select(OutboxItem.id)
+            .where(OutboxItem.status == PENDING)
+            .order_by(OutboxItem.id)
+            .limit(limit)
+        )
+        if item_ids is not None:
+            query = query.where(OutboxItem.id.in_(item_ids))
+        ids = list(session.scalars(query))
+    for item_id in ids:
+        with db.session() as session:
+            item = session.get(OutboxItem, item_id)
+            if item is None or item.status != PENDING:
+                continue
+            item.attempts += 1
+            try:
+                decisions = reconciler.reconcile_account(session, item.payload["account_id"])
+            except UpstreamUnavailable as exc:
+                session.rollback()
+                _note_failure(db, item_id, str(exc), retryable=True)
+                report.upstream_down = True
+                log.warning("sync.keycloak_unavailable", item=item_id, error=str(exc))
+                break
+            except Exception as exc:  # noqa: BLE001 - one bad item must not block the others
+                session.rollback()
+                failed = _note_failure(db, item_id, f"{type(exc).__name__}: {exc}", retryable=False)
+                report.failed += int(failed)
+                log.error("sync.item_failed", item=item_id, error=str(exc))
+                continue
+            item.status = DONE
+            item.done_at = utcnow()
+            item.last_error = None
+            report.applied += 1
+            report.decisions.extend(decisions)
+    with db.session() as session:
+        report.pending = backlog(session)
+    return report
+
+
+def _note_failure(db: Database, item_id: int, error: str, *, retryable: bool) -> bool:
+    with db.session() as session:
+        item = session.get(OutboxItem, item_id)
+        assert item is not None
+        item.attempts += 1
+        item.last_error = error[:2000]
+        if not retryable and item.attempts >= MAX_ATTEMPTS:
+            item.status = FAILED
+            return True
+    return False

@@ -1,0 +1,338 @@
+"""JSON API ``/api/v1``: parse, call a service, answer. Errors take the one shape of web.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from provisioner.accounts import schemas, services
+from provisioner.accounts.audit import entries_for
+from provisioner.accounts.models import Account, Person
+from provisioner.apiauth import current_actor
+from provisioner.errors import InvalidInput, UpstreamUnavailable
+from provisioner.portals import load_portal
+from provisioner.settings import Settings
+from provisioner.sync.services import process
+from provisioner.web import database, db_session
+
+bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
+
+
+def _ctx() -> services.Context:
+    settings: Settings = current_app.extensions["portail.settings"]
+    portal = load_portal(settings.keycloak_config_dir, settings.keycloak_realm)
+    return services.Context(db_session(), portal, current_actor())
+
+
+def _body() -> Any:
+    body = request.get_json(silent=True)
+    if body is None:
+        raise InvalidInput(
+            "Corps JSON attendu (Content-Type: application/json).", code="invalid_body"
+        )
+    return body
+
+
+def _int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"Paramètre « {name} » : entier attendu.", code="invalid_parameter"
+        ) from exc
+
+
+def commit_and_sync() -> dict[str, Any]:
+    """Save first (never lost), then try Keycloak at once; if it is down, the outbox keeps the work."""
+    db_session().commit()
+    try:
+        report = process(database(), current_app.extensions["portail.keycloak"], limit=50)
+    except UpstreamUnavailable:
+        report = None
+    if report is None or report.upstream_down or report.pending:
+        return {
+            "status": "pending",
+            "message": "Modification enregistrée ; Keycloak est indisponible, elle sera appliquée dès son retour.",
+        }
+    return {"status": "applied"}
+
+
+def account_out(account: Account, *, detail: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": account.id,
+        "kind": account.kind,
+        "login": account.login,
+        "principal_id": account.principal_id,
+        "dossier_number": account.dossier_number,
+        "identifier": account.identifier,
+        "company_name": account.company_name,
+        "company_type": account.company_type,
+        "status": account.status,
+        "is_test": account.is_test,
+        "has_mailbox": account.has_mailbox,
+        "autonomous": account.autonomous,
+        "secondary_quota": account.secondary_quota if account.kind == "principal" else None,
+        "teleprocedures": {code: list(types) for code, types in account.selection.items()},
+        "created_at": account.created_at.isoformat() + "Z",
+    }
+    if detail:
+        data.update(
+            responsible=account.responsible,
+            technical_contact=account.technical_contact,
+            administrative_contact=account.administrative_contact,
+            legal_representative=account.legal_representative,
+            services=account.services,
+            billing=account.billing if account.kind == "principal" else None,
+        )
+    return data
+
+
+def person_out(person: Person) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "account_id": person.account_id,
+        "kind": person.kind,
+        "username": person.username,
+        "email": person.email,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "locale": person.locale,
+        "roles": list(person.roles),
+        "enabled": person.enabled,
+        "phone": person.phone,
+        "synced": person.keycloak_user_id is not None,
+    }
+
+
+def _page(page: services.Page) -> dict[str, Any]:
+    return {
+        "items": [account_out(a) for a in page.items],
+        "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+    }
+
+
+@bp.get("/teleprocedures")
+def teleprocedures() -> ResponseReturnValue:
+    ctx = _ctx()
+    return jsonify(
+        {
+            "items": [
+                {
+                    "code": tp.code,
+                    "description": tp.description,
+                    "recipients": list(tp.recipients),
+                    "document_types": list(tp.document_types),
+                }
+                for tp in ctx.portal.catalogue.teleprocedures.values()
+            ]
+        }
+    )
+
+
+@bp.get("/accounts")
+def list_accounts() -> ResponseReturnValue:
+    ctx = _ctx()
+    page = services.list_accounts(
+        ctx,
+        q=request.args.get("q"),
+        status=request.args.get("status"),
+        kind=request.args.get("kind"),
+        page=_int_arg("page", 1),
+        per_page=_int_arg("per_page", 50),
+    )
+    return jsonify(_page(page))
+
+
+@bp.post("/accounts")
+def create_account() -> ResponseReturnValue:
+    ctx = _ctx()
+    account = services.create_principal(ctx, schemas.parse(schemas.PrincipalIn, _body()))
+    out = account_out(account, detail=True)
+    return jsonify({"account": out, "sync": commit_and_sync()}), 201
+
+
+@bp.post("/accounts/bulk")
+def bulk_create() -> ResponseReturnValue:
+    """Many principal accounts in one request; each item succeeds or fails on its own."""
+    ctx = _ctx()
+    body = _body()
+    items = body.get("items") if isinstance(body, dict) else None
+    if not isinstance(items, list) or not items:
+        raise InvalidInput("« items » : liste d'au moins un compte attendue.", code="invalid_body")
+    if len(items) > 5000:
+        raise InvalidInput("5000 comptes au plus par requête.", code="too_many_items")
+    results: list[dict[str, Any]] = []
+    session = ctx.session
+    for index, item in enumerate(items):
+        savepoint = session.begin_nested()
+        try:
+            account = services.create_principal(ctx, schemas.parse(schemas.PrincipalIn, item))
+        except Exception as exc:
+            savepoint.rollback()
+            from provisioner.errors import DomainError
+
+            if not isinstance(exc, DomainError):
+                raise
+            results.append({"index": index, "status": "error", **exc.to_dict()})
+            continue
+        savepoint.commit()
+        results.append(
+            {"index": index, "status": "created", "id": account.id, "login": account.login}
+        )
+    created = sum(1 for r in results if r["status"] == "created")
+    sync = commit_and_sync() if created else {"status": "applied"}
+    status = 201 if created == len(items) else 207
+    return jsonify(
+        {"created": created, "failed": len(items) - created, "results": results, "sync": sync}
+    ), status
+
+
+@bp.get("/accounts/<int:account_id>")
+def get_account(account_id: int) -> ResponseReturnValue:
+    ctx = _ctx()
+    return jsonify({"account": account_out(services.get_account(ctx, account_id), detail=True)})
+
+
+@bp.patch("/accounts/<int:account_id>")
+def patch_account(account_id: int) -> ResponseReturnValue:
+    ctx = _ctx()
+    account = services.get_account(ctx, account_id)
+    services.update_account(ctx, account, schemas.parse(schemas.AccountPatch, _body()))
+    out = account_out(account, detail=True)
+    return jsonify({"account": out, "sync": commit_and_sync()})
+
+
+@bp.put("/accounts/<int:account_id>/teleprocedures")
+def put_teleprocedures(account_id: int) -> ResponseReturnValue:
+    ctx = _ctx()
+    body = _body()
+    if not isinstance(body, dict) or not isinstance(body.get("teleprocedures"), dict):
+        raise InvalidInput(
+            '« teleprocedures » attendu : {"DSN": ["mensuelle"], "DPAE": null}.',
+            code="invalid_body",
+        )
+    account = services.get_account(ctx, account_id)
+    services.set_teleprocedures(ctx, account, body["teleprocedures"])
+    out = account_out(account)
+    return jsonify({"account": out, "sync": commit_and_sync()})
+
+
+@bp.put("/accounts/<int:account_id>/mailbox")
+def put_mailbox(account_id: int) -> ResponseReturnValue:
+    ctx = _ctx()
+    body = _body()
+    if not isinstance(body, dict) or not isinstance(body.get("has_mailbox"), bool):
+        raise InvalidInput("« has_mailbox » : true ou false attendu.", code="invalid_body")
+    account = services.get_account(ctx, account_id)
+    reset = services.set_mailbox(ctx, account, body["has_mailbox"])
+    out = account_out(account)
+    return jsonify({"account": out, "password_reset_required": reset, "sync": commit_and_sync()})
+
+
+@bp.post("/accounts/<int:account_id>/deactivate")
+def deactivate(account_id: int) -> ResponseReturnValue:
+    ctx = _ctx()
+    account = services.set_active(ctx, services.get_account(ctx, account_id), False)
+    out = account_out(account)
+    return jsonify({"account": out, "sync": commit_and_sync()})
+
+
+@bp.post("/accounts/<int:account_id>/reactivate")
+def reactivate(account_id: int) -> ResponseReturnValue:
+    ctx = _ctx()
+    account = services.set_active(ctx, services.get_account(ctx, account_id), True)
+    out = account_out(account)
+    return jsonify({"account": out, "sync": commit_and_sync()})
+
+
+@bp.get("/accounts/<int:account_id>/secondaries")
+def list_secondaries(account_id: int) -> ResponseReturnValue:
+    ctx = _ctx()
+    principal = services.get_account(ctx, account_id)
+    page = services.list_accounts(
+        ctx,
+        parent_id=principal.id,
+        q=request.args.get("q"),
+        status=request.args.get("status"),
+        page=_int_arg("page", 1),
+        per_page=_int_arg("per_page", 50),
+    )
+    return jsonify(_page(page))
+
+
+@bp.post("/accounts/<int:account_id>/secondaries")
+def create_secondary(account_id: int) -> ResponseReturnValue:
+    ctx = _ctx()
+    principal = services.get_account(ctx, account_id)
+    account = services.create_secondary(ctx, principal, schemas.parse(schemas.SecondaryIn, _body()))
+    out = account_out(account, detail=True)
+    return jsonify({"account": out, "sync": commit_and_sync()}), 201
+
+
+@bp.get("/accounts/<int:account_id>/people")
+def list_people(account_id: int) -> ResponseReturnValue:
+    ctx = _ctx()
+    account = services.get_account(ctx, account_id)
+    include_disabled = request.args.get("include_disabled", "true").lower() != "false"
+    people = services.people_of(
+        ctx, account, include_disabled=include_disabled, q=request.args.get("q")
+    )
+    return jsonify({"items": [person_out(p) for p in people]})
+
+
+@bp.post("/accounts/<int:account_id>/collaborators")
+def add_collaborator(account_id: int) -> ResponseReturnValue:
+    ctx = _ctx()
+    principal = services.get_account(ctx, account_id)
+    person = services.add_collaborator(
+        ctx, principal, schemas.parse(schemas.CollaboratorIn, _body())
+    )
+    out = person_out(person)
+    return jsonify({"person": out, "sync": commit_and_sync()}), 201
+
+
+@bp.get("/people/<int:person_id>")
+def get_person(person_id: int) -> ResponseReturnValue:
+    ctx = _ctx()
+    return jsonify({"person": person_out(services.get_person(ctx, person_id))})
+
+
+@bp.patch("/people/<int:person_id>")
+def patch_person(person_id: int) -> ResponseReturnValue:
+    ctx = _ctx()
+    person = services.update_person(
+        ctx, services.get_person(ctx, person_id), schemas.parse(schemas.PersonPatch, _body())
+    )
+    out = person_out(person)
+    return jsonify({"person": out, "sync": commit_and_sync()})
+
+
+@bp.get("/accounts/<int:account_id>/audit")
+def audit(account_id: int) -> ResponseReturnValue:
+    ctx = _ctx()
+    account = services.get_account(ctx, account_id)
+    ctx.actor.require_administrator_of(account.principal_id)
+    return jsonify(
+        {
+            "items": [
+                {
+                    "at": e.created_at.isoformat() + "Z",
+                    "actor": e.actor,
+                    "action": e.action,
+                    "target_type": e.target_type,
+                    "target_id": e.target_id,
+                    "before": e.before,
+                    "after": e.after,
+                    "message": e.message,
+                }
+                for e in entries_for(ctx.session, account.id)
+            ]
+        }
+    )

@@ -1,0 +1,524 @@
+"""Account operations: the one place the UI, the API, the CLI and the import change accounts.
+
+Each operation checks the actor's rights and the domain rules, changes the database, writes the
+audit log and records the Keycloak work in the sync outbox, all in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from provisioner.accounts import domain
+from provisioner.accounts.actors import Actor
+from provisioner.accounts.audit import record, snapshot_account, snapshot_person
+from provisioner.accounts.models import Account, Person, Subscription
+from provisioner.accounts.schemas import (
+    AccountPatch,
+    CollaboratorIn,
+    PersonPatch,
+    PrincipalIn,
+    SecondaryIn,
+)
+from provisioner.errors import Conflict, Forbidden, NotFound
+from provisioner.portals import Portal
+from provisioner.sync.services import enqueue
+
+ACCOUNT_ROLES = (domain.ACCOUNT_ADMIN, "declarant", "accounting", "viewer")
+
+
+@dataclass(frozen=True)
+class Context:
+    session: Session
+    portal: Portal
+    actor: Actor
+
+    @property
+    def realm(self) -> str:
+        return self.portal.realm
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Account]
+    total: int
+    page: int
+    per_page: int
+
+
+# -- reading ----------------------------------------------------------------------------------------
+def get_account(ctx: Context, account_id: int) -> Account:
+    account = ctx.session.get(Account, account_id)
+    # An account the actor may not see is reported as missing: its existence is not disclosed.
+    if (
+        account is None
+        or account.portal != ctx.realm
+        or not ctx.actor.may_see(account.principal_id, account.id)
+    ):
+        raise NotFound(f"Compte {account_id} introuvable.", code="account_not_found")
+    return account
+
+
+def get_person(ctx: Context, person_id: int) -> Person:
+    person = ctx.session.get(Person, person_id)
+    if person is None or person.portal != ctx.realm:
+        raise NotFound(f"Utilisateur {person_id} introuvable.", code="person_not_found")
+    account = person.account
+    if not ctx.actor.may_see(account.principal_id, account.id):
+        raise NotFound(f"Utilisateur {person_id} introuvable.", code="person_not_found")
+    return person
+
+
+def list_accounts(
+    ctx: Context,
+    *,
+    q: str | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    parent_id: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page:
+    query = select(Account).where(Account.portal == ctx.realm)
+    actor = ctx.actor
+    if not actor.operator:
+        if actor.principal_id is None:
+            return Page([], 0, page, per_page)
+        visible = or_(Account.id == actor.principal_id, Account.parent_id == actor.principal_id)
+        if not actor.administrator:
+            visible = Account.id == actor.account_id
+        query = query.where(visible)
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(
+            or_(
+                Account.login.ilike(like),
+                Account.company_name.ilike(like),
+                Account.identifier.ilike(like),
+            )
+        )
+    if status:
+        query = query.where(Account.status == status)
+    if kind:
+        query = query.where(Account.kind == kind)
+    if parent_id is not None:
+        query = query.where(Account.parent_id == parent_id)
+    total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    per_page = max(1, min(per_page, 500))
+    items = ctx.session.scalars(
+        query.order_by(Account.login).offset((max(page, 1) - 1) * per_page).limit(per_page)
+    )
+    return Page(list(items), total, page, per_page)
+
+
+def people_of(
+    ctx: Context, account: Account, *, include_disabled: bool = True, q: str | None = None
+) -> list[Person]:
+    query = select(Person).where(Person.account_id == account.id)
+    if not include_disabled:
+        query = query.where(Person.enabled.is_(True))
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(
+            or_(
+                Person.username.ilike(like),
+                Person.email.ilike(like),
+                Person.last_name.ilike(like),
+                Person.first_name.ilike(like),
+            )
+        )
+    return list(ctx.session.scalars(query.order_by(Person.last_name, Person.first_name)))
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+def _login_free(ctx: Context, login: str) -> None:
+    taken = ctx.session.scalar(
+        select(func.count()).where(Account.portal == ctx.realm, Account.login == login)
+    ) or ctx.session.scalar(
+        select(func.count()).where(Person.portal == ctx.realm, Person.username == login)
+    )
+    if taken:
+        raise Conflict(
+            f"L'identifiant « {login} » est déjà utilisé sur ce portail : choisissez-en un autre.",
+            code="duplicate_login",
+            details={"login": login},
+        )
+
+
+def _set_selection(account: Account, selection: Mapping[str, Sequence[str]]) -> None:
+    current = {s.code: s for s in account.subscriptions}
+    for code in set(current) - set(selection):
+        account.subscriptions.remove(current[code])
+    for code, types in selection.items():
+        if code in current:
+            current[code].document_types = list(types)
+        else:
+            account.subscriptions.append(Subscription(code=code, document_types=list(types)))
+
+
+def _phone(ctx: Context, value: str | None) -> str | None:
+    return domain.normalize_phone(value, ctx.portal.default_country) if value else None
+
+
+def _with_mailbox(ctx: Context, principal: Account) -> int:
+    return (
+        ctx.session.scalar(
+            select(func.count()).where(
+                Account.parent_id == principal.id, Account.has_mailbox.is_(True)
+            )
+        )
+        or 0
+    )
+
+
+def _dump(model: Any) -> Any:
+    return model.model_dump() if model is not None else {}
+
+
+# -- principal accounts ----------------------------------------------------------------------------
+def create_principal(ctx: Context, data: PrincipalIn) -> Account:
+    ctx.actor.require_operator()
+    login = domain.normalize_login(data.login)
+    _login_free(ctx, login)
+    identifier = domain.normalize_identifier(ctx.portal.identifier_scheme, data.identifier)
+    selection = ctx.portal.catalogue.validate(data.teleprocedures)
+    responsible = data.responsible.model_dump()
+    responsible["phone"] = _phone(ctx, data.responsible.phone)
+    contact_from_responsible = {
+        "name": f"{data.responsible.first_name} {data.responsible.last_name}",
+        "email": data.responsible.email,
+        "phone": responsible["phone"],
+    }
+    account = Account(
+        portal=ctx.realm,
+        kind=domain.PRINCIPAL,
+        login=login,
+        identifier=identifier,
+        company_name=data.company_name,
+        company_type=data.company_type,
+        status=data.status,
+        is_test=data.is_test,
+        secondary_quota=data.secondary_quota,
+        responsible=responsible,
+        technical_contact=_dump(data.technical_contact) or contact_from_responsible,
+        administrative_contact=_dump(data.administrative_contact) or contact_from_responsible,
+        legal_representative=data.legal_representative,
+        billing=data.billing.model_dump(),
+        services=data.services.model_dump(),
+        dossier_number=data.dossier_number,
+    )
+    _set_selection(account, selection)
+    ctx.session.add(account)
+    ctx.session.flush()
+    account.dossier_number = account.dossier_number or str(20000 + account.id)
+    holder = Person(
+        portal=ctx.realm,
+        account_id=account.id,
+        kind=domain.HOLDER,
+        username=login,
+        email=data.responsible.email,
+        first_name=data.responsible.first_name,
+        last_name=data.responsible.last_name,
+        roles=[domain.ACCOUNT_ADMIN],
+    )
+    ctx.session.add(holder)
+    ctx.session.flush()
+    record(
+        ctx.session, ctx.actor, "account.created", account=account, after=snapshot_account(account)
+    )
+    enqueue(ctx.session, ctx.realm, account.id)
+    return account
+
+
+def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Account:
+    ctx.actor.require_administrator_of(account.principal_id)
+    before = snapshot_account(account)
+    changes = patch.model_dump(exclude_unset=True)
+    if "status" in changes and changes["status"] != account.status:
+        if account.kind == domain.PRINCIPAL:
+            ctx.actor.require_operator()  # only the portal validates, opens or closes a principal
+        domain.check_status_transition(account.status, changes["status"])
+    if "identifier" in changes:
+        changes["identifier"] = domain.normalize_identifier(
+            ctx.portal.identifier_scheme, changes["identifier"]
+        )
+    if account.kind != domain.PRINCIPAL:
+        for field in ("secondary_quota", "billing"):
+            if field in changes:
+                raise Forbidden(
+                    "Un compte secondaire n'a ni comptes secondaires ni facturation.",
+                    code="not_for_secondary",
+                    details={"field": field},
+                )
+    if "autonomous" in changes and account.kind == domain.PRINCIPAL:
+        raise Forbidden(
+            "L'autonomie ne concerne que les comptes secondaires.", code="not_for_principal"
+        )
+    if "autonomous" in changes:
+        ctx.actor.require_administrator_of(account.principal_id)
+    if "secondary_quota" in changes:
+        domain.check_mailbox_quota(changes["secondary_quota"], _with_mailbox(ctx, account))
+    if changes.get("responsible"):
+        changes["responsible"]["phone"] = _phone(ctx, changes["responsible"].get("phone"))
+    for field, value in changes.items():
+        setattr(account, field, value)
+    ctx.session.flush()
+    if account.kind == domain.PRINCIPAL and "responsible" in changes:
+        holder = next((p for p in account.people if p.kind == domain.HOLDER), None)
+        if holder is not None:
+            holder.email = account.responsible["email"]
+            holder.first_name = account.responsible["first_name"]
+            holder.last_name = account.responsible["last_name"]
+    record(
+        ctx.session,
+        ctx.actor,
+        "account.updated",
+        account=account,
+        before=before,
+        after=snapshot_account(account),
+    )
+    enqueue(ctx.session, ctx.realm, account.principal_id)
+    return account
+
+
+def set_teleprocedures(
+    ctx: Context, account: Account, requested: Mapping[str, Sequence[str] | None]
+) -> Account:
+    """Rules 3, 7, 8: subscriptions with document types; secondaries stay within the principal."""
+    selection = ctx.portal.catalogue.validate(requested)
+    principal = account if account.kind == domain.PRINCIPAL else account.parent
+    assert principal is not None
+    if account.kind == domain.PRINCIPAL:
+        ctx.actor.require_administrator_of(account.id)
+    else:
+        on_principal_side = ctx.actor.operator or (
+            ctx.actor.administrator and ctx.actor.principal_id == principal.id
+        )
+        if not on_principal_side and ctx.actor.account_id != account.id:
+            raise Forbidden("Vous n'administrez pas ce compte.", code="not_account_administrator")
+        domain.check_may_choose_teleprocedures(on_principal_side, account.autonomous)
+        domain.check_rights_ceiling(principal.selection, selection)
+    before = snapshot_account(account)
+    _set_selection(account, selection)
+    ctx.session.flush()
+    record(
+        ctx.session,
+        ctx.actor,
+        "account.teleprocedures",
+        account=account,
+        before=before,
+        after=snapshot_account(account),
+    )
+    if account.kind == domain.PRINCIPAL:
+        for secondary in account.secondaries:
+            kept, removed = domain.clip_to_ceiling(selection, secondary.selection)
+            if not removed:
+                continue
+            secondary_before = snapshot_account(secondary)
+            _set_selection(secondary, kept)
+            ctx.session.flush()
+            record(
+                ctx.session,
+                ctx.actor,
+                "account.teleprocedures.cascade",
+                account=secondary,
+                before=secondary_before,
+                after=snapshot_account(secondary),
+                message="Retiré car le compte principal n'y est plus abonné : "
+                + ", ".join(f"{code} {list(types)}" for code, types in sorted(removed.items())),
+            )
+    enqueue(ctx.session, ctx.realm, principal.id)
+    return account
+
+
+# -- secondary accounts ----------------------------------------------------------------------------
+def create_secondary(ctx: Context, principal: Account, data: SecondaryIn) -> Account:
+    domain.check_secondary_has_no_secondaries(principal.kind)
+    ctx.actor.require_administrator_of(principal.id)
+    login = domain.secondary_login(data.name, principal.login)
+    _login_free(ctx, login)
+    identifier = domain.normalize_identifier(ctx.portal.identifier_scheme, data.identifier)
+    selection = ctx.portal.catalogue.validate(data.teleprocedures)
+    domain.check_rights_ceiling(principal.selection, selection)
+    if data.has_mailbox:
+        domain.check_mailbox_quota(principal.secondary_quota, _with_mailbox(ctx, principal) + 1)
+    responsible = data.responsible.model_dump() if data.responsible else dict(principal.responsible)
+    account = Account(
+        portal=ctx.realm,
+        kind=domain.SECONDARY,
+        parent_id=principal.id,
+        login=login,
+        identifier=identifier,
+        company_name=data.company_name,
+        company_type=data.company_type,
+        status="open",
+        is_test=data.is_test,
+        has_mailbox=data.has_mailbox,
+        autonomous=data.autonomous,
+        responsible=responsible,
+        services=data.services.model_dump(),
+    )
+    _set_selection(account, selection)
+    ctx.session.add(account)
+    ctx.session.flush()
+    account.dossier_number = str(20000 + account.id)
+    ctx.session.add(
+        Person(
+            portal=ctx.realm,
+            account_id=account.id,
+            kind="secondary",
+            username=login,
+            email=data.email or responsible.get("email") or principal.responsible["email"],
+            first_name=responsible.get("first_name") or "Compte",
+            last_name=responsible.get("last_name") or data.name.upper(),
+            roles=[],
+        )
+    )
+    record(
+        ctx.session, ctx.actor, "account.created", account=account, after=snapshot_account(account)
+    )
+    enqueue(ctx.session, ctx.realm, principal.id)
+    return account
+
+
+def set_mailbox(ctx: Context, account: Account, has_mailbox: bool) -> bool:
+    """Rule 9. Returns True when the switch forces the holder to reset the password."""
+    if account.kind != domain.SECONDARY or account.parent is None:
+        raise Forbidden(
+            "Seuls les comptes secondaires ont une option boîte aux lettres.",
+            code="not_for_principal",
+        )
+    ctx.actor.require_administrator_of(account.parent.id)
+    if has_mailbox == account.has_mailbox:
+        return False
+    if has_mailbox:
+        domain.check_mailbox_quota(
+            account.parent.secondary_quota, _with_mailbox(ctx, account.parent) + 1
+        )
+    before = snapshot_account(account)
+    reset = domain.mailbox_switch_forces_password_reset(account.has_mailbox, has_mailbox)
+    account.has_mailbox = has_mailbox
+    if reset:
+        for person in account.people:
+            person.password_reset_pending = True
+    record(
+        ctx.session,
+        ctx.actor,
+        "account.mailbox",
+        account=account,
+        before=before,
+        after=snapshot_account(account),
+        message="Réinitialisation du mot de passe imposée pour accéder à la boîte aux lettres"
+        if reset
+        else "",
+    )
+    enqueue(ctx.session, ctx.realm, account.parent.id)
+    return reset
+
+
+def set_active(ctx: Context, account: Account, active: bool) -> Account:
+    """Rule 10: deactivate/reactivate; the account stays listed with its state."""
+    if account.kind == domain.PRINCIPAL:
+        ctx.actor.require_operator()
+    else:
+        ctx.actor.require_administrator_of(account.principal_id)
+    target = "open" if active else "closed"
+    domain.check_status_transition(account.status, target)
+    if account.status == target:
+        return account
+    before = snapshot_account(account)
+    account.status = target
+    record(
+        ctx.session,
+        ctx.actor,
+        "account.reactivated" if active else "account.deactivated",
+        account=account,
+        before=before,
+        after=snapshot_account(account),
+    )
+    enqueue(ctx.session, ctx.realm, account.principal_id)
+    return account
+
+
+# -- collaborators ---------------------------------------------------------------------------------
+def _check_roles(roles: Sequence[str]) -> list[str]:
+    unknown = sorted(set(roles) - set(ACCOUNT_ROLES))
+    if unknown:
+        from provisioner.errors import InvalidInput
+
+        raise InvalidInput(
+            f"Rôle(s) inconnu(s) : {', '.join(unknown)}.",
+            code="unknown_role",
+            details={"known": list(ACCOUNT_ROLES)},
+        )
+    return sorted(set(roles))
+
+
+def add_collaborator(ctx: Context, principal: Account, data: CollaboratorIn) -> Person:
+    ctx.actor.require_administrator_of(principal.id)
+    domain.check_secondary_has_no_secondaries(principal.kind)
+    username = data.email
+    _login_free(ctx, username)
+    person = Person(
+        portal=ctx.realm,
+        account_id=principal.id,
+        kind=domain.COLLABORATOR,
+        username=username,
+        email=data.email,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        locale=data.locale,
+        roles=_check_roles(data.roles),
+        phone=_phone(ctx, data.phone),
+    )
+    ctx.session.add(person)
+    ctx.session.flush()
+    record(
+        ctx.session,
+        ctx.actor,
+        "person.created",
+        account=principal,
+        person=person,
+        after=snapshot_person(person),
+    )
+    enqueue(ctx.session, ctx.realm, principal.id)
+    return person
+
+
+def _active_admins(account: Account, excluding: Person | None = None) -> int:
+    return sum(
+        1
+        for p in account.people
+        if p is not excluding and p.enabled and domain.ACCOUNT_ADMIN in p.roles
+    )
+
+
+def update_person(ctx: Context, person: Person, patch: PersonPatch) -> Person:
+    account = person.account
+    ctx.actor.require_administrator_of(account.principal_id)
+    changes = patch.model_dump(exclude_unset=True)
+    before = snapshot_person(person)
+    if "roles" in changes:
+        changes["roles"] = _check_roles(changes["roles"])
+    if "phone" in changes:
+        changes["phone"] = _phone(ctx, changes["phone"])
+    for field, value in changes.items():
+        setattr(person, field, value)
+    if account.kind == domain.PRINCIPAL and domain.ACCOUNT_ADMIN in before["roles"]:
+        domain.check_keeps_an_administrator(_active_admins(account))
+    ctx.session.flush()
+    record(
+        ctx.session,
+        ctx.actor,
+        "person.updated",
+        account=account,
+        person=person,
+        before=before,
+        after=snapshot_person(person),
+    )
+    enqueue(ctx.session, ctx.realm, account.principal_id)
+    return person

@@ -1,0 +1,215 @@
+"""``GET /api/v1/openapi.json``: the API contract, with request shapes taken from the schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
+from pydantic import BaseModel
+
+from provisioner.accounts import schemas
+
+bp = Blueprint("openapi", __name__)
+
+ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "description": "names the rule, e.g. rights_ceiling"},
+                "message": {"type": "string", "description": "in French, says what to fix"},
+                "details": {},
+            },
+        }
+    },
+}
+
+
+def _body(model: type[BaseModel]) -> dict[str, Any]:
+    return {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+        },
+    }
+
+
+def _op(
+    summary: str,
+    *,
+    body: type[BaseModel] | dict[str, Any] | None = None,
+    ok: str = "200",
+    params: list[str] = (),
+) -> dict[str, Any]:  # type: ignore[assignment]
+    op: dict[str, Any] = {
+        "summary": summary,
+        "security": [{"bearer": []}],
+        "responses": {
+            ok: {"description": "OK"},
+            **{
+                code: {"$ref": f"#/components/responses/E{code}"}
+                for code in ("400", "401", "403", "404", "409", "422")
+            },
+        },
+    }
+    if isinstance(body, dict):
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    elif body is not None:
+        op["requestBody"] = _body(body)
+    parameters = (
+        [{"name": "account_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+        if "account_id" in params
+        else []
+    )
+    parameters += (
+        [{"name": "person_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+        if "person_id" in params
+        else []
+    )
+    parameters += [
+        {"name": n, "in": "query", "schema": {"type": "string"}}
+        for n in params
+        if n not in ("account_id", "person_id")
+    ]
+    if parameters:
+        op["parameters"] = parameters
+    return op
+
+
+def document() -> dict[str, Any]:
+    models = [
+        schemas.PrincipalIn,
+        schemas.SecondaryIn,
+        schemas.AccountPatch,
+        schemas.CollaboratorIn,
+        schemas.PersonPatch,
+    ]
+    components: dict[str, Any] = {"Error": ERROR}
+    for model in models:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(schema.pop("$defs", {}))
+        components[model.__name__] = schema
+    selection = {
+        "type": "object",
+        "additionalProperties": {"type": ["array", "null"], "items": {"type": "string"}},
+    }
+    acc = ["account_id"]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Portail Comptes provisioning API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT (Keycloak access token of the portal realm)",
+                }
+            },
+            "responses": {
+                f"E{code}": {
+                    "description": text,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                }
+                for code, text in (
+                    ("400", "invalid input"),
+                    ("401", "no or bad token"),
+                    ("403", "not allowed"),
+                    ("404", "not found or not visible to you"),
+                    ("409", "conflict, e.g. duplicate_login"),
+                    ("422", "rule violation, e.g. rights_ceiling, mailbox_quota_exceeded"),
+                )
+            },
+        },
+        "paths": {
+            "/teleprocedures": {"get": _op("Teleprocedure catalogue of the portal")},
+            "/accounts": {
+                "get": _op(
+                    "Search principal and secondary accounts you may see",
+                    params=["q", "status", "kind", "page", "per_page"],
+                ),
+                "post": _op(
+                    "Create a principal account (operators)", body=schemas.PrincipalIn, ok="201"
+                ),
+            },
+            "/accounts/bulk": {
+                "post": _op(
+                    "Create many principal accounts; per-item results (201 or 207)",
+                    body={
+                        "type": "object",
+                        "properties": {
+                            "items": {
+                                "type": "array",
+                                "items": {"$ref": "#/components/schemas/PrincipalIn"},
+                            }
+                        },
+                    },
+                    ok="201",
+                )
+            },
+            "/accounts/{account_id}": {
+                "get": _op("One account", params=acc),
+                "patch": _op(
+                    "Change identity, contacts, status, options",
+                    body=schemas.AccountPatch,
+                    params=acc,
+                ),
+            },
+            "/accounts/{account_id}/teleprocedures": {
+                "put": _op(
+                    "Set subscriptions and document types",
+                    body={"type": "object", "properties": {"teleprocedures": selection}},
+                    params=acc,
+                )
+            },
+            "/accounts/{account_id}/mailbox": {
+                "put": _op(
+                    "Secondary with or without mailbox",
+                    body={"type": "object", "properties": {"has_mailbox": {"type": "boolean"}}},
+                    params=acc,
+                )
+            },
+            "/accounts/{account_id}/deactivate": {
+                "post": _op("Deactivate (disables the login, ends sessions)", params=acc)
+            },
+            "/accounts/{account_id}/reactivate": {"post": _op("Reactivate", params=acc)},
+            "/accounts/{account_id}/secondaries": {
+                "get": _op(
+                    "Secondary accounts of a principal",
+                    params=[*acc, "q", "status", "page", "per_page"],
+                ),
+                "post": _op(
+                    "Create a secondary account", body=schemas.SecondaryIn, params=acc, ok="201"
+                ),
+            },
+            "/accounts/{account_id}/people": {
+                "get": _op("People of an account", params=[*acc, "q", "include_disabled"])
+            },
+            "/accounts/{account_id}/collaborators": {
+                "post": _op(
+                    "Invite a collaborator", body=schemas.CollaboratorIn, params=acc, ok="201"
+                )
+            },
+            "/accounts/{account_id}/audit": {"get": _op("Audit log of an account", params=acc)},
+            "/people/{person_id}": {
+                "get": _op("One person", params=["person_id"]),
+                "patch": _op(
+                    "Change a person's roles, state, phone",
+                    body=schemas.PersonPatch,
+                    params=["person_id"],
+                ),
+            },
+        },
+    }
+
+
+@bp.get("/api/v1/openapi.json")
+def openapi_json() -> ResponseReturnValue:
+    return jsonify(document())

@@ -1,0 +1,254 @@
+"""Bring Keycloak in line with the database, one principal account at a time.
+
+Desired state is computed from the database (the source of truth); the actual state is read from
+Keycloak; only differences are acted on, each one logged and returned as a sentence. Only objects
+carrying our owner mark are changed; running it twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from provisioner.accounts.domain import ACCOUNT_ADMIN, COLLABORATOR, HOLDER, PRINCIPAL
+from provisioner.accounts.models import Account, Person
+from provisioner.errors import Conflict, NotFound
+from provisioner.keycloak.gateway import OWNER_ATTRIBUTE, KcGroup, KeycloakGateway
+from provisioner.logs import get_logger
+
+log = get_logger(__name__)
+
+ATTRIBUTE_PREFIX = "portail."
+UPDATE_PASSWORD = "UPDATE_PASSWORD"
+
+
+def managed_role(name: str) -> bool:
+    return name == ACCOUNT_ADMIN or name.startswith("tp-")
+
+
+@dataclass(frozen=True)
+class DesiredUser:
+    person_id: int
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+    enabled: bool
+    attributes: dict[str, list[str]]
+    roles: frozenset[str]
+
+
+def group_attributes(principal: Account) -> dict[str, list[str]]:
+    return {
+        "portail.account-id": [str(principal.id)],
+        "portail.account-login": [principal.login],
+        "portail.identifier": [principal.identifier],
+        "portail.company-name": [principal.company_name],
+    }
+
+
+def desired_user(person: Person, account: Account, principal: Account) -> DesiredUser:
+    selection = (
+        account.selection
+        if account.kind != PRINCIPAL or person.kind != COLLABORATOR
+        else principal.selection
+    )
+    kind = {HOLDER: "principal", COLLABORATOR: "collaborator"}.get(person.kind, "secondary")
+    attributes: dict[str, list[str]] = {
+        "portail.account-id": [str(account.id)],
+        "portail.account-login": [account.login],
+        "portail.account-kind": [kind],
+        "portail.identifier": [account.identifier],
+        "portail.teleprocedures": sorted(selection),
+        "locale": [person.locale],
+    }
+    for code, types in selection.items():
+        attributes[f"portail.tp.{code.lower()}"] = sorted(types)
+    roles = {f"tp-{code.lower()}" for code in selection}
+    if ACCOUNT_ADMIN in person.roles:
+        roles.add(ACCOUNT_ADMIN)
+    open_ = account.status == "open" and principal.status == "open"
+    return DesiredUser(
+        person_id=person.id,
+        username=person.username,
+        email=person.email,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        enabled=person.enabled and open_,
+        attributes=attributes,
+        roles=frozenset(roles),
+    )
+
+
+def _ours(attributes: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {k: v for k, v in attributes.items() if k.startswith(ATTRIBUTE_PREFIX) or k == "locale"}
+
+
+class Reconciler:
+    def __init__(self, gateway: KeycloakGateway) -> None:
+        self.kc = gateway
+
+    def _say(self, decisions: list[str], text: str, **fields: object) -> None:
+        decisions.append(text)
+        log.info("reconcile.decision", decision=text, **fields)
+
+    def reconcile_account(self, session: Session, principal_id: int) -> list[str]:
+        principal = session.scalar(
+            select(Account)
+            .where(Account.id == principal_id)
+            .options(
+                selectinload(Account.secondaries),
+                selectinload(Account.people),
+                selectinload(Account.subscriptions),
+            )
+        )
+        if principal is None or principal.kind != PRINCIPAL:
+            raise NotFound(f"principal account {principal_id} not found", code="account_not_found")
+        decisions: list[str] = []
+        group = self._group(principal, decisions)
+        accounts = [principal, *principal.secondaries]
+        for account in accounts:
+            for person in account.people:
+                self._user(person, desired_user(person, account, principal), group, decisions)
+        return decisions
+
+    # -- group ------------------------------------------------------------------------------------
+    def _group(self, principal: Account, decisions: list[str]) -> KcGroup:
+        wanted = group_attributes(principal)
+        group = (
+            self.kc.get_group(principal.keycloak_group_id) if principal.keycloak_group_id else None
+        )
+        if group is None:
+            existing = self.kc.find_group(principal.login)
+            if existing is not None and OWNER_ATTRIBUTE not in existing.attributes:
+                raise Conflict(
+                    f"group {principal.login!r} exists in Keycloak and is not ours",
+                    code="keycloak_conflict",
+                )
+            if existing is None:
+                group = self.kc.create_group(principal.login, wanted)
+                self._say(decisions, f"group {principal.login}: created", account=principal.id)
+            else:
+                group = existing
+            principal.keycloak_group_id = group.id
+        merged = {
+            **{k: v for k, v in group.attributes.items() if not k.startswith(ATTRIBUTE_PREFIX)},
+            **wanted,
+        }
+        merged[OWNER_ATTRIBUTE] = group.attributes.get(OWNER_ATTRIBUTE, ["portail-provisioner"])
+        if _ours(group.attributes) != _ours(merged):
+            self.kc.update_group(group, merged)
+            self._say(
+                decisions, f"group {principal.login}: attributes updated", account=principal.id
+            )
+        return group
+
+    # -- users ------------------------------------------------------------------------------------
+    def _user(
+        self, person: Person, want: DesiredUser, group: KcGroup, decisions: list[str]
+    ) -> None:
+        rep = {
+            "username": want.username,
+            "email": want.email,
+            "firstName": want.first_name,
+            "lastName": want.last_name,
+            "enabled": want.enabled,
+            "emailVerified": True,
+            "attributes": want.attributes,
+        }
+        actual = self.kc.get_user(person.keycloak_user_id) if person.keycloak_user_id else None
+        if actual is None and person.keycloak_user_id is None:
+            actual = self.kc.find_user(want.username)
+            if actual is not None and not actual.owned:
+                raise Conflict(
+                    f"user {want.username!r} exists in Keycloak and is not ours",
+                    code="keycloak_conflict",
+                )
+        if actual is None:
+            if person.keycloak_user_id:
+                self._say(
+                    decisions,
+                    f"user {want.username}: missing in Keycloak, recreated",
+                    person=person.id,
+                )
+            else:
+                self._say(decisions, f"user {want.username}: created", person=person.id)
+            if person.password_reset_pending or person.keycloak_user_id:
+                rep["requiredActions"] = [UPDATE_PASSWORD]
+            person.keycloak_user_id = self.kc.create_user(rep, group_path=f"/{group.name}")
+            person.password_reset_pending = False
+            self.kc.add_realm_roles(person.keycloak_user_id, set(want.roles))
+            return
+        user_id = actual.id
+        person.keycloak_user_id = user_id
+        changed = [
+            name
+            for name, have, wanted in (
+                ("email", actual.email, want.email),
+                ("firstName", actual.first_name, want.first_name),
+                ("lastName", actual.last_name, want.last_name),
+                ("enabled", actual.enabled, want.enabled),
+            )
+            if have != wanted
+        ]
+        have = {k: v for k, v in _ours(actual.attributes).items() if k != OWNER_ATTRIBUTE}
+        if have != want.attributes:
+            changed.append("attributes")
+        required = list(actual.required_actions)
+        if person.password_reset_pending and UPDATE_PASSWORD not in required:
+            required.append(UPDATE_PASSWORD)
+            changed.append("requiredActions")
+        if changed:
+            others = {
+                k: v
+                for k, v in actual.attributes.items()
+                if not (k.startswith(ATTRIBUTE_PREFIX) or k == "locale")
+            }
+            attributes = {
+                **others,
+                **want.attributes,
+                OWNER_ATTRIBUTE: actual.attributes.get(OWNER_ATTRIBUTE, []),
+            }
+            self.kc.update_user(
+                user_id, {**rep, "attributes": attributes, "requiredActions": required}
+            )
+            self._say(
+                decisions, f"user {want.username}: updated ({', '.join(changed)})", person=person.id
+            )
+            if actual.enabled and not want.enabled:
+                self.kc.logout(user_id)
+                self._say(
+                    decisions, f"user {want.username}: disabled, sessions ended", person=person.id
+                )
+        person.password_reset_pending = False
+        if group.id not in self.kc.user_group_ids(user_id):
+            self.kc.add_to_group(user_id, group.id)
+            self._say(
+                decisions, f"user {want.username}: added to group {group.name}", person=person.id
+            )
+        have_roles = {r for r in self.kc.user_realm_roles(user_id) if managed_role(r)}
+        missing, extra = set(want.roles) - have_roles, have_roles - set(want.roles)
+        if missing:
+            self.kc.add_realm_roles(user_id, missing)
+            self._say(
+                decisions,
+                f"user {want.username}: roles granted {sorted(missing)}",
+                person=person.id,
+            )
+        if extra:
+            self.kc.remove_realm_roles(user_id, extra)
+            self._say(
+                decisions, f"user {want.username}: roles removed {sorted(extra)}", person=person.id
+            )
+
+
+def principal_ids(session: Session, portal: str) -> list[int]:
+    return list(
+        session.scalars(
+            select(Account.id)
+            .where(Account.portal == portal, Account.kind == PRINCIPAL)
+            .order_by(Account.id)
+        )
+    )
