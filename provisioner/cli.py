@@ -86,10 +86,10 @@ def load_demo_data(settings: Settings) -> list:  # type: ignore[type-arg]
     from provisioner.db import Database
     from provisioner.demo.services import load_demo
     from provisioner.keycloak.gateway import KeycloakGateway
+    from provisioner.portals import load_portal
 
-    database = Database(settings.database_url)
-    with database.session() as session:
-        return load_demo(session, KeycloakGateway(settings))
+    portal = load_portal(settings.keycloak_config_dir, settings.keycloak_realm)
+    return load_demo(Database(settings.database_url), KeycloakGateway(settings), portal)
 
 
 @main.command()

@@ -47,11 +47,17 @@ def test_outbox_is_absent_outside_dev_mode(settings: Settings, database: Any) ->
 @pytest.mark.keycloak
 def test_keycloak_sends_mail_through_the_sink(gateway: Any, client: Any, wait_for: Any) -> None:
     name = f"mail-{uuid.uuid4().hex[:8]}"
-    user, _ = gateway.ensure_user(
-        name, email=f"{name}@example.org", first_name="Marie", last_name="Curie"
+    user_id = gateway.create_user(
+        {
+            "username": name,
+            "email": f"{name}@example.org",
+            "firstName": "Marie",
+            "lastName": "Curie",
+            "enabled": True,
+        }
     )
     gateway.rest.put(
-        f"admin/realms/{gateway.realm}/users/{user.id}/execute-actions-email", ["UPDATE_PASSWORD"]
+        f"admin/realms/{gateway.realm}/users/{user_id}/execute-actions-email", ["UPDATE_PASSWORD"]
     )
     (mail,) = wait_for(lambda: _messages(client, f"{name}@example.org"))
     assert "Portail Démo" in mail["body"] or "Portail Démo" in mail["subject"]

@@ -102,6 +102,7 @@ class SecondaryIn(Input):
     has_mailbox: bool = False
     autonomous: bool = False
     is_test: bool = False
+    status: Literal["requested", "validated", "open"] = "open"
     teleprocedures: Teleprocedures = {}
     services: Services = Services()
 

@@ -355,7 +355,7 @@ def create_secondary(ctx: Context, principal: Account, data: SecondaryIn) -> Acc
         identifier=identifier,
         company_name=data.company_name,
         company_type=data.company_type,
-        status="open",
+        status=data.status,
         is_test=data.is_test,
         has_mailbox=data.has_mailbox,
         autonomous=data.autonomous,

@@ -184,7 +184,7 @@ class KeycloakGateway:
             return {"ok": False, "error": type(exc).__name__}
         return {"ok": response.status_code == 200, "status": response.status_code}
 
-    # -- groups -------------------------------------------------------------------------------
+    # -- lookups by name --------------------------------------------------------------------------
     def find_group(self, name: str) -> KcGroup | None:
         found = self.rest.get(
             self._path("groups"), search=name, exact="true", briefRepresentation="false"
@@ -194,23 +194,6 @@ class KeycloakGateway:
                 return KcGroup(rep["id"], rep["name"], rep.get("attributes", {}) or {})
         return None
 
-    def ensure_group(self, name: str, attributes: dict[str, list[str]]) -> KcGroup:
-        attributes = {**attributes, OWNER_ATTRIBUTE: [OWNER_VALUE]}
-        group = self.find_group(name)
-        if group is None:
-            group_id = self.rest.post(
-                self._path("groups"), {"name": name, "attributes": attributes}
-            )
-            log.info("keycloak.group.created", group=name)
-            return KcGroup(group_id, name, attributes)
-        if group.attributes != attributes:
-            self.rest.put(
-                self._path(f"groups/{group.id}"), {"name": name, "attributes": attributes}
-            )
-            log.info("keycloak.group.updated", group=name)
-        return KcGroup(group.id, name, attributes)
-
-    # -- users --------------------------------------------------------------------------------
     def find_user(self, username: str) -> KcUser | None:
         found = self.rest.get(self._path("users"), username=username, exact="true")
         for rep in found or []:
@@ -218,48 +201,18 @@ class KeycloakGateway:
                 return _user(rep)
         return None
 
-    def ensure_user(
-        self,
-        username: str,
-        *,
-        email: str,
-        first_name: str,
-        last_name: str,
-        enabled: bool = True,
-        attributes: dict[str, list[str]] | None = None,
-        locale: str = "fr",
-    ) -> tuple[KcUser, bool]:
-        """Create or update the user; returns it and whether it was created."""
-        attrs = {**(attributes or {}), OWNER_ATTRIBUTE: [OWNER_VALUE], "locale": [locale]}
-        rep = {
-            "username": username,
-            "email": email,
-            "firstName": first_name,
-            "lastName": last_name,
-            "enabled": enabled,
-            "emailVerified": True,
-            "attributes": attrs,
-        }
-        user = self.find_user(username)
-        if user is None:
-            user_id = self.rest.post(self._path("users"), rep)
-            log.info("keycloak.user.created", username=username)
-            return _user({**rep, "id": user_id, "username": username.lower()}), True
-        self.rest.put(self._path(f"users/{user.id}"), rep)
-        return _user({**rep, "id": user.id, "username": user.username}), False
-
     def set_password(self, user_id: str, password: str, *, temporary: bool = False) -> None:
         body = {"type": "password", "value": password, "temporary": temporary}
         self.rest.put(self._path(f"users/{quote(user_id)}/reset-password"), body)
 
+    def has_password(self, user_id: str) -> bool:
+        return any(
+            c.get("type") == "password"
+            for c in self.rest.get(self._path(f"users/{user_id}/credentials"))
+        )
+
     def add_to_group(self, user_id: str, group_id: str) -> None:
         self.rest.put(self._path(f"users/{user_id}/groups/{group_id}"), {})
-
-    def grant_realm_roles(self, user_id: str, role_names: list[str]) -> None:
-        if not role_names:
-            return
-        roles = [self.rest.get(self._path(f"roles/{quote(name)}")) for name in role_names]
-        self.rest.post(self._path(f"users/{user_id}/role-mappings/realm"), roles)
 
     # -- by id, for the reconciler ----------------------------------------------------------------
     def get_group(self, group_id: str) -> KcGroup | None:
