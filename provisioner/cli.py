@@ -108,5 +108,16 @@ def dev(ctx: click.Context, port: int, start_keycloak: bool) -> None:
     sys.exit(run_dev(_settings(ctx), port=port, start_keycloak=start_keycloak))
 
 
+def _register() -> None:
+    from provisioner.accounts.cli import accounts
+    from provisioner.sync.cli import reconcile, sync
+
+    main.add_command(accounts)
+    main.add_command(sync)
+    main.add_command(reconcile)
+
+
+_register()
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,202 @@
+"""``provisioner accounts …``: list, show, create, import, export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from provisioner.accounts import io as account_io
+from provisioner.accounts import schemas, services
+from provisioner.accounts.actors import Actor
+from provisioner.errors import DomainError
+
+
+def _context(ctx: click.Context) -> tuple[Any, Any, Any]:
+    from provisioner.db import Database
+    from provisioner.keycloak.gateway import KeycloakGateway
+    from provisioner.portals import load_portal
+
+    settings = ctx.obj["settings"]
+    return (
+        Database(settings.database_url),
+        load_portal(settings.keycloak_config_dir, settings.keycloak_realm),
+        KeycloakGateway(settings),
+    )
+
+
+def _sync(db: Any, gateway: Any) -> None:
+    from provisioner.sync.services import process
+
+    report = process(db, gateway)
+    if report.upstream_down or report.pending:
+        click.echo(
+            f"Keycloak unavailable: {report.pending} change(s) kept in the outbox (run `provisioner sync`)."
+        )
+    else:
+        click.echo(f"Keycloak in sync ({report.applied} account(s) applied).")
+
+
+@click.group()
+def accounts() -> None:
+    """Principal and secondary accounts."""
+
+
+@accounts.command("list")
+@click.option("--q", help="Text in login, company name or identifier.")
+@click.option("--status", type=click.Choice(["requested", "validated", "open", "closed"]))
+@click.option("--kind", type=click.Choice(["principal", "secondary"]))
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.pass_context
+def list_(
+    ctx: click.Context, q: str | None, status: str | None, kind: str | None, fmt: str
+) -> None:
+    db, portal, _ = _context(ctx)
+    with db.session() as session:
+        page = services.list_accounts(
+            services.Context(session, portal, Actor.system("cli")),
+            q=q,
+            status=status,
+            kind=kind,
+            per_page=500,
+        )
+        rows = [account_io.account_record(a) | {"id": a.id, "kind": a.kind} for a in page.items]
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'ID':>5}  {'LOGIN':<24} {'KIND':<10} {'STATUS':<10} {'SIRET':<15} COMPANY")
+    for r in rows:
+        click.echo(
+            f"{r['id']:>5}  {r['login']:<24} {r['kind']:<10} {r['status']:<10} {r['identifier']:<15} {r['company_name']}"
+        )
+    click.echo(f"{page.total} account(s)")
+
+
+@accounts.command("show")
+@click.argument("account_id", type=int)
+@click.pass_context
+def show(ctx: click.Context, account_id: int) -> None:
+    from provisioner.accounts.api import account_out
+
+    db, portal, _ = _context(ctx)
+    with db.session() as session:
+        try:
+            account = services.get_account(
+                services.Context(session, portal, Actor.system("cli")), account_id
+            )
+        except DomainError as exc:
+            raise click.ClickException(exc.message) from exc
+        click.echo(json.dumps(account_out(account, detail=True), ensure_ascii=False, indent=2))
+
+
+@accounts.command("create")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.pass_context
+def create(ctx: click.Context, file: Any) -> None:
+    """Create a principal account from a JSON object (same shape as POST /api/v1/accounts)."""
+    db, portal, gateway = _context(ctx)
+    try:
+        with db.session() as session:
+            data = schemas.parse(schemas.PrincipalIn, json.load(file))
+            account = services.create_principal(
+                services.Context(session, portal, Actor.system("cli")), data
+            )
+            click.echo(f"created {account.login} (id {account.id})")
+    except DomainError as exc:
+        raise click.ClickException(
+            f"{exc.code}: {exc.message} {json.dumps(exc.details, ensure_ascii=False) if exc.details else ''}"
+        ) from exc
+    _sync(db, gateway)
+
+
+@accounts.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), help="Default: from the file extension."
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the per-row report (JSON).",
+)
+@click.pass_context
+def import_(ctx: click.Context, path: Path, fmt: str | None, report_path: Path | None) -> None:
+    """Create principal accounts from CSV or JSON; each row succeeds or fails on its own."""
+    fmt = fmt or ("json" if path.suffix.lower() == ".json" else "csv")
+    db, portal, gateway = _context(ctx)
+    records = account_io.read_records(path.read_text(encoding="utf-8-sig"), fmt)
+    report: list[dict[str, Any]] = []
+    with (
+        db.session() as session,
+        click.progressbar(records, label="Importing", file=sys.stderr) as rows,
+    ):
+        context = services.Context(session, portal, Actor.system("cli-import"))
+        for number, record in enumerate(rows, start=1):
+            savepoint = session.begin_nested()
+            try:
+                account = services.create_principal(
+                    context, schemas.parse(schemas.PrincipalIn, record)
+                )
+            except DomainError as exc:
+                savepoint.rollback()
+                report.append(
+                    {
+                        "row": number,
+                        "login": record.get("login"),
+                        "status": "error",
+                        **exc.to_dict(),
+                    }
+                )
+                continue
+            savepoint.commit()
+            report.append(
+                {"row": number, "login": account.login, "status": "created", "id": account.id}
+            )
+    for line in report:
+        if line["status"] == "error":
+            click.echo(
+                f"row {line['row']} ({line['login']}): {line['error']['code']}: {line['error']['message']}",
+                err=True,
+            )
+    created = sum(1 for line in report if line["status"] == "created")
+    click.echo(f"{created} created, {len(report) - created} rejected")
+    if report_path:
+        report_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    if created:
+        _sync(db, gateway)
+    if created < len(report):
+        ctx.exit(1)
+
+
+@accounts.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: Any) -> None:
+    """Export principal accounts (re-importable with `accounts import`)."""
+    db, portal, _ = _context(ctx)
+    with db.session() as session:
+        page = services.list_accounts(
+            services.Context(session, portal, Actor.system("cli")), kind="principal", per_page=500
+        )
+        chunks = [page.items]
+        number = 1
+        while number * page.per_page < page.total:
+            number += 1
+            chunks.append(
+                services.list_accounts(
+                    services.Context(session, portal, Actor.system("cli")),
+                    kind="principal",
+                    page=number,
+                    per_page=500,
+                ).items
+            )
+        output.write(account_io.export_accounts([a for chunk in chunks for a in chunk], fmt))

@@ -1,0 +1,66 @@
+"""``provisioner sync`` (the outbox worker) and ``provisioner reconcile`` (drift repair)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+import click
+
+
+def _parts(ctx: click.Context) -> tuple[Any, Any]:
+    from provisioner.db import Database
+    from provisioner.keycloak.gateway import KeycloakGateway
+
+    settings = ctx.obj["settings"]
+    return Database(settings.database_url), KeycloakGateway(settings)
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Apply what is pending, then exit.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
+@click.pass_context
+def sync(ctx: click.Context, once: bool, interval: float) -> None:
+    """Apply the outbox to Keycloak; keeps retrying while Keycloak is down."""
+    from provisioner.sync.services import process
+
+    db, gateway = _parts(ctx)
+    while True:
+        report = process(db, gateway)
+        if report.applied or report.upstream_down or once:
+            state = "Keycloak unavailable, will retry" if report.upstream_down else "ok"
+            click.echo(
+                f"applied {report.applied}, failed {report.failed}, pending {report.pending} ({state})"
+            )
+        if once:
+            ctx.exit(1 if report.pending else 0)
+        time.sleep(interval)
+
+
+@click.command()
+@click.option(
+    "--account", "account_ids", type=int, multiple=True, help="Only these principal accounts."
+)
+@click.pass_context
+def reconcile(ctx: click.Context, account_ids: tuple[int, ...]) -> None:
+    """Compare Keycloak with the database and repair drift on the objects we own."""
+    from provisioner.sync.reconciler import Reconciler, principal_ids
+
+    settings = ctx.obj["settings"]
+    db, gateway = _parts(ctx)
+    reconciler = Reconciler(gateway)
+    with db.session() as session:
+        ids = list(account_ids) or principal_ids(session, settings.keycloak_realm)
+    decisions: list[str] = []
+    with click.progressbar(ids, label="Reconciling", file=sys.stderr) as bar:
+        for account_id in bar:
+            with db.session() as session:
+                decisions.extend(reconciler.reconcile_account(session, account_id))
+    for decision in decisions:
+        click.echo(decision)
+    click.echo(
+        f"{len(ids)} account(s) checked, {len(decisions)} change(s)"
+        if decisions
+        else f"{len(ids)} account(s) checked, no changes"
+    )
