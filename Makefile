@@ -15,7 +15,7 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 export PORTAIL_KEYCLOAK_HOME := $(KC_HOME)
 
-PHONY_EXTRA := unzip compose-cli
+PHONY_EXTRA := unzip compose-cli postgres-server
 .PHONY: $(PHONY_EXTRA) help install python-deps keycloak extensions theme chromium run test test-fast lint bench bench-keycloak clean
 
 help:
@@ -67,6 +67,9 @@ unzip:
 chromium:
 	@command -v chromium >/dev/null || { $(APT_INSTALL) chromium >/dev/null; }
 
+postgres-server:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(APT_INSTALL) postgresql >/dev/null; }
+
 compose-cli:
 	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || { $(APT_INSTALL) docker-compose >/dev/null; }
 
@@ -76,7 +79,7 @@ install: python-deps keycloak
 run: install
 	PORTAIL_DEV_MODE=true PORTAIL_LOG_FORMAT=console $(VENV)/bin/provisioner dev
 
-test: install chromium compose-cli
+test: install chromium compose-cli postgres-server
 	$(VENV)/bin/pytest
 
 test-fast: python-deps

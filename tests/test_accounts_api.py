@@ -241,3 +241,19 @@ def test_keycloak_outage_keeps_the_change_and_applies_it_later(
     assert process(database, gateway).applied == 0  # nothing left, nothing applied twice
     groups = gateway.rest.get(f"admin/realms/{gateway.realm}/groups", search=login, exact="true")
     assert len(groups) == 1
+
+
+def test_deactivation_ends_sessions(api: Any, gateway: KeycloakGateway, login_as: Any) -> None:
+    principal = api.principal({"DSN": None}, secondary_quota=1)
+    created = api.secondary(principal["id"], "sess", {"DSN": None})
+    username = f"sess.{principal['login']}"
+    login_as(username)  # opens a session in Keycloak
+    user = gateway.find_user(username)
+    assert user is not None
+    sessions = f"admin/realms/{gateway.realm}/users/{user.id}/sessions"
+    assert gateway.rest.get(sessions)
+    assert (
+        api.call("POST", f"/accounts/{created.json['account']['id']}/deactivate").status_code == 200
+    )
+    assert gateway.rest.get(sessions) == []
+    assert gateway.get_user(user.id).enabled is False  # type: ignore[union-attr]

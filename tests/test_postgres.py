@@ -1,0 +1,175 @@
+"""The same migrations and account services on PostgreSQL (production database).
+
+A throwaway PostgreSQL cluster from Debian's packages is started for this module; `make test`
+installs the package. Without it (or without a way to run the server as the postgres user)
+the module is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from provisioner.accounts import schemas, services
+from provisioner.accounts.actors import Actor
+from provisioner.db import Database
+from provisioner.errors import RuleViolation
+from provisioner.migrate import upgrade
+from provisioner.portals import load_portal
+from provisioner.settings import REPO_ROOT
+from provisioner.sync.services import backlog, enqueue
+
+PORT = int(os.environ.get("PORTAIL_TEST_PG_PORT", "5439"))
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    return args if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--", *args]
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not binaries:
+        pytest.skip("PostgreSQL server not installed (make test installs Debian's postgresql)")
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        pytest.skip("running as root without runuser: cannot start PostgreSQL as the postgres user")
+    bindir = os.path.dirname(binaries[-1])
+    workdir = tempfile.mkdtemp(prefix="portail-pg-")
+    if os.geteuid() == 0:
+        shutil.chown(workdir, "postgres")
+    data = os.path.join(workdir, "data")
+    subprocess.run(
+        _as_postgres([f"{bindir}/initdb", "-D", data, "-A", "trust", "-U", "postgres"]),
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        _as_postgres(
+            [
+                f"{bindir}/pg_ctl",
+                "-D",
+                data,
+                "-l",
+                os.path.join(workdir, "log"),
+                "-o",
+                f"-p {PORT} -k {workdir} -c listen_addresses=localhost",
+                "-w",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    try:
+        url = f"postgresql+psycopg://postgres@localhost:{PORT}/postgres"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                engine = Database(url).engine.execution_options(isolation_level="AUTOCOMMIT")
+                with engine.connect() as connection:
+                    connection.execute(text("CREATE DATABASE provisioner_test"))
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        yield f"postgresql+psycopg://postgres@localhost:{PORT}/provisioner_test"
+    finally:
+        subprocess.run(
+            _as_postgres([f"{bindir}/pg_ctl", "-D", data, "-m", "fast", "stop"]),
+            check=False,
+            capture_output=True,
+        )
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def pg(pg_url: str) -> Database:
+    upgrade(pg_url)
+    return Database(pg_url)
+
+
+def _principal(login: str, teleprocedures: dict[str, Any], **extra: Any) -> schemas.PrincipalIn:
+    return schemas.PrincipalIn.model_validate(
+        {
+            "login": login,
+            "identifier": "07955542100019",
+            "company_name": "SOCIETE PG",
+            "status": "open",
+            "responsible": {
+                "last_name": "DUPONT",
+                "first_name": "Pierre",
+                "email": f"{login}@example.org",
+            },
+            "teleprocedures": teleprocedures,
+            **extra,
+        }
+    )
+
+
+def test_migrations_and_rules_on_postgresql(pg: Database) -> None:
+    portal = load_portal(REPO_ROOT / "keycloak-config", "portail-demo")
+    with pg.session() as session:
+        ctx = services.Context(session, portal, Actor.system("pg-test"))
+        principal = services.create_principal(
+            ctx, _principal("pgprincipal", {"DSN": None, "DPAE": None}, secondary_quota=1)
+        )
+        secondary = services.create_secondary(
+            ctx,
+            principal,
+            schemas.SecondaryIn.model_validate(
+                {
+                    "name": "etab",
+                    "identifier": "42872048600011",
+                    "company_name": "E",
+                    "teleprocedures": {"DSN": None},
+                    "has_mailbox": True,
+                }
+            ),
+        )
+        with pytest.raises(RuleViolation):
+            services.create_secondary(
+                ctx,
+                principal,
+                schemas.SecondaryIn.model_validate(
+                    {
+                        "name": "etab2",
+                        "identifier": "42872048600011",
+                        "company_name": "E",
+                        "has_mailbox": True,
+                    }
+                ),
+            )
+        services.set_teleprocedures(ctx, principal, {"DPAE": None})
+        assert secondary.selection == {}
+        assert backlog(session) == 1  # one pending item per principal, however many changes
+        assert (
+            enqueue(session, portal.realm, principal.id).id
+            == enqueue(session, portal.realm, principal.id).id
+        )
+        page = services.list_accounts(ctx, q="PGPRINC", kind="principal")
+        assert [a.login for a in page.items] == ["pgprincipal"]
+
+
+def test_bulk_savepoints_on_postgresql(pg: Database) -> None:
+    portal = load_portal(REPO_ROOT / "keycloak-config", "portail-demo")
+    with pg.session() as session:
+        ctx = services.Context(session, portal, Actor.system("pg-test"))
+        for login in ("pgbulk1", "pgbulk1", "pgbulk2"):
+            savepoint = session.begin_nested()
+            try:
+                services.create_principal(ctx, _principal(login, {}))
+                savepoint.commit()
+            except Exception:
+                savepoint.rollback()
+        logins = {a.login for a in services.list_accounts(ctx, q="pgbulk").items}
+    assert logins == {"pgbulk1", "pgbulk2"}
