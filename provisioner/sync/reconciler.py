@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from provisioner.accounts.domain import ACCOUNT_ADMIN, COLLABORATOR, HOLDER, PRINCIPAL
 from provisioner.accounts.models import Account, Person
 from provisioner.errors import Conflict, NotFound
-from provisioner.keycloak.gateway import OWNER_ATTRIBUTE, KcGroup, KeycloakGateway
+from provisioner.keycloak.gateway import OWNER_ATTRIBUTE, KcGroup, KeycloakApiError, KeycloakGateway
 from provisioner.logs import get_logger
 
 log = get_logger(__name__)
@@ -121,17 +121,7 @@ class Reconciler:
             self.kc.get_group(principal.keycloak_group_id) if principal.keycloak_group_id else None
         )
         if group is None:
-            existing = self.kc.find_group(principal.login)
-            if existing is not None and OWNER_ATTRIBUTE not in existing.attributes:
-                raise Conflict(
-                    f"group {principal.login!r} exists in Keycloak and is not ours",
-                    code="keycloak_conflict",
-                )
-            if existing is None:
-                group = self.kc.create_group(principal.login, wanted)
-                self._say(decisions, f"group {principal.login}: created", account=principal.id)
-            else:
-                group = existing
+            group = self._create_or_adopt_group(principal, wanted, decisions)
             principal.keycloak_group_id = group.id
         merged = {
             **{k: v for k, v in group.attributes.items() if not k.startswith(ATTRIBUTE_PREFIX)},
@@ -143,6 +133,25 @@ class Reconciler:
             self._say(
                 decisions, f"group {principal.login}: attributes updated", account=principal.id
             )
+        return group
+
+    def _create_or_adopt_group(
+        self, principal: Account, wanted: dict[str, list[str]], decisions: list[str]
+    ) -> KcGroup:
+        # Create first: for a new account that is one call instead of a lookup and a create.
+        try:
+            group = self.kc.create_group(principal.login, wanted)
+        except KeycloakApiError as exc:
+            if exc.status != 409:
+                raise
+            existing = self.kc.find_group(principal.login)
+            if existing is None or OWNER_ATTRIBUTE not in existing.attributes:
+                raise Conflict(
+                    f"group {principal.login!r} exists in Keycloak and is not ours",
+                    code="keycloak_conflict",
+                ) from exc
+            return existing
+        self._say(decisions, f"group {principal.login}: created", account=principal.id)
         return group
 
     # -- users ------------------------------------------------------------------------------------
@@ -159,28 +168,27 @@ class Reconciler:
             "attributes": want.attributes,
         }
         actual = self.kc.get_user(person.keycloak_user_id) if person.keycloak_user_id else None
-        if actual is None and person.keycloak_user_id is None:
-            actual = self.kc.find_user(want.username)
-            if actual is not None and not actual.owned:
-                raise Conflict(
-                    f"user {want.username!r} exists in Keycloak and is not ours",
-                    code="keycloak_conflict",
-                )
         if actual is None:
-            if person.keycloak_user_id:
-                self._say(
-                    decisions,
-                    f"user {want.username}: missing in Keycloak, recreated",
-                    person=person.id,
-                )
-            else:
-                self._say(decisions, f"user {want.username}: created", person=person.id)
             if person.password_reset_pending or person.keycloak_user_id:
                 rep["requiredActions"] = [UPDATE_PASSWORD]
-            person.keycloak_user_id = self.kc.create_user(rep, group_path=f"/{group.name}")
-            person.password_reset_pending = False
-            self.kc.add_realm_roles(person.keycloak_user_id, set(want.roles))
-            return
+            try:
+                user_id = self.kc.create_user(rep, group_path=f"/{group.name}")
+            except KeycloakApiError as exc:
+                if exc.status != 409:
+                    raise
+                actual = self.kc.find_user(want.username)
+                if actual is None or not actual.owned:
+                    raise Conflict(
+                        f"user {want.username!r} exists in Keycloak and is not ours",
+                        code="keycloak_conflict",
+                    ) from exc
+            else:
+                what = "missing in Keycloak, recreated" if person.keycloak_user_id else "created"
+                self._say(decisions, f"user {want.username}: {what}", person=person.id)
+                person.keycloak_user_id = user_id
+                person.password_reset_pending = False
+                self.kc.add_realm_roles(user_id, set(want.roles))
+                return
         user_id = actual.id
         person.keycloak_user_id = user_id
         changed = [

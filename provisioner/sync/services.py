@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -9,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from provisioner.db import Database, utcnow
 from provisioner.errors import UpstreamUnavailable
+from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.logs import get_logger
 from provisioner.sync.models import DONE, PENDING, OutboxItem
 
@@ -53,13 +56,19 @@ class SyncReport:
 
 
 def process(
-    db: Database, gateway: object, *, item_ids: list[int] | None = None, limit: int = 500
+    db: Database,
+    gateway: KeycloakGateway,
+    *,
+    item_ids: list[int] | None = None,
+    limit: int = 5000,
+    workers: int = 1,
 ) -> SyncReport:
-    """Apply pending outbox items, oldest first; stop at the first sign Keycloak is down."""
-    from provisioner.sync.reconciler import Reconciler
+    """Apply pending outbox items, oldest first. Items that meet a Keycloak outage stay pending.
 
+    With ``workers`` > 1, items are applied in parallel, each thread with its own Keycloak
+    connection (accounts are independent: one item is one principal account).
+    """
     report = SyncReport()
-    reconciler = Reconciler(gateway)  # type: ignore[arg-type]
     with db.session() as session:
         query = (
             select(OutboxItem.id)
@@ -70,34 +79,62 @@ def process(
         if item_ids is not None:
             query = query.where(OutboxItem.id.in_(item_ids))
         ids = list(session.scalars(query))
-    for item_id in ids:
-        with db.session() as session:
-            item = session.get(OutboxItem, item_id)
-            if item is None or item.status != PENDING:
-                continue
-            item.attempts += 1
-            try:
-                decisions = reconciler.reconcile_account(session, item.payload["account_id"])
-            except UpstreamUnavailable as exc:
-                session.rollback()
-                _note_failure(db, item_id, str(exc), retryable=True)
-                report.upstream_down = True
-                log.warning("sync.keycloak_unavailable", item=item_id, error=str(exc))
-                break
-            except Exception as exc:  # noqa: BLE001 - one bad item must not block the others
-                session.rollback()
-                failed = _note_failure(db, item_id, f"{type(exc).__name__}: {exc}", retryable=False)
-                report.failed += int(failed)
-                log.error("sync.item_failed", item=item_id, error=str(exc))
-                continue
-            item.status = DONE
-            item.done_at = utcnow()
-            item.last_error = None
-            report.applied += 1
-            report.decisions.extend(decisions)
+    if not ids:
+        return report
+    local = threading.local()
+
+    def apply(item_id: int) -> tuple[str, list[str]]:
+        if workers == 1:
+            kc = gateway
+        else:
+            if not hasattr(local, "gateway"):
+                local.gateway = KeycloakGateway(gateway.settings)
+            kc = local.gateway
+        return _apply_one(db, kc, item_id)
+
+    if workers == 1:
+        outcomes = []
+        for item_id in ids:
+            outcomes.append(apply(item_id))
+            if outcomes[-1][0] == "down":
+                break  # Keycloak is down: keep the rest for the next pass
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            outcomes = list(pool.map(apply, ids))
+    for outcome, decisions in outcomes:
+        report.applied += outcome == "applied"
+        report.failed += outcome == "failed"
+        report.upstream_down |= outcome == "down"
+        report.decisions.extend(decisions)
     with db.session() as session:
         report.pending = backlog(session)
     return report
+
+
+def _apply_one(db: Database, gateway: KeycloakGateway, item_id: int) -> tuple[str, list[str]]:
+    from provisioner.sync.reconciler import Reconciler
+
+    with db.session() as session:
+        item = session.get(OutboxItem, item_id)
+        if item is None or item.status != PENDING:
+            return "skipped", []
+        item.attempts += 1
+        try:
+            decisions = Reconciler(gateway).reconcile_account(session, item.payload["account_id"])
+        except UpstreamUnavailable as exc:
+            session.rollback()
+            _note_failure(db, item_id, str(exc), retryable=True)
+            log.warning("sync.keycloak_unavailable", item=item_id, error=str(exc))
+            return "down", []
+        except Exception as exc:  # noqa: BLE001 - one bad item must not block the others
+            session.rollback()
+            failed = _note_failure(db, item_id, f"{type(exc).__name__}: {exc}", retryable=False)
+            log.error("sync.item_failed", item=item_id, error=str(exc))
+            return ("failed" if failed else "retry"), []
+        item.status = DONE
+        item.done_at = utcnow()
+        item.last_error = None
+        return "applied", decisions
 
 
 def _note_failure(db: Database, item_id: int, error: str, *, retryable: bool) -> bool:
