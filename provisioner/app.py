@@ -52,6 +52,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     csrf.exempt(accounts_api)  # bearer tokens, no cookies: CSRF cannot apply
     app.register_blueprint(accounts_api)
     app.register_blueprint(openapi_bp)
+    from provisioner.sms.api import bp as sms_bp
+
+    csrf.exempt(sms_bp)  # called by Keycloak with a shared secret, not from a browser
+    app.register_blueprint(sms_bp)
     if settings.dev_mode:
         from provisioner.demo.relying_app import bp as demo_bp
         from provisioner.devoutbox.views import bp as devoutbox_bp

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -12,11 +12,24 @@ from provisioner.errors import NotFound
 
 
 @dataclass(frozen=True)
+class SmsPolicy:
+    """Abuse limits and message texts for SMS codes (``portal.sms`` in the realm file)."""
+
+    allowed_prefixes: tuple[str, ...] = ()
+    max_per_user_per_hour: int = 5
+    max_per_number_per_hour: int = 5
+    max_enrolment_per_ip_per_hour: int = 10
+    texts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Portal:
     realm: str
     identifier_scheme: str
     default_country: str
     catalogue: Catalogue
+    display_name: str = ""
+    sms: SmsPolicy = SmsPolicy()
 
 
 @cache
@@ -37,10 +50,19 @@ def load_portal(config_dir: Path, realm: str) -> Portal:
                 for tp in portal.get("teleprocedures", [])
             }
         )
+        sms = portal.get("sms", {})
         return Portal(
             realm=realm,
             identifier_scheme=portal.get("identifierScheme", "fr-siret"),
             default_country=portal.get("defaultCountry", "FR"),
             catalogue=catalogue,
+            display_name=data.get("settings", {}).get("displayName", realm),
+            sms=SmsPolicy(
+                allowed_prefixes=tuple(sms.get("allowedCountryPrefixes", ())),
+                max_per_user_per_hour=int(sms.get("maxPerUserPerHour", 5)),
+                max_per_number_per_hour=int(sms.get("maxPerNumberPerHour", 5)),
+                max_enrolment_per_ip_per_hour=int(sms.get("maxEnrolmentPerIpPerHour", 10)),
+                texts=dict(sms.get("texts", {})),
+            ),
         )
     raise NotFound(f"no configuration for portal {realm!r} in {config_dir}", code="unknown_portal")

@@ -42,6 +42,20 @@ class Settings(BaseSettings):
     smtp_port: int = Field(default=2525, gt=0, lt=65536)
     mail_from: str = "no-reply@portail-comptes.localhost"
 
+    # SMS: one gateway endpoint for the Keycloak extension, one provider chosen here.
+    sms_gateway_secret: SecretStr = SecretStr("")
+    sms_provider: Literal["dev", "twilio", "ovh"] = "dev"
+    sms_timeout: float = Field(default=5.0, gt=0, le=30)
+    twilio_account_sid: str = ""
+    twilio_auth_token: SecretStr = SecretStr("")
+    twilio_from: str = ""
+    ovh_endpoint: str = "https://eu.api.ovh.com/1.0"
+    ovh_application_key: str = ""
+    ovh_application_secret: SecretStr = SecretStr("")
+    ovh_consumer_key: SecretStr = SecretStr("")
+    ovh_service_name: str = ""
+    ovh_sender: str = ""
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
 
@@ -53,6 +67,7 @@ class Settings(BaseSettings):
             "admin_ui_client_secret",
             "demo_app_client_secret",
             "keycloak_admin_password",
+            "sms_gateway_secret",
         )
         missing = [name for name in secrets if not getattr(self, name).get_secret_value()]
         if self.dev_mode:
@@ -60,11 +75,15 @@ class Settings(BaseSettings):
             for name in missing:
                 value = "admin" if name == "keycloak_admin_password" else DEV_SECRET
                 object.__setattr__(self, name, SecretStr(value))
-        elif "secret_key" in missing or "keycloak_client_secret" in missing:
+        elif {"secret_key", "keycloak_client_secret", "sms_gateway_secret"} & set(missing):
             raise ValueError(
-                "PORTAIL_SECRET_KEY and PORTAIL_KEYCLOAK_CLIENT_SECRET must be set "
-                "(or PORTAIL_DEV_MODE=true for local development)"
+                "PORTAIL_SECRET_KEY, PORTAIL_KEYCLOAK_CLIENT_SECRET and PORTAIL_SMS_GATEWAY_SECRET "
+                "must be set (or PORTAIL_DEV_MODE=true for local development)"
             )
+        if self.sms_provider == "twilio" and not (self.twilio_account_sid and self.twilio_from):
+            raise ValueError("PORTAIL_SMS_PROVIDER=twilio needs PORTAIL_TWILIO_ACCOUNT_SID and PORTAIL_TWILIO_FROM")
+        if self.sms_provider == "ovh" and not (self.ovh_application_key and self.ovh_service_name):
+            raise ValueError("PORTAIL_SMS_PROVIDER=ovh needs PORTAIL_OVH_APPLICATION_KEY and PORTAIL_OVH_SERVICE_NAME")
         return self
 
     @property

@@ -41,9 +41,10 @@ def _close_session(exc: BaseException | None) -> None:
 
 def _wants_json() -> bool:
     return (
-        request.path.startswith("/api/")
+        request.path.startswith(("/api/", "/internal/"))
         or request.path.endswith(".json")
-        or (request.accept_mimetypes.best == "application/json")
+        or request.is_json
+        or request.accept_mimetypes.best == "application/json"
     )
 
 

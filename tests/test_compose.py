@@ -31,6 +31,7 @@ REQUIRED = {
     "PORTAIL_ADMIN_UI_CLIENT_SECRET": "test-admin-ui-client",
     "PORTAIL_DEMO_APP_CLIENT_SECRET": "test-demo-app-client",
     "PORTAIL_SMTP_HOST": "smtp.example.test",
+    "PORTAIL_SMS_GATEWAY_SECRET": "test-sms-gateway",
 }
 
 
