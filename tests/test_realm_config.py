@@ -1,13 +1,15 @@
 """Realm configuration files: loading, placeholders, and the diff that makes apply idempotent."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from provisioner.errors import InvalidInput
-from provisioner.realms.config import load_realm_configs, variables_from
+from provisioner.realms.config import RealmConfig, load_realm_configs, variables_from
 from provisioner.realms.services import changed_fields, differs
+from provisioner.realms.teleprocedures import with_teleprocedures
 from provisioner.settings import REPO_ROOT, Settings
 
 
@@ -65,3 +67,106 @@ def test_differs(desired: object, actual: object, expected: bool) -> None:
 
 def test_changed_fields_lists_only_differences() -> None:
     assert changed_fields({"a": 1, "b": 2, "c": [1]}, {"a": 1, "b": 3, "c": [1]}) == ("b",)
+
+
+def _demo(tmp_path: Path | None = None, **portal: object) -> RealmConfig:
+    settings = Settings(dev_mode=True, public_url="https://portail.example")
+    config_dir = REPO_ROOT / "keycloak-config"
+    if tmp_path is not None:
+        raw = json.loads((config_dir / "realms" / "portail-demo.json").read_text())
+        raw["portal"].update(portal)
+        (tmp_path / "realms").mkdir()
+        (tmp_path / "realms" / "portail-demo.json").write_text(json.dumps(raw))
+        config_dir = tmp_path
+    (demo,) = [
+        c
+        for c in load_realm_configs(config_dir, variables_from(settings))
+        if c.realm == "portail-demo"
+    ]
+    return demo
+
+
+def test_the_catalogue_gives_a_role_a_scope_and_a_gate_per_teleprocedure() -> None:
+    demo = _demo()
+    codes = [tp["code"] for tp in demo.portal["teleprocedures"]]
+    assert "DADS-U" in codes
+    derived = with_teleprocedures(demo)
+
+    roles = {r["name"]: r for r in derived.roles}
+    assert {"account-admin", "portal-operator", "tp-dsn", "tp-dads-u"} <= set(roles)
+    assert roles["tp-dsn"]["description"] == "Téléprocédure DSN : Déclaration Sociale Nominative"
+
+    scopes = {s["name"]: s for s in derived.client_scopes}
+    assert set(scopes) == {"portail-account", *(f"tp-{c.lower()}" for c in codes)}
+    (mapper,) = scopes["tp-dads-u"]["protocolMappers"]
+    assert mapper["config"]["user.attribute"] == "portail.tp.dads-u"
+    assert mapper["config"]["claim.name"] == "document_types.DADS-U"
+    assert mapper["config"]["multivalued"] == "true"
+    assert scopes["tp-dads-u"]["attributes"]["include.in.token.scope"] == "true"
+    account_claims = {
+        m["config"]["claim.name"]: m for m in scopes["portail-account"]["protocolMappers"]
+    }
+    assert set(account_claims) == {
+        "account_id",
+        "account_login",
+        "account_kind",
+        "account_identifier",
+        "teleprocedures",
+        "roles",
+    }
+    assert account_claims["teleprocedures"]["config"]["user.attribute"] == "portail.teleprocedures"
+    assert account_claims["roles"]["protocolMapper"] == "oidc-usermodel-realm-role-mapper"
+
+    clients = {c["clientId"]: c for c in derived.clients}
+    assert "teleprocedureScopes" not in clients["portail-demo-app"]
+    assert clients["portail-demo-app"]["optionalClientScopes"][-len(codes) :] == [
+        f"tp-{c.lower()}" for c in codes
+    ]
+    assert "portail-account" in clients["portail-admin-ui"]["defaultClientScopes"]
+    assert "optionalClientScopes" not in clients["portail-admin-ui"]
+
+    (flow,) = derived.authentication_flows
+    assert flow["alias"] == "portail-browser" and flow["bindAs"] == "browserFlow"
+    top = flow["executions"]
+    assert (
+        top[0]["flow"] == "portail-browser authentification" and top[0]["requirement"] == "REQUIRED"
+    )
+    gates = {g["flow"]: g for g in top[1:]}
+    assert list(gates) == [f"portail-browser tp-{c.lower()}" for c in codes]
+    dpae = gates["portail-browser tp-dpae"]
+    assert dpae["requirement"] == "CONDITIONAL"
+    assert [(e["authenticator"], e["config"]) for e in dpae["executions"]] == [
+        ("conditional-client-scope", {"client_scope": "tp-dpae", "negate": "false"}),
+        ("conditional-user-role", {"condUserRole": "tp-dpae", "negate": "true"}),
+        ("deny-access-authenticator", {"denyErrorMessage": "portail.tp-denied.dpae"}),
+    ]
+    assert set(derived.localization) == {"fr", "en", "de"}
+    # The description's ASCII apostrophe is doubled for Java's MessageFormat.
+    assert (
+        "(Déclaration Préalable à l''Embauche (ex DUE))"
+        in derived.localization["fr"]["portail.tp-denied.dpae"]
+    )
+    assert derived.localization["en"]["portail.tp-denied.dsn"].startswith("Access denied")
+    # The file itself is left as written.
+    assert {"generated": "teleprocedure-gates"} in demo.authentication_flows[0]["executions"]
+
+
+@pytest.mark.parametrize("code", ["dsn", "DSN X", "", "D.S.N"])
+def test_a_teleprocedure_code_must_make_clean_names(tmp_path: Path, code: str) -> None:
+    demo = _demo(tmp_path, teleprocedures=[{"code": code, "description": "x", "documentTypes": []}])
+    with pytest.raises(InvalidInput, match="teleprocedure code"):
+        with_teleprocedures(demo)
+
+
+def test_teleprocedure_scopes_without_gates_are_refused(tmp_path: Path) -> None:
+    demo = _demo(tmp_path)
+    (flow,) = demo.authentication_flows
+    ungated = {**flow, "executions": [e for e in flow["executions"] if "generated" not in e]}
+    with pytest.raises(InvalidInput, match="teleprocedure-gates"):
+        with_teleprocedures(replace(demo, authentication_flows=[ungated]))
+
+
+def test_a_derived_role_declared_by_hand_is_refused(tmp_path: Path) -> None:
+    demo = _demo(tmp_path)
+    with pytest.raises(InvalidInput, match="tp-dsn"):
+        with_teleprocedures(replace(demo, roles=[*demo.roles, {"name": "tp-dsn"}]))

@@ -13,6 +13,8 @@ from urllib.parse import quote
 from provisioner.keycloak.gateway import AdminRest, KeycloakApiError
 from provisioner.logs import get_logger
 from provisioner.realms.config import RealmConfig
+from provisioner.realms.flows import FlowApplier
+from provisioner.realms.teleprocedures import with_teleprocedures
 
 log = get_logger(__name__)
 
@@ -28,7 +30,9 @@ _CLIENT_EXTRAS = (
 @dataclass(frozen=True)
 class Change:
     realm: str
-    kind: str  # realm | role | client-scope | client | mapper | scope-link | service-role | user-profile
+    # realm | role | client-scope | client | mapper | scope-link | service-role | user-profile
+    # | localization | flow | execution | authenticator-config | flow-binding
+    kind: str
     name: str
     action: str  # create | update | add | remove
     fields: tuple[str, ...] = ()
@@ -64,7 +68,7 @@ def changed_fields(desired: dict[str, Any], actual: dict[str, Any]) -> tuple[str
 class RealmApplier:
     def __init__(self, rest: AdminRest, config: RealmConfig, *, dry_run: bool = False) -> None:
         self.rest = rest
-        self.cfg = config
+        self.cfg = with_teleprocedures(config)  # roles, scopes and login gates of the catalogue
         self.dry_run = dry_run
         self.changes: list[Change] = []
         self.base = f"admin/realms/{quote(config.realm)}"
@@ -84,6 +88,10 @@ class RealmApplier:
         self._client_scopes()
         for client in self.cfg.clients:
             self._client(client)
+        self._localization()
+        flows = FlowApplier(self.rest, self.base, self._record, dry_run=self.dry_run)
+        for flow in self.cfg.authentication_flows:
+            flows.apply(flow)  # after roles and scopes: the gates name them
         return self.changes
 
     # -- realm ------------------------------------------------------------------------------
@@ -122,6 +130,18 @@ class RealmApplier:
             fields = changed_fields(role, current)
             if fields and self._record("role", role["name"], "update", fields):
                 self.rest.put(f"{self.base}/roles/{quote(role['name'])}", {**current, **role})
+
+    def _localization(self) -> None:
+        """Realm localization texts (messages of the login pages we own, e.g. deny-access texts)."""
+        for locale, texts in sorted(self.cfg.localization.items()):
+            if not texts:
+                continue
+            actual = self.rest.get(f"{self.base}/localization/{quote(locale)}") or {}
+            fields = tuple(k for k in sorted(texts) if actual.get(k) != texts[k])
+            if fields and self._record("localization", locale, "update", fields):
+                self.rest.post(
+                    f"{self.base}/localization/{quote(locale)}", {k: texts[k] for k in fields}
+                )
 
     # -- client scopes ----------------------------------------------------------------------
     def _scope_ids(self) -> dict[str, str]:
