@@ -257,3 +257,17 @@ def test_deactivation_ends_sessions(api: Any, gateway: KeycloakGateway, login_as
     )
     assert gateway.rest.get(sessions) == []
     assert gateway.get_user(user.id).enabled is False  # type: ignore[union-attr]
+
+
+def test_reconciler_keeps_the_phone_enrolled_in_keycloak(api: Any, gateway: KeycloakGateway) -> None:
+    principal = api.principal({"DSN": None})
+    user = gateway.find_user(principal["login"])
+    assert user is not None
+    rep = gateway.rest.get(f"admin/realms/{gateway.realm}/users/{user.id}")
+    rep["attributes"]["portail.phone"] = ["+41791112233"]
+    gateway.update_user(user.id, rep)  # as the SMS enrolment required action does
+    body = {"responsible": {"last_name": "DURAND", "first_name": "Paul", "email": f"{principal['login']}@example.org"}}
+    assert api.call("PATCH", f"/accounts/{principal['id']}", body).json["sync"]["status"] == "applied"
+    after = gateway.get_user(user.id)
+    assert after is not None and after.last_name == "DURAND"
+    assert after.attributes["portail.phone"] == ["+41791112233"]

@@ -21,6 +21,8 @@ from provisioner.logs import get_logger
 log = get_logger(__name__)
 
 ATTRIBUTE_PREFIX = "portail."
+# Written by Keycloak itself (the SMS enrolment required action), never by the reconciler.
+KEYCLOAK_OWNED_ATTRIBUTES = frozenset({"portail.phone"})
 UPDATE_PASSWORD = "UPDATE_PASSWORD"
 
 
@@ -83,7 +85,11 @@ def desired_user(person: Person, account: Account, principal: Account) -> Desire
 
 
 def _ours(attributes: dict[str, list[str]]) -> dict[str, list[str]]:
-    return {k: v for k, v in attributes.items() if k.startswith(ATTRIBUTE_PREFIX) or k == "locale"}
+    return {
+        k: v
+        for k, v in attributes.items()
+        if (k.startswith(ATTRIBUTE_PREFIX) or k == "locale") and k not in KEYCLOAK_OWNED_ATTRIBUTES
+    }
 
 
 class Reconciler:
@@ -209,11 +215,7 @@ class Reconciler:
             required.append(UPDATE_PASSWORD)
             changed.append("requiredActions")
         if changed:
-            others = {
-                k: v
-                for k, v in actual.attributes.items()
-                if not (k.startswith(ATTRIBUTE_PREFIX) or k == "locale")
-            }
+            others = {k: v for k, v in actual.attributes.items() if k not in _ours(actual.attributes)}
             attributes = {
                 **others,
                 **want.attributes,
