@@ -71,6 +71,9 @@ def _b_requests(b: dict[str, Any]) -> list[tuple[str, str, Any]]:
         ("GET", f"/people/{person}", None),
         ("PATCH", f"/people/{person}", {"enabled": False}),
         ("GET", f"/accounts/{pid}/audit", None),
+        ("PUT", f"/people/{person}/phone", {"phone": "+41791112233"}),
+        ("POST", f"/people/{person}/phone/verify", {"code": "123456"}),
+        ("DELETE", f"/people/{person}/phone", None),
     ]
 
 

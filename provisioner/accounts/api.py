@@ -336,3 +336,42 @@ def audit(account_id: int) -> ResponseReturnValue:
             ]
         }
     )
+
+
+@bp.put("/people/<int:person_id>/phone")
+def start_phone_enrolment(person_id: int) -> ResponseReturnValue:
+    """Send a code to the new number; the person reads it out to the administrator."""
+    from provisioner.accounts import phone
+    from provisioner.sms.providers import provider_from
+
+    ctx = _ctx()
+    body = _body()
+    if not isinstance(body, dict) or not isinstance(body.get("phone"), str):
+        raise InvalidInput("« phone » attendu, par exemple +41 79 111 22 33.", code="invalid_body")
+    person = services.get_person(ctx, person_id)
+    settings: Settings = current_app.extensions["portail.settings"]
+    masked = phone.start(ctx, database(), provider_from(settings, database()), person, body["phone"])
+    return jsonify({"status": "code_sent", "phone": masked}), 202
+
+
+@bp.post("/people/<int:person_id>/phone/verify")
+def verify_phone(person_id: int) -> ResponseReturnValue:
+    from provisioner.accounts import phone
+
+    ctx = _ctx()
+    body = _body()
+    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
+        raise InvalidInput("« code » attendu (6 chiffres).", code="invalid_body")
+    person = phone.confirm(ctx, services.get_person(ctx, person_id), body["code"])
+    out = person_out(person)
+    return jsonify({"person": out, "sync": commit_and_sync()})
+
+
+@bp.delete("/people/<int:person_id>/phone")
+def clear_phone(person_id: int) -> ResponseReturnValue:
+    from provisioner.accounts import phone
+
+    ctx = _ctx()
+    person = phone.clear(ctx, services.get_person(ctx, person_id))
+    out = person_out(person)
+    return jsonify({"person": out, "sync": commit_and_sync()})

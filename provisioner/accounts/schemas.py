@@ -136,7 +136,6 @@ class CollaboratorIn(Input):
     last_name: str = Field(min_length=1, max_length=128)
     locale: Literal["fr", "de", "it", "en"] = "fr"
     roles: list[str] = []
-    phone: str | None = None
 
     _check_email = field_validator("email")(_email)
 
@@ -148,7 +147,6 @@ class PersonPatch(Input):
     locale: Literal["fr", "de", "it", "en"] | None = None
     roles: list[str] | None = None
     enabled: bool | None = None
-    phone: str | None = None
 
     @field_validator("email")
     @classmethod

@@ -473,7 +473,6 @@ def add_collaborator(ctx: Context, principal: Account, data: CollaboratorIn) -> 
         last_name=data.last_name,
         locale=data.locale,
         roles=_check_roles(data.roles),
-        phone=_phone(ctx, data.phone),
     )
     ctx.session.add(person)
     ctx.session.flush()
@@ -504,8 +503,6 @@ def update_person(ctx: Context, person: Person, patch: PersonPatch) -> Person:
     before = snapshot_person(person)
     if "roles" in changes:
         changes["roles"] = _check_roles(changes["roles"])
-    if "phone" in changes:
-        changes["phone"] = _phone(ctx, changes["phone"])
     for field, value in changes.items():
         setattr(person, field, value)
     if account.kind == domain.PRINCIPAL and domain.ACCOUNT_ADMIN in before["roles"]:

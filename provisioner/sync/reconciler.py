@@ -254,6 +254,28 @@ class Reconciler:
             )
 
 
+    def push_phone(self, session: Session, person_id: int) -> list[str]:
+        """Apply an administrator's phone change (the attribute is otherwise Keycloak's)."""
+        person = session.get(Person, person_id)
+        if person is None or not person.keycloak_user_id:
+            return []  # not in Keycloak yet
+        user = self.kc.get_user(person.keycloak_user_id)
+        if user is None:
+            return []
+        attributes = dict(user.attributes)
+        if person.phone:
+            attributes["portail.phone"] = [person.phone]
+        else:
+            attributes.pop("portail.phone", None)
+        if attributes == user.attributes:
+            return []
+        rep = self.kc.rest.get(f"admin/realms/{self.kc.realm}/users/{user.id}")
+        self.kc.update_user(user.id, {**rep, "attributes": attributes})
+        decisions: list[str] = []
+        self._say(decisions, f"user {person.username}: phone {'set' if person.phone else 'cleared'}", person=person.id)
+        return decisions
+
+
 def principal_ids(session: Session, portal: str) -> list[int]:
     return list(
         session.scalars(

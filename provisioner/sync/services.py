@@ -19,6 +19,7 @@ log = get_logger(__name__)
 FAILED = "failed"
 MAX_ATTEMPTS = 10
 RECONCILE_ACCOUNT = "reconcile_account"
+SET_PHONE = "set_phone"
 
 
 def backlog(session: Session) -> int:
@@ -41,6 +42,15 @@ def enqueue(session: Session, portal: str, principal_id: int) -> OutboxItem:
     if pending is not None:
         return pending
     item = OutboxItem(portal=portal, action=RECONCILE_ACCOUNT, payload={"account_id": principal_id})
+    session.add(item)
+    session.flush()
+    return item
+
+
+def enqueue_phone(session: Session, portal: str, person_id: int) -> OutboxItem:
+    """The verified number is Keycloak's to keep (the SMS extension also writes it): the
+    provisioner pushes an administrator's change as an explicit command, not as desired state."""
+    item = OutboxItem(portal=portal, action=SET_PHONE, payload={"person_id": person_id})
     session.add(item)
     session.flush()
     return item
@@ -120,7 +130,10 @@ def _apply_one(db: Database, gateway: KeycloakGateway, item_id: int) -> tuple[st
             return "skipped", []
         item.attempts += 1
         try:
-            decisions = Reconciler(gateway).reconcile_account(session, item.payload["account_id"])
+            if item.action == SET_PHONE:
+                decisions = Reconciler(gateway).push_phone(session, item.payload["person_id"])
+            else:
+                decisions = Reconciler(gateway).reconcile_account(session, item.payload["account_id"])
         except UpstreamUnavailable as exc:
             session.rollback()
             _note_failure(db, item_id, str(exc), retryable=True)
