@@ -271,3 +271,16 @@ def test_reconciler_keeps_the_phone_enrolled_in_keycloak(api: Any, gateway: Keyc
     after = gateway.get_user(user.id)
     assert after is not None and after.last_name == "DURAND"
     assert after.attributes["portail.phone"] == ["+41791112233"]
+
+
+def test_mfa_override_per_account_reaches_keycloak(api: Any, gateway: KeycloakGateway, login_as: Any) -> None:
+    principal = api.principal({"DSN": None}, secondary_quota=1)
+    secondary = api.secondary(principal["id"], "mfa", {}).json["account"]
+    assert "portail.mfa" not in gateway.find_user(principal["login"]).attributes  # type: ignore[union-attr]
+    changed = api.call("PATCH", f"/accounts/{principal['id']}", {"mfa_policy": "required"})
+    assert changed.status_code == 200 and changed.json["account"]["mfa_policy"] == "required"
+    assert gateway.find_user(principal["login"]).attributes["portail.mfa"] == ["required"]  # type: ignore[union-attr]
+    assert gateway.find_user(secondary["login"]).attributes["portail.mfa"] == ["required"]  # type: ignore[union-attr]
+    admin = login_as(principal["login"])
+    relaxed = api.call("PATCH", f"/accounts/{principal['id']}", {"mfa_policy": "optional"}, headers=admin)
+    assert relaxed.status_code == 403 and relaxed.json["error"]["code"] == "operator_only"

@@ -76,6 +76,7 @@ def account_out(account: Account, *, detail: bool = False) -> dict[str, Any]:
         "is_test": account.is_test,
         "has_mailbox": account.has_mailbox,
         "autonomous": account.autonomous,
+        "mfa_policy": account.mfa_policy,
         "secondary_quota": account.secondary_quota if account.kind == "principal" else None,
         "teleprocedures": {code: list(types) for code, types in account.selection.items()},
         "created_at": account.created_at.isoformat() + "Z",

@@ -23,6 +23,7 @@ def snapshot_account(account: Account) -> dict[str, Any]:
         "has_mailbox": account.has_mailbox,
         "autonomous": account.autonomous,
         "secondary_quota": account.secondary_quota,
+        "mfa_policy": account.mfa_policy,
         "teleprocedures": {k: list(v) for k, v in account.selection.items()},
     }
 

@@ -34,6 +34,8 @@ class Account(Base):
     administrative_contact: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     billing: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     services: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # SMS second factor: "realm" follows the portal's setting; "required"/"optional" override it.
+    mfa_policy: Mapped[str] = mapped_column(String(16), default="realm", server_default="realm")
     legal_representative: Mapped[str | None] = mapped_column(String(255))
     keycloak_group_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

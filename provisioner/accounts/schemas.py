@@ -126,6 +126,7 @@ class AccountPatch(Input):
     is_test: bool | None = None
     secondary_quota: int | None = Field(default=None, ge=0, le=100000)
     autonomous: bool | None = None
+    mfa_policy: Literal["realm", "required", "optional"] | None = None
     services: Services | None = None
     billing: Billing | None = None
 

@@ -260,6 +260,8 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
         )
     if "autonomous" in changes:
         ctx.actor.require_administrator_of(account.principal_id)
+    if "mfa_policy" in changes and changes["mfa_policy"] != account.mfa_policy:
+        ctx.actor.require_operator()  # relaxing the second factor is the portal's decision
     if "secondary_quota" in changes:
         domain.check_mailbox_quota(changes["secondary_quota"], _with_mailbox(ctx, account))
     if changes.get("responsible"):

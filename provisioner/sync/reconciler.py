@@ -68,6 +68,9 @@ def desired_user(person: Person, account: Account, principal: Account) -> Desire
     }
     for code, types in selection.items():
         attributes[f"portail.tp.{code.lower()}"] = sorted(types)
+    mfa = account.mfa_policy if account.mfa_policy != "realm" else principal.mfa_policy
+    if mfa != "realm":
+        attributes["portail.mfa"] = [mfa]  # read by the SMS authenticator, overrides the realm
     roles = {f"tp-{code.lower()}" for code in selection}
     if ACCOUNT_ADMIN in person.roles:
         roles.add(ACCOUNT_ADMIN)
