@@ -61,7 +61,7 @@ def database(settings: Settings) -> Database:
 @pytest.fixture(scope="session")
 def keycloak_server(request: pytest.FixtureRequest, settings: Settings) -> Iterator[str]:
     """The real Keycloak for this session: started once, or reused when told to."""
-    from provisioner.devtools.keycloak_runtime import KeycloakServer, pinned_version
+    from provisioner.devtools.keycloak_runtime import KeycloakServer, pinned_version, sms_gateway_env
 
     if os.environ.get("PORTAIL_TEST_KEYCLOAK_URL"):
         _announce(request, f"\nReusing the Keycloak at {settings.keycloak_url}")
@@ -71,7 +71,11 @@ def keycloak_server(request: pytest.FixtureRequest, settings: Settings) -> Itera
     log_file = ARTIFACTS / "keycloak.log"
     log_file.unlink(missing_ok=True)
     server = KeycloakServer(
-        port=KC_PORT, management_port=KC_MANAGEMENT_PORT, database="dev-mem", log_file=log_file
+        port=KC_PORT,
+        management_port=KC_MANAGEMENT_PORT,
+        database="dev-mem",
+        log_file=log_file,
+        extra_env=sms_gateway_env(settings.public_url, settings.sms_gateway_secret.get_secret_value()),
     )
     started = time.monotonic()
     server.start()

@@ -10,7 +10,7 @@ import os
 import signal
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
@@ -52,6 +52,7 @@ class KeycloakServer:
     admin_username: str = "admin"
     admin_password: str = "admin"
     log_file: Path | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -76,6 +77,7 @@ class KeycloakServer:
             "JAVA_HOME": java_home(),
             "KC_BOOTSTRAP_ADMIN_USERNAME": self.admin_username,
             "KC_BOOTSTRAP_ADMIN_PASSWORD": self.admin_password,
+            **self.extra_env,
         }
         command = [
             str(home / "bin" / "kc.sh"),
@@ -110,3 +112,8 @@ class KeycloakServer:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+
+def sms_gateway_env(public_url: str, secret: str) -> dict[str, str]:
+    """How the Keycloak SMS extension reaches the provisioner's gateway endpoint."""
+    return {"PORTAIL_SMS_GATEWAY_URL": f"{public_url}/internal/sms", "PORTAIL_SMS_GATEWAY_SECRET": secret}

@@ -28,7 +28,7 @@ def run_dev(settings: Settings, *, port: int, start_keycloak: bool) -> int:
     from provisioner.cli import apply_realm_config, load_demo_data
     from provisioner.db import Database
     from provisioner.devoutbox.services import start_smtp_sink
-    from provisioner.devtools.keycloak_runtime import KeycloakServer, pinned_version
+    from provisioner.devtools.keycloak_runtime import KeycloakServer, pinned_version, sms_gateway_env
     from provisioner.migrate import upgrade
 
     if not settings.dev_mode:
@@ -40,6 +40,7 @@ def run_dev(settings: Settings, *, port: int, start_keycloak: bool) -> int:
         admin_username=settings.keycloak_admin_username,
         admin_password=settings.keycloak_admin_password.get_secret_value(),
         log_file=Path(REPO_ROOT / ".local" / "keycloak-dev.log"),
+        extra_env=sms_gateway_env(settings.public_url, settings.sms_gateway_secret.get_secret_value()),
     )
     smtp = None
     http = None

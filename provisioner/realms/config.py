@@ -32,6 +32,7 @@ class RealmConfig:
     portal: dict[str, Any] = field(default_factory=dict)
     authentication_flows: list[dict[str, Any]] = field(default_factory=list)
     localization: dict[str, dict[str, str]] = field(default_factory=dict)
+    required_actions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def variables_from(settings: Settings) -> dict[str, str]:
@@ -94,6 +95,7 @@ def load_realm_configs(config_dir: Path, variables: dict[str, str]) -> list[Real
                 portal=data.get("portal", {}),
                 authentication_flows=data.get("authenticationFlows", []),
                 localization=data.get("localization", {}),
+                required_actions=data.get("requiredActions", []),
             )
         )
     return configs

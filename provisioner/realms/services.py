@@ -89,10 +89,32 @@ class RealmApplier:
         for client in self.cfg.clients:
             self._client(client)
         self._localization()
+        self._required_actions()
         flows = FlowApplier(self.rest, self.base, self._record, dry_run=self.dry_run)
         for flow in self.cfg.authentication_flows:
             flows.apply(flow)  # after roles and scopes: the gates name them
         return self.changes
+
+    # -- required actions (registered from our providers, e.g. the phone enrolment) ----------
+    def _required_actions(self) -> None:
+        if not self.cfg.required_actions:
+            return
+        path = f"{self.base}/authentication/required-actions"
+        actual = {a["alias"]: a for a in self.rest.get(path)}
+        for wanted in self.cfg.required_actions:
+            alias = wanted["alias"]
+            current = actual.get(alias)
+            if current is None:
+                if not self._record("required-action", alias, "create"):
+                    continue
+                self.rest.post(
+                    f"{self.base}/authentication/register-required-action",
+                    {"providerId": wanted.get("providerId", alias), "name": wanted.get("name", alias)},
+                )
+                current = self.rest.get(f"{path}/{quote(alias)}")
+            fields = changed_fields({k: v for k, v in wanted.items() if k != "providerId"}, current)
+            if fields and self._record("required-action", alias, "update", fields):
+                self.rest.put(f"{path}/{quote(alias)}", {**current, **wanted})
 
     # -- realm ------------------------------------------------------------------------------
     def _realm(self) -> bool:
