@@ -43,8 +43,8 @@ def _op(
     *,
     body: type[BaseModel] | dict[str, Any] | None = None,
     ok: str = "200",
-    params: list[str] = (),
-) -> dict[str, Any]:  # type: ignore[assignment]
+    params: tuple[str, ...] | list[str] = (),
+) -> dict[str, Any]:
     op: dict[str, Any] = {
         "summary": summary,
         "security": [{"bearer": []}],
@@ -81,7 +81,7 @@ def _op(
 
 
 def document() -> dict[str, Any]:
-    models = [
+    models: list[type[BaseModel]] = [
         schemas.PrincipalIn,
         schemas.SecondaryIn,
         schemas.AccountPatch,

@@ -53,7 +53,7 @@ def _create(ctx: services.Context) -> None:
 
 
 def load_demo(db: Database, gateway: KeycloakGateway, portal: Portal) -> list[DemoLogin]:
-    login = data.PRINCIPAL["login"]
+    login = str(data.PRINCIPAL["login"])
     with db.session() as session:
         exists = session.scalar(
             select(Account.id).where(Account.portal == portal.realm, Account.login == login)
@@ -75,5 +75,5 @@ def load_demo(db: Database, gateway: KeycloakGateway, portal: Portal) -> list[De
     return [
         DemoLogin(login, data.DEMO_PASSWORD, "titulaire du compte principal (administrateur)"),
         DemoLogin(f"tbn1.{login}", data.DEMO_PASSWORD, "compte secondaire avec BAL"),
-        DemoLogin(data.COLLABORATOR["email"], data.DEMO_PASSWORD, "collaboratrice (déclarante)"),
+        DemoLogin(str(data.COLLABORATOR["email"]), data.DEMO_PASSWORD, "collaboratrice (déclarante)"),
     ]

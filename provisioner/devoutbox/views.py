@@ -11,17 +11,19 @@ from provisioner.web import db_session
 bp = Blueprint("devoutbox", __name__, template_folder="templates")
 
 
-def _query() -> dict[str, str | None]:
-    return {"channel": request.args.get("channel"), "recipient": request.args.get("to")}
+def _messages() -> list[services.DevMessage]:
+    return services.list_messages(
+        db_session(), channel=request.args.get("channel"), recipient=request.args.get("to")
+    )
 
 
 @bp.get("/dev/outbox")
 def outbox_page() -> ResponseReturnValue:
-    messages = services.list_messages(db_session(), **_query())
+    messages = _messages()
     return render_template("devoutbox/outbox.html", messages=messages)
 
 
 @bp.get("/dev/outbox.json")
 def outbox_json() -> ResponseReturnValue:
-    messages = services.list_messages(db_session(), **_query())
+    messages = _messages()
     return jsonify({"messages": [services.as_dict(m) for m in messages]})

@@ -8,11 +8,16 @@ from provisioner.db import Base, import_models, make_engine
 
 import_models()
 config = context.config
-url = config.get_main_option("sqlalchemy.url")
-if not url:
+def _url() -> str:
+    configured = config.get_main_option("sqlalchemy.url")
+    if configured:
+        return configured
     from provisioner.settings import load_settings
 
-    url = load_settings().database_url
+    return load_settings().database_url
+
+
+url = _url()
 
 
 def run_migrations_offline() -> None:
