@@ -101,7 +101,7 @@ def test_shipped_config_is_applied_and_second_apply_changes_nothing(
     assert gates["tp-dpae"] == [
         ("conditional-client-scope", "REQUIRED", {"client_scope": "tp-dpae", "negate": "false"}),
         ("conditional-user-role", "REQUIRED", {"condUserRole": "tp-dpae", "negate": "true"}),
-        ("deny-access-authenticator", "REQUIRED", {"denyErrorMessage": "portail.tp-denied.dpae"}),
+        ("portail-deny-teleprocedure", "REQUIRED", {"denyErrorMessage": "portail.tp-denied.dpae"}),
     ]
     assert (
         "téléprocédure DPAE" in admin_rest.get(f"{base}/localization/fr")["portail.tp-denied.dpae"]

@@ -138,7 +138,7 @@ def test_the_catalogue_gives_a_role_a_scope_and_a_gate_per_teleprocedure() -> No
     assert [(e["authenticator"], e["config"]) for e in dpae["executions"]] == [
         ("conditional-client-scope", {"client_scope": "tp-dpae", "negate": "false"}),
         ("conditional-user-role", {"condUserRole": "tp-dpae", "negate": "true"}),
-        ("deny-access-authenticator", {"denyErrorMessage": "portail.tp-denied.dpae"}),
+        ("portail-deny-teleprocedure", {"denyErrorMessage": "portail.tp-denied.dpae"}),
     ]
     assert set(derived.localization) == {"fr", "en", "de"}
     # The description's ASCII apostrophe is doubled for Java's MessageFormat.

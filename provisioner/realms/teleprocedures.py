@@ -152,7 +152,10 @@ def gate(flow_alias: str, tp: dict[str, Any]) -> dict[str, Any]:
                 "config": {"condUserRole": needed, "negate": "true"},
             },
             {
-                "authenticator": "deny-access-authenticator",
+                # Our deny-access (keycloak-extensions/portail-gates): same page and message, same
+                # config key, but a refusal is not counted as a failed login by brute-force
+                # detection, so an app asking for a scope the user lacks cannot lock them out.
+                "authenticator": "portail-deny-teleprocedure",
                 "requirement": "REQUIRED",
                 "configAlias": f"{needed}-refus",
                 "config": {"denyErrorMessage": denied_message_key(tp["code"])},
