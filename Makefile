@@ -92,6 +92,7 @@ lint: python-deps
 	mvn -q -f keycloak-extensions/pom.xml -Dkeycloak.version=$(KEYCLOAK_VERSION) spotless:check
 
 bench: install
+	$(PY) bench/provision.py
 	$(PY) bench/keycloak_versions.py
 
 bench-keycloak: python-deps

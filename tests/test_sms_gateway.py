@@ -40,21 +40,23 @@ def test_code_goes_to_the_dev_outbox_in_the_users_language(client: Any, settings
 
 
 def test_limits_per_user_and_per_number(client: Any, settings: Settings, database: Any) -> None:
-    body = _body(to="+33612345670")
+    number = "+336" + str(uuid.uuid4().int)[:8]
+    body = _body(to=number)
     for _ in range(5):
         assert _post(client, settings, body).status_code == 202
     limited = _post(client, settings, body)
     assert limited.status_code == 429
     assert limited.json["error"]["code"] == "sms_rate_limited" and limited.json["error"]["details"]["scope"] == "user"
-    other_user_same_number = _post(client, settings, _body(to="+33612345670"))
+    other_user_same_number = _post(client, settings, _body(to=number))
     assert other_user_same_number.status_code == 429
     assert other_user_same_number.json["error"]["details"]["scope"] == "number"
 
 
 def test_enrolment_sends_are_limited_per_ip(client: Any, settings: Settings) -> None:
-    for i in range(10):
-        assert _post(client, settings, _body(to=f"+4179222330{i}", purpose="enrolment", ip="203.0.113.9")).status_code == 202
-    limited = _post(client, settings, _body(to="+41792223310", purpose="enrolment", ip="203.0.113.9"))
+    ip = f"203.0.113.{uuid.uuid4().int % 250}"
+    for _ in range(10):
+        assert _post(client, settings, _body(to="+4179" + str(uuid.uuid4().int)[:7], purpose="enrolment", ip=ip)).status_code == 202
+    limited = _post(client, settings, _body(to="+4179" + str(uuid.uuid4().int)[:7], purpose="enrolment", ip=ip))
     assert limited.status_code == 429 and limited.json["error"]["details"]["scope"] == "ip"
 
 

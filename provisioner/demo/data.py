@@ -77,6 +77,8 @@ SECONDARIES: list[tuple[str, str, str, str, str, str, bool, dict[str, Any]]] = [
     ("sqdqd", "oga", "32122458600024", "EQFE", "QFD", "validated", False, {}),
 ]
 
+COLLABORATOR_PHONE = "+33612345678"
+
 COLLABORATOR = {
     "email": "lea.martin@asp1ent.example",
     "first_name": "Léa",

@@ -13,7 +13,7 @@ from provisioner.db import Database
 from provisioner.demo import data
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.portals import Portal
-from provisioner.sync.services import process
+from provisioner.sync.services import enqueue_phone, process
 
 
 @dataclass(frozen=True)
@@ -75,5 +75,5 @@ def load_demo(db: Database, gateway: KeycloakGateway, portal: Portal) -> list[De
     return [
         DemoLogin(login, data.DEMO_PASSWORD, "titulaire du compte principal (administrateur)"),
         DemoLogin(f"tbn1.{login}", data.DEMO_PASSWORD, "compte secondaire avec BAL"),
-        DemoLogin(str(data.COLLABORATOR["email"]), data.DEMO_PASSWORD, "collaboratrice (déclarante)"),
+        DemoLogin(str(data.COLLABORATOR["email"]), data.DEMO_PASSWORD, "collaboratrice (déclarante), code SMS dans /dev/outbox"),
     ]

@@ -77,6 +77,8 @@ class KeycloakServer:
             "JAVA_HOME": java_home(),
             "KC_BOOTSTRAP_ADMIN_USERNAME": self.admin_username,
             "KC_BOOTSTRAP_ADMIN_PASSWORD": self.admin_password,
+            # kc.sh of 26.5 lacks this opening; on JDK 24+ shutdown logs IllegalAccessError without it.
+            "JAVA_OPTS_APPEND": "--add-opens=java.base/java.lang=ALL-UNNAMED",
             **self.extra_env,
         }
         command = [
