@@ -149,3 +149,32 @@ def test_provider_failure_shows_a_retry_page(page: Any, live_server: str, settin
     logs = capsys.readouterr().err
     assert "sms.failed" in logs or "sms_provider_failed" in logs
     assert original.sms_gateway_secret.get_secret_value() not in logs
+
+
+def test_changing_the_number_from_the_account_reverifies_it(
+    page: Any, live_server: str, settings: Settings, app: Any, sms_user: Any, gateway: KeycloakGateway
+) -> None:
+    user = sms_user()
+    # The account console's "change my number" is Keycloak's application-initiated action.
+    page.goto(f"{live_server}/demo-app/login")
+    page.wait_for_url(f"{settings.realm_issuer}/**")
+    page.goto(page.url + "&kc_action=portail-phone-enrolment")
+    page.fill("#username", user["username"])
+    page.fill("#password", TEST_PASSWORD)
+    page.locator("#kc-login").click()
+    page.locator("#code").wait_for()
+    page.fill("#code", _code(_sms(app, user["phone"])[0]))  # the login's own SMS step first
+    page.locator("#kc-submit").click()
+    page.locator("#phone").wait_for()
+    assert f"+41 79 *** ** {user['phone'][-2:]}" in page.locator("#kc-phone-current").inner_text()
+    new_number = _number()
+    page.fill("#phone", new_number)
+    page.locator("#kc-submit").click()
+    page.locator("#code").wait_for()
+    stored = gateway.find_user(user["username"])
+    assert stored is not None and stored.attributes["portail.phone"] == [user["phone"]]  # not before the code
+    page.fill("#code", _code(_sms(app, new_number)[0]))
+    page.locator("#kc-submit").click()
+    page.wait_for_url(f"{live_server}/demo-app/")
+    changed = gateway.find_user(user["username"])
+    assert changed is not None and changed.attributes["portail.phone"] == [new_number]
