@@ -17,9 +17,7 @@ def replace_section(title: str, body: str, doc: Path = BENCH_DOC) -> None:
     if start is None:
         new = text.rstrip("\n") + "\n\n" + section
     else:
-        end = next(
-            (k for k in range(start + 1, len(lines)) if lines[k].startswith(("## ", "# "))), len(lines)
-        )
+        end = next((k for k in range(start + 1, len(lines)) if lines[k].startswith(("## ", "# "))), len(lines))
         tail = "".join(lines[end:])
         new = "".join(lines[:start]) + section + ("\n" + tail if tail else "")
     tmp = doc.with_suffix(".md.tmp")

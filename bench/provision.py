@@ -64,10 +64,17 @@ def naive_loop(settings: Settings, prefix: str, n: int) -> float:
         )
         user_id = admin.create_user(
             {
-                "username": login, "email": f"{login}@example.org", "firstName": "Pierre", "lastName": "DUPONT",
-                "enabled": True, "emailVerified": True,
-                "attributes": {"portail.account-kind": ["principal"], "portail.identifier": [SIRET],
-                               "portail.teleprocedures": list(TELEPROCEDURES)},
+                "username": login,
+                "email": f"{login}@example.org",
+                "firstName": "Pierre",
+                "lastName": "DUPONT",
+                "enabled": True,
+                "emailVerified": True,
+                "attributes": {
+                    "portail.account-kind": ["principal"],
+                    "portail.identifier": [SIRET],
+                    "portail.teleprocedures": list(TELEPROCEDURES),
+                },
             }
         )
         admin.group_user_add(user_id, group_id)
@@ -88,9 +95,14 @@ def provisioner_bulk(settings: Settings, prefix: str, n: int, workers: int) -> t
             services.create_principal(
                 ctx,
                 schemas.PrincipalIn.model_validate(
-                    {"login": login, "identifier": SIRET, "company_name": f"BENCH {i}", "status": "open",
-                     "responsible": {"last_name": "DUPONT", "first_name": "Pierre", "email": f"{login}@example.org"},
-                     "teleprocedures": {code: None for code in TELEPROCEDURES}}
+                    {
+                        "login": login,
+                        "identifier": SIRET,
+                        "company_name": f"BENCH {i}",
+                        "status": "open",
+                        "responsible": {"last_name": "DUPONT", "first_name": "Pierre", "email": f"{login}@example.org"},
+                        "teleprocedures": {code: None for code in TELEPROCEDURES},
+                    }
                 ),
             )
     saved = time.perf_counter() - started
@@ -104,7 +116,9 @@ def provisioner_bulk(settings: Settings, prefix: str, n: int, workers: int) -> t
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=1, help="parallel reconcilers (PostgreSQL; SQLite serialises writers)")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="parallel reconcilers (PostgreSQL; SQLite serialises writers)"
+    )
     parser.add_argument("--keycloak-url", help="use this Keycloak (realm applied) instead of starting one")
     parser.add_argument("--no-doc", action="store_true")
     args = parser.parse_args()

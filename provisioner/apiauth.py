@@ -42,9 +42,7 @@ class _Keys:
                     response = requests.get(url, timeout=settings.keycloak_timeout)
                     response.raise_for_status()
                 except requests.RequestException as exc:
-                    raise UpstreamUnavailable(
-                        "Keycloak keys are unavailable; retry later."
-                    ) from exc
+                    raise UpstreamUnavailable("Keycloak keys are unavailable; retry later.") from exc
                 self._keys = KeySet.import_key_set(response.json())
                 self._fetched = time.monotonic()
             return self._keys
@@ -60,18 +58,12 @@ def _claims(token: str, settings: Settings) -> dict[str, Any]:
             break
         except (ValueError, JoseError) as exc:
             if refresh:
-                raise Unauthorized(
-                    "Jeton d'accès invalide.", details={"reason": type(exc).__name__}
-                ) from exc
-    registry = jwt.JWTClaimsRegistry(
-        iss={"essential": True, "value": settings.realm_issuer}, exp={"essential": True}
-    )
+                raise Unauthorized("Jeton d'accès invalide.", details={"reason": type(exc).__name__}) from exc
+    registry = jwt.JWTClaimsRegistry(iss={"essential": True, "value": settings.realm_issuer}, exp={"essential": True})
     try:
         registry.validate(decoded.claims)
     except JoseError as exc:
-        raise Unauthorized(
-            "Jeton d'accès expiré ou d'un autre émetteur.", details={"reason": exc.error}
-        ) from exc
+        raise Unauthorized("Jeton d'accès expiré ou d'un autre émetteur.", details={"reason": exc.error}) from exc
     return dict(decoded.claims)
 
 

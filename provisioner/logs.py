@@ -17,18 +17,13 @@ REDACTED = "[redacted]"
 def redact(value: Any) -> Any:
     """Mask the values of secret-looking keys, at any depth."""
     if isinstance(value, dict):
-        return {
-            k: (REDACTED if isinstance(k, str) and _SECRET_KEY.search(k) else redact(v))
-            for k, v in value.items()
-        }
+        return {k: (REDACTED if isinstance(k, str) and _SECRET_KEY.search(k) else redact(v)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [redact(v) for v in value]
     return value
 
 
-def _redact_processor(
-    _logger: Any, _name: str, event_dict: MutableMapping[str, Any]
-) -> MutableMapping[str, Any]:
+def _redact_processor(_logger: Any, _name: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     return redact(dict(event_dict))  # type: ignore[no-any-return]
 
 
@@ -43,9 +38,7 @@ class _StderrLogger:
 
 def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     renderer: Any = (
-        structlog.processors.JSONRenderer()
-        if fmt == "json"
-        else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer(colors=False)
     )
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level, force=True)
     for noisy in ("alembic", "mail.log"):  # migration chatter, aiosmtpd's per-connection lines

@@ -32,9 +32,7 @@ ERROR = {
 def _body(model: type[BaseModel]) -> dict[str, Any]:
     return {
         "required": True,
-        "content": {
-            "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
-        },
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}},
     }
 
 
@@ -51,8 +49,7 @@ def _op(
         "responses": {
             ok: {"description": "OK"},
             **{
-                code: {"$ref": f"#/components/responses/E{code}"}
-                for code in ("400", "401", "403", "404", "409", "422")
+                code: {"$ref": f"#/components/responses/E{code}"} for code in ("400", "401", "403", "404", "409", "422")
             },
         },
     }
@@ -71,9 +68,7 @@ def _op(
         else []
     )
     parameters += [
-        {"name": n, "in": "query", "schema": {"type": "string"}}
-        for n in params
-        if n not in ("account_id", "person_id")
+        {"name": n, "in": "query", "schema": {"type": "string"}} for n in params if n not in ("account_id", "person_id")
     ]
     if parameters:
         op["parameters"] = parameters
@@ -114,9 +109,7 @@ def document() -> dict[str, Any]:
             "responses": {
                 f"E{code}": {
                     "description": text,
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-                    },
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
                 }
                 for code, text in (
                     ("400", "invalid input"),
@@ -135,9 +128,7 @@ def document() -> dict[str, Any]:
                     "Search principal and secondary accounts you may see",
                     params=["q", "status", "kind", "page", "per_page"],
                 ),
-                "post": _op(
-                    "Create a principal account (operators)", body=schemas.PrincipalIn, ok="201"
-                ),
+                "post": _op("Create a principal account (operators)", body=schemas.PrincipalIn, ok="201"),
             },
             "/accounts/bulk": {
                 "post": _op(
@@ -185,17 +176,13 @@ def document() -> dict[str, Any]:
                     "Secondary accounts of a principal",
                     params=[*acc, "q", "status", "page", "per_page"],
                 ),
-                "post": _op(
-                    "Create a secondary account", body=schemas.SecondaryIn, params=acc, ok="201"
-                ),
+                "post": _op("Create a secondary account", body=schemas.SecondaryIn, params=acc, ok="201"),
             },
             "/accounts/{account_id}/people": {
                 "get": _op("People of an account", params=[*acc, "q", "include_disabled"])
             },
             "/accounts/{account_id}/collaborators": {
-                "post": _op(
-                    "Invite a collaborator", body=schemas.CollaboratorIn, params=acc, ok="201"
-                )
+                "post": _op("Invite a collaborator", body=schemas.CollaboratorIn, params=acc, ok="201")
             },
             "/accounts/{account_id}/audit": {"get": _op("Audit log of an account", params=acc)},
             "/people/{person_id}": {

@@ -48,9 +48,7 @@ def _wants_json() -> bool:
     )
 
 
-def _render_error(
-    status: int, code: str, message: str, details: object = None
-) -> ResponseReturnValue:
+def _render_error(status: int, code: str, message: str, details: object = None) -> ResponseReturnValue:
     if _wants_json():
         body = {"error": {"code": code, "message": message, "details": details}}
         return jsonify(body), status

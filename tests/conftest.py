@@ -243,9 +243,7 @@ def operator_headers(settings: Settings, api_clients: None) -> dict[str, str]:
     return {"Authorization": f"Bearer {token_for(settings, OPERATOR_CLIENT, API_TEST_SECRET)}"}
 
 
-def password_token(
-    settings: Settings, username: str, password: str = TEST_PASSWORD
-) -> requests.Response:
+def password_token(settings: Settings, username: str, password: str = TEST_PASSWORD) -> requests.Response:
     return requests.post(
         f"{settings.realm_issuer}/protocol/openid-connect/token",
         data={
@@ -261,9 +259,7 @@ def password_token(
 
 
 @pytest.fixture(scope="session")
-def login_as(
-    settings: Settings, gateway: Any, api_clients: None
-) -> Callable[[str], dict[str, str]]:
+def login_as(settings: Settings, gateway: Any, api_clients: None) -> Callable[[str], dict[str, str]]:
     """Bearer headers for a synced user: sets a known password in Keycloak, then signs in."""
 
     def _login_as(username: str) -> dict[str, str]:

@@ -45,24 +45,16 @@ def api(client: Any, operator_headers: dict[str, str]) -> Any:
         def __init__(self) -> None:
             self.headers = operator_headers
 
-        def call(
-            self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
-        ) -> Any:
-            return client.open(
-                f"/api/v1{path}", method=method, json=body, headers=headers or self.headers
-            )
+        def call(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+            return client.open(f"/api/v1{path}", method=method, json=body, headers=headers or self.headers)
 
         def principal(self, teleprocedures: dict[str, Any], **extra: Any) -> dict[str, Any]:
-            response = self.call(
-                "POST", "/accounts", principal_body(_login(), teleprocedures, **extra)
-            )
+            response = self.call("POST", "/accounts", principal_body(_login(), teleprocedures, **extra))
             assert response.status_code == 201, response.json
             assert response.json["sync"]["status"] == "applied"
             return response.json["account"]  # type: ignore[no-any-return]
 
-        def secondary(
-            self, principal_id: int, name: str, teleprocedures: dict[str, Any], **extra: Any
-        ) -> Any:
+        def secondary(self, principal_id: int, name: str, teleprocedures: dict[str, Any], **extra: Any) -> Any:
             body = {
                 "name": name,
                 "identifier": SIRET_2,
@@ -81,9 +73,7 @@ def _roles(gateway: KeycloakGateway, username: str) -> set[str]:
     return gateway.user_realm_roles(user.id)
 
 
-def test_principal_and_secondary_show_up_in_keycloak(
-    api: Any, gateway: KeycloakGateway, settings: Settings
-) -> None:
+def test_principal_and_secondary_show_up_in_keycloak(api: Any, gateway: KeycloakGateway, settings: Settings) -> None:
     principal = api.principal({"DSN": None, "DPAE": None})
     secondary = api.secondary(principal["id"], "cs1", {"DSN": ["mensuelle"]})
     assert secondary.status_code == 201, secondary.json
@@ -91,18 +81,11 @@ def test_principal_and_secondary_show_up_in_keycloak(
 
     group = gateway.find_group(principal["login"])
     assert group is not None and group.attributes["portail.identifier"] == [SIRET]
-    members = {
-        m["username"]
-        for m in gateway.rest.get(f"admin/realms/{gateway.realm}/groups/{group.id}/members")
-    }
+    members = {m["username"] for m in gateway.rest.get(f"admin/realms/{gateway.realm}/groups/{group.id}/members")}
     assert members == {principal["login"], f"cs1.{principal['login']}"}
     assert {"account-admin", "tp-dsn", "tp-dpae"} <= _roles(gateway, principal["login"])
     secondary_roles = _roles(gateway, f"cs1.{principal['login']}")
-    assert (
-        "tp-dsn" in secondary_roles
-        and "tp-dpae" not in secondary_roles
-        and "account-admin" not in secondary_roles
-    )
+    assert "tp-dsn" in secondary_roles and "tp-dpae" not in secondary_roles and "account-admin" not in secondary_roles
     user = gateway.find_user(f"cs1.{principal['login']}")
     assert user is not None
     assert user.attributes["portail.teleprocedures"] == ["DSN"]
@@ -120,9 +103,7 @@ def test_rights_ceiling_and_cascade(api: Any, gateway: KeycloakGateway, login_as
     created = api.secondary(principal["id"], "cs3", {"DSN": None, "DPAE": ["dpae"]})
     assert created.status_code == 201
     secondary_id = created.json["account"]["id"]
-    dropped = api.call(
-        "PUT", f"/accounts/{principal['id']}/teleprocedures", {"teleprocedures": {"DPAE": None}}
-    )
+    dropped = api.call("PUT", f"/accounts/{principal['id']}/teleprocedures", {"teleprocedures": {"DPAE": None}})
     assert dropped.status_code == 200, dropped.json
     after = api.call("GET", f"/accounts/{secondary_id}").json["account"]
     assert after["teleprocedures"] == {"DPAE": ["dpae"]}
@@ -132,9 +113,7 @@ def test_rights_ceiling_and_cascade(api: Any, gateway: KeycloakGateway, login_as
     assert "DSN" in cascade["message"] and cascade["before"]["teleprocedures"]["DSN"]
 
 
-def test_mailbox_quota_deactivate_and_reactivate(
-    api: Any, settings: Settings, login_as: Any
-) -> None:
+def test_mailbox_quota_deactivate_and_reactivate(api: Any, settings: Settings, login_as: Any) -> None:
     principal = api.principal({"DSN": None}, secondary_quota=1)
     first = api.secondary(principal["id"], "bal1", {}, has_mailbox=True)
     assert first.status_code == 201
@@ -142,9 +121,7 @@ def test_mailbox_quota_deactivate_and_reactivate(
     assert over.status_code == 422 and over.json["error"]["code"] == "mailbox_quota_exceeded"
     without = api.secondary(principal["id"], "nobal", {})
     assert without.status_code == 201
-    switch = api.call(
-        "PUT", f"/accounts/{without.json['account']['id']}/mailbox", {"has_mailbox": True}
-    )
+    switch = api.call("PUT", f"/accounts/{without.json['account']['id']}/mailbox", {"has_mailbox": True})
     assert switch.status_code == 422 and switch.json["error"]["code"] == "mailbox_quota_exceeded"
 
     username = f"nobal.{principal['login']}"
@@ -154,9 +131,7 @@ def test_mailbox_quota_deactivate_and_reactivate(
     refused = password_token(settings, username)
     assert refused.status_code == 400 and "disabled" in refused.text.lower()
     listed = api.call("GET", f"/accounts/{principal['id']}/secondaries").json["items"]
-    assert {a["login"]: a["status"] for a in listed}[
-        username
-    ] == "closed"  # still listed, with its state
+    assert {a["login"]: a["status"] for a in listed}[username] == "closed"  # still listed, with its state
     assert api.call("POST", f"/accounts/{secondary_id}/reactivate").status_code == 200
     assert password_token(settings, username).status_code == 200
 
@@ -164,9 +139,7 @@ def test_mailbox_quota_deactivate_and_reactivate(
 def test_switching_to_mailbox_forces_a_password_reset(api: Any, gateway: KeycloakGateway) -> None:
     principal = api.principal({}, secondary_quota=5)
     created = api.secondary(principal["id"], "sw", {})
-    switched = api.call(
-        "PUT", f"/accounts/{created.json['account']['id']}/mailbox", {"has_mailbox": True}
-    )
+    switched = api.call("PUT", f"/accounts/{created.json['account']['id']}/mailbox", {"has_mailbox": True})
     assert switched.status_code == 200 and switched.json["password_reset_required"] is True
     user = gateway.find_user(f"sw.{principal['login']}")
     assert user is not None
@@ -174,9 +147,7 @@ def test_switching_to_mailbox_forces_a_password_reset(api: Any, gateway: Keycloa
 
 
 def test_errors_have_one_shape_and_name_the_rule(api: Any) -> None:
-    bad_siret = api.call(
-        "POST", "/accounts", principal_body(_login(), {}, identifier="07955542100018")
-    )
+    bad_siret = api.call("POST", "/accounts", principal_body(_login(), {}, identifier="07955542100018"))
     assert bad_siret.status_code == 400
     assert bad_siret.json["error"]["code"] == "invalid_siret"
     login = _login()
@@ -222,9 +193,7 @@ def test_keycloak_outage_keeps_the_change_and_applies_it_later(
     from provisioner.sync.services import process
 
     real = app.extensions["portail.keycloak"]
-    app.extensions["portail.keycloak"] = Gateway(
-        settings.model_copy(update={"keycloak_url": "http://localhost:1"})
-    )
+    app.extensions["portail.keycloak"] = Gateway(settings.model_copy(update={"keycloak_url": "http://localhost:1"}))
     try:
         login = _login()
         response = api.call("POST", "/accounts", principal_body(login, {"DSN": None}))
@@ -252,9 +221,7 @@ def test_deactivation_ends_sessions(api: Any, gateway: KeycloakGateway, login_as
     assert user is not None
     sessions = f"admin/realms/{gateway.realm}/users/{user.id}/sessions"
     assert gateway.rest.get(sessions)
-    assert (
-        api.call("POST", f"/accounts/{created.json['account']['id']}/deactivate").status_code == 200
-    )
+    assert api.call("POST", f"/accounts/{created.json['account']['id']}/deactivate").status_code == 200
     assert gateway.rest.get(sessions) == []
     assert gateway.get_user(user.id).enabled is False  # type: ignore[union-attr]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_accounts_api import principal_body, _login  # noqa: F401 - shared builders
+from tests.test_accounts_api import _login, principal_body  # noqa: F401 - shared builders
 
 pytestmark = pytest.mark.keycloak
 
@@ -33,9 +33,7 @@ def two_accounts(app: Any, operator_headers: dict[str, str], login_as: Any) -> d
             },
             headers=operator_headers,
         ).json["account"]
-        people = client.get(
-            f"/api/v1/accounts/{account['id']}/people", headers=operator_headers
-        ).json["items"]
+        people = client.get(f"/api/v1/accounts/{account['id']}/people", headers=operator_headers).json["items"]
         return {"account": account, "secondary": secondary, "holder": people[0]}
 
     a, b = make(), make()
@@ -77,9 +75,7 @@ def _b_requests(b: dict[str, Any]) -> list[tuple[str, str, Any]]:
     ]
 
 
-def test_admin_of_a_cannot_touch_b(
-    app: Any, two_accounts: dict[str, Any], operator_headers: dict[str, str]
-) -> None:
+def test_admin_of_a_cannot_touch_b(app: Any, two_accounts: dict[str, Any], operator_headers: dict[str, str]) -> None:
     client = app.test_client()
     a, b = two_accounts["a"], two_accounts["b"]
     before = client.get(f"/api/v1/accounts/{b['account']['id']}", headers=operator_headers).json
@@ -92,14 +88,9 @@ def test_admin_of_a_cannot_touch_b(
             response.json,
         )
         assert set(response.json) == {"error"}, (method, path)
+    assert client.get(f"/api/v1/accounts/{b['account']['id']}", headers=operator_headers).json == before
     assert (
-        client.get(f"/api/v1/accounts/{b['account']['id']}", headers=operator_headers).json
-        == before
-    )
-    assert (
-        client.get(f"/api/v1/accounts/{b['secondary']['id']}", headers=operator_headers).json[
-            "account"
-        ]["status"]
+        client.get(f"/api/v1/accounts/{b['secondary']['id']}", headers=operator_headers).json["account"]["status"]
         == "open"
     )
 
@@ -113,9 +104,7 @@ def test_admin_of_a_lists_only_its_own_accounts(app: Any, two_accounts: dict[str
 def test_operator_only_endpoints(app: Any, two_accounts: dict[str, Any]) -> None:
     client = app.test_client()
     a = two_accounts["a"]
-    create = client.post(
-        "/api/v1/accounts", json=principal_body(_login(), {}), headers=a["headers"]
-    )
+    create = client.post("/api/v1/accounts", json=principal_body(_login(), {}), headers=a["headers"])
     assert create.status_code == 403 and create.json["error"]["code"] == "operator_only"
     bulk = client.post(
         "/api/v1/accounts/bulk",
@@ -124,15 +113,11 @@ def test_operator_only_endpoints(app: Any, two_accounts: dict[str, Any]) -> None
     )
     assert bulk.status_code in (207, 403)
     assert all(r["status"] == "error" for r in bulk.json.get("results", [{"status": "error"}]))
-    status = client.patch(
-        f"/api/v1/accounts/{a['account']['id']}", json={"status": "closed"}, headers=a["headers"]
-    )
+    status = client.patch(f"/api/v1/accounts/{a['account']['id']}", json={"status": "closed"}, headers=a["headers"])
     assert status.status_code == 403
 
 
-def test_a_secondary_login_cannot_administer_its_principal(
-    app: Any, two_accounts: dict[str, Any]
-) -> None:
+def test_a_secondary_login_cannot_administer_its_principal(app: Any, two_accounts: dict[str, Any]) -> None:
     client = app.test_client()
     a = two_accounts["a"]
     headers = a["secondary_headers"]

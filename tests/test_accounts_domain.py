@@ -37,9 +37,7 @@ def test_catalogue_selection_defaults_to_all_document_types_and_rejects_unknowns
         ("ch-uid", "che100155212", "CHE-100.155.212"),
     ],
 )
-def test_identifiers_are_validated_with_their_checksums(
-    scheme: str, value: str, expected: str
-) -> None:
+def test_identifiers_are_validated_with_their_checksums(scheme: str, value: str, expected: str) -> None:
     assert domain.normalize_identifier(scheme, value) == expected
 
 
@@ -83,9 +81,7 @@ def test_status_lifecycle_allows(current: str, target: str) -> None:
     domain.check_status_transition(current, target)
 
 
-@pytest.mark.parametrize(
-    ("current", "target"), [("requested", "open"), ("closed", "requested"), ("open", "validated")]
-)
+@pytest.mark.parametrize(("current", "target"), [("requested", "open"), ("closed", "requested"), ("open", "validated")])
 def test_status_lifecycle_refuses(current: str, target: str) -> None:
     with pytest.raises(RuleViolation) as caught:
         domain.check_status_transition(current, target)
@@ -103,9 +99,7 @@ def test_rights_ceiling_refuses_more_than_the_principal() -> None:
 
 
 def test_dropping_a_teleprocedure_clips_secondaries() -> None:
-    kept, removed = domain.clip_to_ceiling(
-        {"DPAE": ("dpae",)}, {"DSN": ("mensuelle",), "DPAE": ("annulation", "dpae")}
-    )
+    kept, removed = domain.clip_to_ceiling({"DPAE": ("dpae",)}, {"DSN": ("mensuelle",), "DPAE": ("annulation", "dpae")})
     assert kept == {"DPAE": ("dpae",)}
     assert removed == {"DSN": ("mensuelle",), "DPAE": ("annulation",)}
 
@@ -114,9 +108,7 @@ def test_non_autonomous_secondary_cannot_choose() -> None:
     domain.check_may_choose_teleprocedures(actor_is_principal_side=True, secondary_autonomous=False)
     domain.check_may_choose_teleprocedures(actor_is_principal_side=False, secondary_autonomous=True)
     with pytest.raises(RuleViolation) as caught:
-        domain.check_may_choose_teleprocedures(
-            actor_is_principal_side=False, secondary_autonomous=False
-        )
+        domain.check_may_choose_teleprocedures(actor_is_principal_side=False, secondary_autonomous=False)
     assert caught.value.code == "not_autonomous"
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from provisioner.settings import Settings
-from tests.test_accounts_api import principal_body, _login  # noqa: F401
+from tests.test_accounts_api import _login, principal_body  # noqa: F401
 from tests.test_teleprocedure_tokens import Browser, assert_denied, claims, exchange, login
 
 pytestmark = pytest.mark.keycloak
@@ -21,10 +21,17 @@ def test_secondary_gets_dsn_not_dpae(
     app: Any, operator_headers: dict[str, str], login_as: Any, settings: Settings
 ) -> None:
     client = app.test_client()
-    principal = client.post("/api/v1/accounts", json=principal_body(_login(), {"DSN": None, "DPAE": None}), headers=operator_headers).json["account"]
+    principal = client.post(
+        "/api/v1/accounts", json=principal_body(_login(), {"DSN": None, "DPAE": None}), headers=operator_headers
+    ).json["account"]
     secondary = client.post(
         f"/api/v1/accounts/{principal['id']}/secondaries",
-        json={"name": "cs1", "identifier": "42872048600011", "company_name": "ETAB CS1", "teleprocedures": {"DSN": ["mensuelle"]}},
+        json={
+            "name": "cs1",
+            "identifier": "42872048600011",
+            "company_name": "ETAB CS1",
+            "teleprocedures": {"DSN": ["mensuelle"]},
+        },
         headers=operator_headers,
     ).json["account"]
     username = secondary["login"]

@@ -40,9 +40,7 @@ def test_demo_user_signs_in_to_the_demo_relying_app(
     assert token.claims["preferred_username"] == "asp1ent"
 
 
-def test_wrong_password_shows_french_error(
-    page: Any, live_server: str, demo_data: Any, settings: Settings
-) -> None:
+def test_wrong_password_shows_french_error(page: Any, live_server: str, demo_data: Any, settings: Settings) -> None:
     page.goto(f"{live_server}/demo-app/login")
     page.fill("#username", "tbn1.asp1ent")
     page.fill("#password", "Faux2026")

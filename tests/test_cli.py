@@ -44,9 +44,7 @@ def _csv(tmp_path: Path, rows: list[str]) -> Path:
     return path
 
 
-def test_import_reports_each_row_and_provisions_keycloak(
-    cli: Any, tmp_path: Path, gateway: KeycloakGateway
-) -> None:
+def test_import_reports_each_row_and_provisions_keycloak(cli: Any, tmp_path: Path, gateway: KeycloakGateway) -> None:
     tag = uuid.uuid4().hex[:6]
     path = _csv(
         tmp_path,
@@ -76,9 +74,7 @@ def test_import_reports_each_row_and_provisions_keycloak(
     assert any(r["login"] == f"i{tag}c" for r in json.loads(as_json.output))
 
 
-def test_reconcile_repairs_drift_and_is_idempotent(
-    cli: Any, tmp_path: Path, gateway: KeycloakGateway
-) -> None:
+def test_reconcile_repairs_drift_and_is_idempotent(cli: Any, tmp_path: Path, gateway: KeycloakGateway) -> None:
     tag = uuid.uuid4().hex[:6]
     login = f"r{tag}"
     cli(
@@ -91,9 +87,7 @@ def test_reconcile_repairs_drift_and_is_idempotent(
             )
         ),
     )
-    account_id = json.loads(cli("accounts", "list", "--q", login, "--format", "json").output)[0][
-        "id"
-    ]
+    account_id = json.loads(cli("accounts", "list", "--q", login, "--format", "json").output)[0]["id"]
     user = gateway.find_user(login)
     group = gateway.find_group(login)
     assert user is not None and group is not None
@@ -124,8 +118,6 @@ def test_reconcile_leaves_foreign_objects_alone(cli: Any, gateway: KeycloakGatew
 def test_bad_create_file_gives_a_clear_error(cli: Any, tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     path.write_text(json.dumps({"login": "x y"}))
-    result = CliRunner().invoke(
-        main, ["accounts", "create", str(path)], env={"PORTAIL_DEV_MODE": "true"}
-    )
+    result = CliRunner().invoke(main, ["accounts", "create", str(path)], env={"PORTAIL_DEV_MODE": "true"})
     assert result.exit_code != 0
     assert "validation_failed" in result.output

@@ -16,9 +16,7 @@ def _messages(client: Any, to: str) -> list[dict[str, Any]]:
     return client.get(f"/dev/outbox.json?to={to}").json["messages"]
 
 
-def test_smtp_sink_stores_mail_shown_in_outbox(
-    client: Any, settings: Settings, smtp_sink: Any
-) -> None:
+def test_smtp_sink_stores_mail_shown_in_outbox(client: Any, settings: Settings, smtp_sink: Any) -> None:
     to = f"{uuid.uuid4().hex[:8]}@example.org"
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = "a@example.org", to, "Bonjour é"
@@ -56,9 +54,7 @@ def test_keycloak_sends_mail_through_the_sink(gateway: Any, client: Any, wait_fo
             "enabled": True,
         }
     )
-    gateway.rest.put(
-        f"admin/realms/{gateway.realm}/users/{user_id}/execute-actions-email", ["UPDATE_PASSWORD"]
-    )
+    gateway.rest.put(f"admin/realms/{gateway.realm}/users/{user_id}/execute-actions-email", ["UPDATE_PASSWORD"])
     (mail,) = wait_for(lambda: _messages(client, f"{name}@example.org"))
     assert "Portail Démo" in mail["body"] or "Portail Démo" in mail["subject"]
     assert "/login-actions/action-token?key=" in mail["body"]

@@ -54,9 +54,7 @@ def test_service_account_cannot_administer_the_realm(gateway: KeycloakGateway, r
     assert caught.value.status == 403
 
 
-def test_demo_data_loads_twice_without_duplicates(
-    demo_data: Any, settings: Settings, gateway: KeycloakGateway
-) -> None:
+def test_demo_data_loads_twice_without_duplicates(demo_data: Any, settings: Settings, gateway: KeycloakGateway) -> None:
     from provisioner.cli import load_demo_data
 
     assert [d.username for d in load_demo_data(settings)] == [d.username for d in demo_data]

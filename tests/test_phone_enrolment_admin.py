@@ -24,11 +24,19 @@ def test_admin_enrols_then_clears_a_collaborator_number(
     app: Any, operator_headers: dict[str, str], login_as: Any, gateway: KeycloakGateway
 ) -> None:
     client = app.test_client()
-    account = client.post("/api/v1/accounts", json=principal_body(_login(), {"DSN": None}), headers=operator_headers).json["account"]
+    account = client.post(
+        "/api/v1/accounts", json=principal_body(_login(), {"DSN": None}), headers=operator_headers
+    ).json["account"]
     admin = login_as(account["login"])
     lea = client.post(
         f"/api/v1/accounts/{account['id']}/collaborators",
-        json={"email": f"lea.{account['login']}@example.org", "first_name": "Léa", "last_name": "MODELE", "locale": "de", "roles": ["declarant"]},
+        json={
+            "email": f"lea.{account['login']}@example.org",
+            "first_name": "Léa",
+            "last_name": "MODELE",
+            "locale": "de",
+            "roles": ["declarant"],
+        },
         headers=admin,
     ).json["person"]
 
@@ -37,7 +45,11 @@ def test_admin_enrols_then_clears_a_collaborator_number(
     assert started.json["phone"] == "+41 79 *** ** 34"
     code = _last_code(client, "+41795551234")
 
-    wrong = client.post(f"/api/v1/people/{lea['id']}/phone/verify", json={"code": "000000" if code != "000000" else "111111"}, headers=admin)
+    wrong = client.post(
+        f"/api/v1/people/{lea['id']}/phone/verify",
+        json={"code": "000000" if code != "000000" else "111111"},
+        headers=admin,
+    )
     assert wrong.status_code == 422 and wrong.json["error"]["details"]["attempts_left"] == 2
     assert client.get(f"/api/v1/people/{lea['id']}", headers=admin).json["person"]["phone"] is None  # not saved yet
 
@@ -57,12 +69,17 @@ def test_landlines_are_refused_and_codes_expire_after_three_attempts(
     app: Any, operator_headers: dict[str, str], login_as: Any
 ) -> None:
     client = app.test_client()
-    account = client.post("/api/v1/accounts", json=principal_body(_login(), {}), headers=operator_headers).json["account"]
+    account = client.post("/api/v1/accounts", json=principal_body(_login(), {}), headers=operator_headers).json[
+        "account"
+    ]
     admin = login_as(account["login"])
     holder = client.get(f"/api/v1/accounts/{account['id']}/people", headers=admin).json["items"][0]
     landline = client.put(f"/api/v1/people/{holder['id']}/phone", json={"phone": "01 49 09 87 37"}, headers=admin)
     assert landline.status_code == 400 and landline.json["error"]["code"] == "not_a_mobile"
-    assert client.put(f"/api/v1/people/{holder['id']}/phone", json={"phone": "06 12 34 56 70"}, headers=admin).status_code == 202
+    assert (
+        client.put(f"/api/v1/people/{holder['id']}/phone", json={"phone": "06 12 34 56 70"}, headers=admin).status_code
+        == 202
+    )
     code = _last_code(client, "+33612345670")
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(3):

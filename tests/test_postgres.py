@@ -152,10 +152,7 @@ def test_migrations_and_rules_on_postgresql(pg: Database) -> None:
         services.set_teleprocedures(ctx, principal, {"DPAE": None})
         assert secondary.selection == {}
         assert backlog(session) == 1  # one pending item per principal, however many changes
-        assert (
-            enqueue(session, portal.realm, principal.id).id
-            == enqueue(session, portal.realm, principal.id).id
-        )
+        assert enqueue(session, portal.realm, principal.id).id == enqueue(session, portal.realm, principal.id).id
         page = services.list_accounts(ctx, q="PGPRINC", kind="principal")
         assert [a.login for a in page.items] == ["pgprincipal"]
 

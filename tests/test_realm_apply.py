@@ -73,9 +73,7 @@ def test_shipped_config_is_applied_and_second_apply_changes_nothing(
     assert dsn_mapper["config"]["user.attribute"] == "portail.tp.dsn"
     assert dsn_mapper["config"]["claim.name"] == "document_types.DSN"
     (app,) = admin_rest.get(f"{base}/clients", clientId="portail-demo-app")
-    defaults = {
-        s["name"] for s in admin_rest.get(f"{base}/clients/{app['id']}/default-client-scopes")
-    }
+    defaults = {s["name"] for s in admin_rest.get(f"{base}/clients/{app['id']}/default-client-scopes")}
     assert defaults == {
         "acr",
         "basic",
@@ -85,14 +83,10 @@ def test_shipped_config_is_applied_and_second_apply_changes_nothing(
         "web-origins",
         "portail-account",
     }
-    optional = {
-        s["name"] for s in admin_rest.get(f"{base}/clients/{app['id']}/optional-client-scopes")
-    }
+    optional = {s["name"] for s in admin_rest.get(f"{base}/clients/{app['id']}/optional-client-scopes")}
     assert {f"tp-{c.lower()}" for c in codes} <= optional and "offline_access" in optional
     (admin_ui,) = admin_rest.get(f"{base}/clients", clientId="portail-admin-ui")
-    ui_optional = {
-        s["name"] for s in admin_rest.get(f"{base}/clients/{admin_ui['id']}/optional-client-scopes")
-    }
+    ui_optional = {s["name"] for s in admin_rest.get(f"{base}/clients/{admin_ui['id']}/optional-client-scopes")}
     assert not any(name.startswith("tp-") for name in ui_optional)
 
     assert actual["browserFlow"] == "portail-browser"
@@ -103,9 +97,7 @@ def test_shipped_config_is_applied_and_second_apply_changes_nothing(
         ("conditional-user-role", "REQUIRED", {"condUserRole": "tp-dpae", "negate": "true"}),
         ("portail-deny-teleprocedure", "REQUIRED", {"denyErrorMessage": "portail.tp-denied.dpae"}),
     ]
-    assert (
-        "téléprocédure DPAE" in admin_rest.get(f"{base}/localization/fr")["portail.tp-denied.dpae"]
-    )
+    assert "téléprocédure DPAE" in admin_rest.get(f"{base}/localization/fr")["portail.tp-denied.dpae"]
 
 
 def _gates(admin_rest: Any, realm: str) -> dict[str, list[tuple[str, str, dict[str, str]]]]:
@@ -114,9 +106,7 @@ def _gates(admin_rest: Any, realm: str) -> dict[str, list[tuple[str, str, dict[s
     base = f"admin/realms/{realm}/authentication"
     gates: dict[str, list[tuple[str, str, dict[str, str]]]] = {}
     for execution in admin_rest.get(f"{base}/flows/portail-browser/executions"):
-        if execution["level"] != 0 or not execution["displayName"].startswith(
-            "portail-browser tp-"
-        ):
+        if execution["level"] != 0 or not execution["displayName"].startswith("portail-browser tp-"):
             continue
         assert execution["requirement"] == "CONDITIONAL"
         steps = []
@@ -131,9 +121,7 @@ def test_a_new_teleprocedure_gets_its_role_scope_and_gate(
     settings: Settings, admin_rest: Any, scratch_realm: str, tmp_path: Path
 ) -> None:
     variables = variables_from(settings)
-    shipped = json.loads(
-        (REPO_ROOT / "keycloak-config" / "realms" / "portail-demo.json").read_text()
-    )
+    shipped = json.loads((REPO_ROOT / "keycloak-config" / "realms" / "portail-demo.json").read_text())
     catalogue = shipped["portal"]["teleprocedures"]
     apply_configs(admin_rest, load_realm_configs(_config_dir(tmp_path, scratch_realm), variables))
     base = f"admin/realms/{scratch_realm}"
@@ -167,9 +155,7 @@ def test_a_new_teleprocedure_gets_its_role_scope_and_gate(
     # MessageFormat: the description's apostrophe is doubled so that Keycloak shows one.
     assert "(Déclaration d''accident du travail)" in admin_rest.get(f"{base}/localization/fr")[key]
     executions = admin_rest.get(f"{base}/authentication/flows/portail-browser/executions")
-    assert [e["displayName"] for e in executions if e["level"] == 0][
-        -1
-    ] == "portail-browser tp-at-mp"
+    assert [e["displayName"] for e in executions if e["level"] == 0][-1] == "portail-browser tp-at-mp"
     assert apply_configs(admin_rest, load_realm_configs(tmp_path, variables)) == []
 
     # Out of the catalogue: its gate and scope link go; role and scope stay (never deleted).
@@ -180,12 +166,8 @@ def test_a_new_teleprocedure_gets_its_role_scope_and_gate(
         f"{scratch_realm}: remove execution portail-browser/portail-browser tp-at-mp",
     }
     assert "tp-at-mp" not in _gates(admin_rest, scratch_realm)
-    with pytest.raises(
-        KeycloakApiError
-    ) as gone:  # the subflow itself is deleted, not just unlinked
-        admin_rest.get(
-            f"{base}/authentication/flows/{quote('portail-browser tp-at-mp')}/executions"
-        )
+    with pytest.raises(KeycloakApiError) as gone:  # the subflow itself is deleted, not just unlinked
+        admin_rest.get(f"{base}/authentication/flows/{quote('portail-browser tp-at-mp')}/executions")
     assert gone.value.status == 404
     assert apply_configs(admin_rest, load_realm_configs(tmp_path, variables)) == []
 
@@ -194,9 +176,7 @@ def test_change_a_setting_keeps_users_groups_and_credentials(
     settings: Settings, admin_rest: Any, scratch_realm: str, tmp_path: Path
 ) -> None:
     variables = variables_from(settings)
-    first = apply_configs(
-        admin_rest, load_realm_configs(_config_dir(tmp_path, scratch_realm), variables)
-    )
+    first = apply_configs(admin_rest, load_realm_configs(_config_dir(tmp_path, scratch_realm), variables))
     assert any(c.kind == "realm" and c.action == "create" for c in first)
     assert apply_configs(admin_rest, load_realm_configs(tmp_path, variables)) == []
 
@@ -212,9 +192,7 @@ def test_change_a_setting_keeps_users_groups_and_credentials(
             "enabled": True,
         },
     )
-    admin_rest.put(
-        f"{base}/users/{user_id}/reset-password", {"type": "password", "value": "Garde2026"}
-    )
+    admin_rest.put(f"{base}/users/{user_id}/reset-password", {"type": "password", "value": "Garde2026"})
     admin_rest.put(f"{base}/users/{user_id}/groups/{group_id}", {})
 
     _config_dir(tmp_path, scratch_realm, displayName="Portail Modifié", failureFactor=3)
@@ -226,9 +204,7 @@ def test_change_a_setting_keeps_users_groups_and_credentials(
     assert realm_rep["displayName"] == "Portail Modifié" and realm_rep["failureFactor"] == 3
     assert admin_rest.get(f"{base}/users/{user_id}")["username"] == "keepme"
     assert [g["name"] for g in admin_rest.get(f"{base}/users/{user_id}/groups")] == ["compte-test"]
-    assert [c["type"] for c in admin_rest.get(f"{base}/users/{user_id}/credentials")] == [
-        "password"
-    ]
+    assert [c["type"] for c in admin_rest.get(f"{base}/users/{user_id}/credentials")] == ["password"]
     assert apply_configs(admin_rest, load_realm_configs(tmp_path, variables)) == []
 
 
@@ -242,9 +218,7 @@ def test_drift_made_by_hand_is_repaired(
     sa_user = admin_rest.get(f"{base}/clients/{client['id']}/service-account-user")
     (rm,) = admin_rest.get(f"{base}/clients", clientId="realm-management")
     path = f"{base}/users/{sa_user['id']}/role-mappings/clients/{rm['id']}"
-    extra = next(
-        r for r in admin_rest.get(f"{base}/clients/{rm['id']}/roles") if r["name"] == "manage-realm"
-    )
+    extra = next(r for r in admin_rest.get(f"{base}/clients/{rm['id']}/roles") if r["name"] == "manage-realm")
     admin_rest.post(path, [extra])  # someone grants the service account too much
     admin_rest.put(f"{base}", {"bruteForceProtected": False})
     # ... and someone weakens the login flow: other browser flow, a gate switched off, a condition
@@ -252,9 +226,7 @@ def test_drift_made_by_hand_is_repaired(
     admin_rest.put(f"{base}", {"browserFlow": "browser"})
     flows = f"{base}/authentication/flows"
     (gate,) = [
-        e
-        for e in admin_rest.get(f"{flows}/portail-browser/executions")
-        if e["displayName"] == "portail-browser tp-dsn"
+        e for e in admin_rest.get(f"{flows}/portail-browser/executions") if e["displayName"] == "portail-browser tp-dsn"
     ]
     admin_rest.put(f"{flows}/portail-browser/executions", {**gate, "requirement": "DISABLED"})
     role_step = next(
@@ -268,9 +240,7 @@ def test_drift_made_by_hand_is_repaired(
         {**config, "config": {**config["config"], "negate": "false"}},
     )
     otp = next(
-        e
-        for e in admin_rest.get(f"{flows}/portail-browser/executions")
-        if e.get("providerId") == "auth-otp-form"
+        e for e in admin_rest.get(f"{flows}/portail-browser/executions") if e.get("providerId") == "auth-otp-form"
     )
     admin_rest.delete(f"{base}/authentication/executions/{otp['id']}")
 
@@ -285,18 +255,12 @@ def test_drift_made_by_hand_is_repaired(
     }
     assert "manage-realm" not in {r["name"] for r in admin_rest.get(path)}
     assert admin_rest.get(base)["browserFlow"] == "portail-browser"
-    assert all(
-        step[1] == "REQUIRED"
-        for steps in _gates(admin_rest, scratch_realm).values()
-        for step in steps
-    )
+    assert all(step[1] == "REQUIRED" for steps in _gates(admin_rest, scratch_realm).values() for step in steps)
     assert _gates(admin_rest, scratch_realm)["tp-dpae"][1][2]["negate"] == "true"
     assert apply_configs(admin_rest, load_realm_configs(tmp_path, variables)) == []
 
 
-def test_dry_run_changes_nothing(
-    settings: Settings, admin_rest: Any, scratch_realm: str, tmp_path: Path
-) -> None:
+def test_dry_run_changes_nothing(settings: Settings, admin_rest: Any, scratch_realm: str, tmp_path: Path) -> None:
     configs = load_realm_configs(_config_dir(tmp_path, scratch_realm), variables_from(settings))
     changes = apply_configs(admin_rest, configs, dry_run=True)
     assert [str(c) for c in changes] == [f"{scratch_realm}: create realm {scratch_realm}"]

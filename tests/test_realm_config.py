@@ -32,9 +32,7 @@ def test_shipped_config_loads_with_settings_placeholders() -> None:
 
 def test_unknown_placeholder_is_named(tmp_path: Path) -> None:
     (tmp_path / "realms").mkdir()
-    (tmp_path / "realms" / "x.json").write_text(
-        json.dumps({"realm": "x", "settings": {"displayName": "${nope}"}})
-    )
+    (tmp_path / "realms" / "x.json").write_text(json.dumps({"realm": "x", "settings": {"displayName": "${nope}"}}))
     with pytest.raises(InvalidInput, match=r"\$\{nope\}"):
         load_realm_configs(tmp_path, {"public_url": "u"})
 
@@ -42,9 +40,7 @@ def test_unknown_placeholder_is_named(tmp_path: Path) -> None:
 def test_a_second_portal_is_a_second_file(tmp_path: Path) -> None:
     (tmp_path / "realms").mkdir()
     for name in ("a", "b"):
-        (tmp_path / "realms" / f"{name}.json").write_text(
-            json.dumps({"realm": name, "settings": {}})
-        )
+        (tmp_path / "realms" / f"{name}.json").write_text(json.dumps({"realm": name, "settings": {}}))
     assert [c.realm for c in load_realm_configs(tmp_path, {})] == ["a", "b"]
 
 
@@ -78,11 +74,7 @@ def _demo(tmp_path: Path | None = None, **portal: object) -> RealmConfig:
         (tmp_path / "realms").mkdir()
         (tmp_path / "realms" / "portail-demo.json").write_text(json.dumps(raw))
         config_dir = tmp_path
-    (demo,) = [
-        c
-        for c in load_realm_configs(config_dir, variables_from(settings))
-        if c.realm == "portail-demo"
-    ]
+    (demo,) = [c for c in load_realm_configs(config_dir, variables_from(settings)) if c.realm == "portail-demo"]
     return demo
 
 
@@ -103,9 +95,7 @@ def test_the_catalogue_gives_a_role_a_scope_and_a_gate_per_teleprocedure() -> No
     assert mapper["config"]["claim.name"] == "document_types.DADS-U"
     assert mapper["config"]["multivalued"] == "true"
     assert scopes["tp-dads-u"]["attributes"]["include.in.token.scope"] == "true"
-    account_claims = {
-        m["config"]["claim.name"]: m for m in scopes["portail-account"]["protocolMappers"]
-    }
+    account_claims = {m["config"]["claim.name"]: m for m in scopes["portail-account"]["protocolMappers"]}
     assert set(account_claims) == {
         "account_id",
         "account_login",
@@ -119,18 +109,14 @@ def test_the_catalogue_gives_a_role_a_scope_and_a_gate_per_teleprocedure() -> No
 
     clients = {c["clientId"]: c for c in derived.clients}
     assert "teleprocedureScopes" not in clients["portail-demo-app"]
-    assert clients["portail-demo-app"]["optionalClientScopes"][-len(codes) :] == [
-        f"tp-{c.lower()}" for c in codes
-    ]
+    assert clients["portail-demo-app"]["optionalClientScopes"][-len(codes) :] == [f"tp-{c.lower()}" for c in codes]
     assert "portail-account" in clients["portail-admin-ui"]["defaultClientScopes"]
     assert "optionalClientScopes" not in clients["portail-admin-ui"]
 
     (flow,) = derived.authentication_flows
     assert flow["alias"] == "portail-browser" and flow["bindAs"] == "browserFlow"
     top = flow["executions"]
-    assert (
-        top[0]["flow"] == "portail-browser authentification" and top[0]["requirement"] == "REQUIRED"
-    )
+    assert top[0]["flow"] == "portail-browser authentification" and top[0]["requirement"] == "REQUIRED"
     gates = {g["flow"]: g for g in top[1:]}
     assert list(gates) == [f"portail-browser tp-{c.lower()}" for c in codes]
     dpae = gates["portail-browser tp-dpae"]
@@ -142,10 +128,7 @@ def test_the_catalogue_gives_a_role_a_scope_and_a_gate_per_teleprocedure() -> No
     ]
     assert set(derived.localization) == {"fr", "en", "de"}
     # The description's ASCII apostrophe is doubled for Java's MessageFormat.
-    assert (
-        "(Déclaration Préalable à l''Embauche (ex DUE))"
-        in derived.localization["fr"]["portail.tp-denied.dpae"]
-    )
+    assert "(Déclaration Préalable à l''Embauche (ex DUE))" in derived.localization["fr"]["portail.tp-denied.dpae"]
     assert derived.localization["en"]["portail.tp-denied.dsn"].startswith("Access denied")
     # The file itself is left as written.
     assert {"generated": "teleprocedure-gates"} in demo.authentication_flows[0]["executions"]

@@ -17,8 +17,16 @@ from provisioner.sms.providers import Ovh, SmsDeliveryFailed, Twilio
 
 
 def _body(**extra: Any) -> dict[str, Any]:
-    return {"realm": "portail-demo", "userId": str(uuid.uuid4()), "username": f"u{uuid.uuid4().hex[:6]}",
-            "to": "+41 79 111 22 33", "purpose": "login", "locale": "fr", "code": "482913", **extra}
+    return {
+        "realm": "portail-demo",
+        "userId": str(uuid.uuid4()),
+        "username": f"u{uuid.uuid4().hex[:6]}",
+        "to": "+41 79 111 22 33",
+        "purpose": "login",
+        "locale": "fr",
+        "code": "482913",
+        **extra,
+    }
 
 
 def _post(client: Any, settings: Settings, body: dict[str, Any], secret: str | None = None) -> Any:
@@ -55,7 +63,12 @@ def test_limits_per_user_and_per_number(client: Any, settings: Settings, databas
 def test_enrolment_sends_are_limited_per_ip(client: Any, settings: Settings) -> None:
     ip = f"203.0.113.{uuid.uuid4().int % 250}"
     for _ in range(10):
-        assert _post(client, settings, _body(to="+4179" + str(uuid.uuid4().int)[:7], purpose="enrolment", ip=ip)).status_code == 202
+        assert (
+            _post(
+                client, settings, _body(to="+4179" + str(uuid.uuid4().int)[:7], purpose="enrolment", ip=ip)
+            ).status_code
+            == 202
+        )
     limited = _post(client, settings, _body(to="+4179" + str(uuid.uuid4().int)[:7], purpose="enrolment", ip=ip))
     assert limited.status_code == 429 and limited.json["error"]["details"]["scope"] == "ip"
 
@@ -76,16 +89,30 @@ def test_provider_failure_is_a_clear_error_without_code_or_secret_in_logs(
 ) -> None:
     from provisioner.logs import configure_logging
 
-    twilio = settings.model_copy(update={"sms_provider": "twilio", "twilio_account_sid": "AC123", "twilio_from": "+41790000000",
-                                         "twilio_auth_token": SecretStr("tw-secret-token"), "log_format": "json", "log_level": "INFO"})
-    responses.post("https://api.twilio.com/2010-04-01/Accounts/AC123/Messages.json", status=500, json={"message": "boom"})
+    twilio = settings.model_copy(
+        update={
+            "sms_provider": "twilio",
+            "twilio_account_sid": "AC123",
+            "twilio_from": "+41790000000",
+            "twilio_auth_token": SecretStr("tw-secret-token"),
+            "log_format": "json",
+            "log_level": "INFO",
+        }
+    )
+    responses.post(
+        "https://api.twilio.com/2010-04-01/Accounts/AC123/Messages.json", status=500, json={"message": "boom"}
+    )
     app = create_app(twilio)
     response = _post(app.test_client(), twilio, _body(code="771199"))
     configure_logging("WARNING", "console")
     assert response.status_code == 502 and response.json["error"]["code"] == "sms_provider_failed"
     logs = capsys.readouterr().err
     assert "sms.failed" in logs
-    assert "771199" not in logs and "tw-secret-token" not in logs and twilio.sms_gateway_secret.get_secret_value() not in logs
+    assert (
+        "771199" not in logs
+        and "tw-secret-token" not in logs
+        and twilio.sms_gateway_secret.get_secret_value() not in logs
+    )
 
 
 @responses.activate
@@ -119,6 +146,9 @@ def test_ovh_signs_requests_as_documented() -> None:
 
 @responses.activate
 def test_ovh_refused_number_is_a_delivery_failure() -> None:
-    responses.post("https://eu.api.ovh.com/1.0/sms/s/jobs", json={"ids": [], "validReceivers": [], "invalidReceivers": ["+33612345678"]})
+    responses.post(
+        "https://eu.api.ovh.com/1.0/sms/s/jobs",
+        json={"ids": [], "validReceivers": [], "invalidReceivers": ["+33612345678"]},
+    )
     with pytest.raises(SmsDeliveryFailed):
         Ovh("AK", "AS", "CK", "s", "PORTAIL").send("+33612345678", "x")

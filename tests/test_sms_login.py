@@ -32,13 +32,17 @@ def _code(message: dict[str, Any]) -> str:
 
 
 @pytest.fixture()
-def sms_user(app: Any, operator_headers: dict[str, str], login_as: Any, gateway: KeycloakGateway) -> Callable[..., dict[str, Any]]:
+def sms_user(
+    app: Any, operator_headers: dict[str, str], login_as: Any, gateway: KeycloakGateway
+) -> Callable[..., dict[str, Any]]:
     """A principal account holder; with a verified number unless told otherwise."""
 
     def make(phone: str | None = "new", mfa_policy: str | None = None) -> dict[str, Any]:
         client = app.test_client()
         extra = {"mfa_policy": mfa_policy} if mfa_policy else {}
-        account = client.post("/api/v1/accounts", json=principal_body(_login(), {"DSN": None}), headers=operator_headers).json["account"]
+        account = client.post(
+            "/api/v1/accounts", json=principal_body(_login(), {"DSN": None}), headers=operator_headers
+        ).json["account"]
         if extra:
             client.patch(f"/api/v1/accounts/{account['id']}", json=extra, headers=operator_headers)
         login_as(account["login"])  # sets the test password
@@ -62,7 +66,9 @@ def _password_step(page: Any, live_server: str, settings: Settings, username: st
     page.locator("#kc-login").click()
 
 
-def test_password_then_sms_code_signs_in(page: Any, live_server: str, settings: Settings, app: Any, sms_user: Any) -> None:
+def test_password_then_sms_code_signs_in(
+    page: Any, live_server: str, settings: Settings, app: Any, sms_user: Any
+) -> None:
     user = sms_user()
     _password_step(page, live_server, settings, user["username"])
     page.locator("#code").wait_for()
@@ -76,7 +82,9 @@ def test_password_then_sms_code_signs_in(page: Any, live_server: str, settings: 
     assert page.get_by_test_id("username").inner_text() == user["username"]
 
 
-def test_refresh_and_resend_within_cooldown_send_nothing_more(page: Any, live_server: str, settings: Settings, app: Any, sms_user: Any) -> None:
+def test_refresh_and_resend_within_cooldown_send_nothing_more(
+    page: Any, live_server: str, settings: Settings, app: Any, sms_user: Any
+) -> None:
     user = sms_user()
     _password_step(page, live_server, settings, user["username"])
     page.locator("#code").wait_for()
@@ -88,7 +96,9 @@ def test_refresh_and_resend_within_cooldown_send_nothing_more(page: Any, live_se
     assert len(_sms(app, user["phone"])) == 1
 
 
-def test_three_wrong_codes_block_the_attempt(page: Any, live_server: str, settings: Settings, app: Any, sms_user: Any) -> None:
+def test_three_wrong_codes_block_the_attempt(
+    page: Any, live_server: str, settings: Settings, app: Any, sms_user: Any
+) -> None:
     user = sms_user()
     _password_step(page, live_server, settings, user["username"])
     page.locator("#code").wait_for()
@@ -107,7 +117,9 @@ def test_three_wrong_codes_block_the_attempt(page: Any, live_server: str, settin
     assert "Nom d'utilisateur ou mot de passe invalide" not in page.content()
 
 
-def test_a_user_without_a_number_enrols_then_signs_in_with_sms(page: Any, live_server: str, settings: Settings, app: Any, sms_user: Any, gateway: KeycloakGateway) -> None:
+def test_a_user_without_a_number_enrols_then_signs_in_with_sms(
+    page: Any, live_server: str, settings: Settings, app: Any, sms_user: Any, gateway: KeycloakGateway
+) -> None:
     user = sms_user(phone=None, mfa_policy="required")
     digits = str(uuid.uuid4().int)[:8]
     number = "+336" + digits
@@ -132,7 +144,9 @@ def test_a_user_without_a_number_enrols_then_signs_in_with_sms(page: Any, live_s
     page.wait_for_url(f"{live_server}/demo-app/")
 
 
-def test_provider_failure_shows_a_retry_page(page: Any, live_server: str, settings: Settings, app: Any, sms_user: Any, capsys: pytest.CaptureFixture[str]) -> None:
+def test_provider_failure_shows_a_retry_page(
+    page: Any, live_server: str, settings: Settings, app: Any, sms_user: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     user = sms_user()
     original = app.extensions["portail.settings"]
     # Twilio's API is out of reach from this machine: the provider fails for real (no answer).

@@ -93,13 +93,9 @@ def _grant(admin_rest: Any, base: str, user_id: str, role_name: str) -> None:
     admin_rest.post(f"{base}/users/{user_id}/role-mappings/realm", [role])
 
 
-def _authorize(
-    browser: Browser, settings: Settings, scope: str, **extra: str
-) -> tuple[requests.Response, str, str]:
+def _authorize(browser: Browser, settings: Settings, scope: str, **extra: str) -> tuple[requests.Response, str, str]:
     verifier = secrets.token_urlsafe(48)
-    challenge = (
-        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    )
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     redirect_uri = f"{settings.public_url}/demo-app/callback"
     response = browser.get(
         f"{settings.realm_issuer}/protocol/openid-connect/auth",
@@ -129,9 +125,7 @@ def _ended(response: requests.Response, verifier: str, redirect_uri: str) -> Log
     return Login(None, response.status_code, response.text, location, verifier, redirect_uri)
 
 
-def login(
-    browser: Browser, settings: Settings, scope: str, username: str | None = None, **extra: str
-) -> Login:
+def login(browser: Browser, settings: Settings, scope: str, username: str | None = None, **extra: str) -> Login:
     """Drive Keycloak's login page like a browser; ``username=None``: the SSO cookie must do."""
     response, verifier, redirect_uri = _authorize(browser, settings, scope, **extra)
     if response.status_code == 200 and username is not None:
@@ -145,14 +139,10 @@ def login(
         )
     # Keycloak may hop through its own URLs (e.g. after required actions) before the app's redirect.
     hops = 0
-    while response.status_code in (302, 303) and not response.headers["Location"].startswith(
-        redirect_uri
-    ):
+    while response.status_code in (302, 303) and not response.headers["Location"].startswith(redirect_uri):
         hops += 1
         assert hops < 5, "redirect loop"
-        response = browser.get(
-            urljoin(response.url, response.headers["Location"]), allow_redirects=False, timeout=10
-        )
+        response = browser.get(urljoin(response.url, response.headers["Location"]), allow_redirects=False, timeout=10)
     return _ended(response, verifier, redirect_uri)
 
 
@@ -177,9 +167,7 @@ def exchange(settings: Settings, result: Login) -> dict[str, Any]:
 
 def claims(settings: Settings, token: str) -> dict[str, Any]:
     jwks = requests.get(f"{settings.realm_issuer}/protocol/openid-connect/certs", timeout=10).json()
-    decoded: dict[str, Any] = jwt.decode(
-        token, KeySet.import_key_set(jwks)
-    ).claims  # checks the signature
+    decoded: dict[str, Any] = jwt.decode(token, KeySet.import_key_set(jwks)).claims  # checks the signature
     return decoded
 
 
@@ -192,9 +180,7 @@ def assert_denied(result: Login, code: str) -> None:
     assert f"votre compte n’est pas habilité à la téléprocédure {code}" in page, page[-1500:]
 
 
-def test_subscribed_teleprocedure_gives_its_claims(
-    settings: Settings, subscriber: dict[str, Any]
-) -> None:
+def test_subscribed_teleprocedure_gives_its_claims(settings: Settings, subscriber: dict[str, Any]) -> None:
     with Browser() as browser:
         result = login(browser, settings, "openid tp-dsn", subscriber["username"])
     tokens = exchange(settings, result)
@@ -253,9 +239,7 @@ def test_unsubscribed_teleprocedure_gets_no_code_until_granted(
         # The reconciler grants DPAE (role + attributes): the same session now gets DPAE tokens.
         base, user_id = subscriber["base"], subscriber["id"]
         user = admin_rest.get(f"{base}/users/{user_id}")
-        user["attributes"].update(
-            {"portail.teleprocedures": ["DSN", "DPAE"], "portail.tp.dpae": ["dpae"]}
-        )
+        user["attributes"].update({"portail.teleprocedures": ["DSN", "DPAE"], "portail.tp.dpae": ["dpae"]})
         admin_rest.put(f"{base}/users/{user_id}", user)
         _grant(admin_rest, base, user_id, "tp-dpae")
         tokens = exchange(settings, login(browser, settings, "openid tp-dsn tp-dpae"))
@@ -303,9 +287,7 @@ def test_refusals_in_a_row_do_not_lock_the_user_out(
         assert exchange(settings, login(browser, settings, "openid tp-dsn", username))
 
 
-def test_the_gate_message_follows_the_locale(
-    settings: Settings, subscriber: dict[str, Any]
-) -> None:
+def test_the_gate_message_follows_the_locale(settings: Settings, subscriber: dict[str, Any]) -> None:
     with Browser() as browser:
         browser.headers["Accept-Language"] = "en"
         result = login(browser, settings, "openid tp-dpae", subscriber["username"])
@@ -319,17 +301,13 @@ def test_a_revoked_teleprocedure_leaves_the_claims_at_the_next_refresh(
     """The gate runs at login; a refresh re-reads roles and attributes but keeps the scope string.
     Relying apps therefore decide on ``teleprocedures`` / ``document_types``, never on ``scope``."""
     with Browser() as browser:
-        tokens = exchange(
-            settings, login(browser, settings, "openid tp-dsn", subscriber["username"])
-        )
+        tokens = exchange(settings, login(browser, settings, "openid tp-dsn", subscriber["username"]))
     base, user_id = subscriber["base"], subscriber["id"]
     user = admin_rest.get(f"{base}/users/{user_id}")
     user["attributes"]["portail.teleprocedures"] = []
     user["attributes"].pop("portail.tp.dsn")
     admin_rest.put(f"{base}/users/{user_id}", user)
-    admin_rest.delete(
-        f"{base}/users/{user_id}/role-mappings/realm", [admin_rest.get(f"{base}/roles/tp-dsn")]
-    )
+    admin_rest.delete(f"{base}/users/{user_id}/role-mappings/realm", [admin_rest.get(f"{base}/roles/tp-dsn")])
 
     response = requests.post(
         f"{settings.realm_issuer}/protocol/openid-connect/token",

@@ -29,9 +29,7 @@ def _ctx() -> services.Context:
 def _body() -> Any:
     body = request.get_json(silent=True)
     if body is None:
-        raise InvalidInput(
-            "Corps JSON attendu (Content-Type: application/json).", code="invalid_body"
-        )
+        raise InvalidInput("Corps JSON attendu (Content-Type: application/json).", code="invalid_body")
     return body
 
 
@@ -42,9 +40,7 @@ def _int_arg(name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError as exc:
-        raise InvalidInput(
-            f"Paramètre « {name} » : entier attendu.", code="invalid_parameter"
-        ) from exc
+        raise InvalidInput(f"Paramètre « {name} » : entier attendu.", code="invalid_parameter") from exc
 
 
 def commit_and_sync() -> dict[str, Any]:
@@ -184,15 +180,11 @@ def bulk_create() -> ResponseReturnValue:
             results.append({"index": index, "status": "error", **exc.to_dict()})
             continue
         savepoint.commit()
-        results.append(
-            {"index": index, "status": "created", "id": account.id, "login": account.login}
-        )
+        results.append({"index": index, "status": "created", "id": account.id, "login": account.login})
     created = sum(1 for r in results if r["status"] == "created")
     sync = commit_and_sync() if created else {"status": "applied"}
     status = 201 if created == len(items) else 207
-    return jsonify(
-        {"created": created, "failed": len(items) - created, "results": results, "sync": sync}
-    ), status
+    return jsonify({"created": created, "failed": len(items) - created, "results": results, "sync": sync}), status
 
 
 @bp.get("/accounts/<int:account_id>")
@@ -282,9 +274,7 @@ def list_people(account_id: int) -> ResponseReturnValue:
     ctx = _ctx()
     account = services.get_account(ctx, account_id)
     include_disabled = request.args.get("include_disabled", "true").lower() != "false"
-    people = services.people_of(
-        ctx, account, include_disabled=include_disabled, q=request.args.get("q")
-    )
+    people = services.people_of(ctx, account, include_disabled=include_disabled, q=request.args.get("q"))
     return jsonify({"items": [person_out(p) for p in people]})
 
 
@@ -292,9 +282,7 @@ def list_people(account_id: int) -> ResponseReturnValue:
 def add_collaborator(account_id: int) -> ResponseReturnValue:
     ctx = _ctx()
     principal = services.get_account(ctx, account_id)
-    person = services.add_collaborator(
-        ctx, principal, schemas.parse(schemas.CollaboratorIn, _body())
-    )
+    person = services.add_collaborator(ctx, principal, schemas.parse(schemas.CollaboratorIn, _body()))
     out = person_out(person)
     return jsonify({"person": out, "sync": commit_and_sync()}), 201
 

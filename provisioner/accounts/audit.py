@@ -68,10 +68,5 @@ def record(
 
 
 def entries_for(session: Session, account_id: int, limit: int = 200) -> list[AuditEntry]:
-    query = (
-        select(AuditEntry)
-        .where(AuditEntry.account_id == account_id)
-        .order_by(AuditEntry.id.desc())
-        .limit(limit)
-    )
+    query = select(AuditEntry).where(AuditEntry.account_id == account_id).order_by(AuditEntry.id.desc()).limit(limit)
     return list(session.scalars(query))

@@ -33,9 +33,7 @@ def _sync(db: Any, gateway: Any) -> None:
 
     report = process(db, gateway)
     if report.upstream_down or report.pending:
-        click.echo(
-            f"Keycloak unavailable: {report.pending} change(s) kept in the outbox (run `provisioner sync`)."
-        )
+        click.echo(f"Keycloak unavailable: {report.pending} change(s) kept in the outbox (run `provisioner sync`).")
     else:
         click.echo(f"Keycloak in sync ({report.applied} account(s) applied).")
 
@@ -49,13 +47,9 @@ def accounts() -> None:
 @click.option("--q", help="Text in login, company name or identifier.")
 @click.option("--status", type=click.Choice(["requested", "validated", "open", "closed"]))
 @click.option("--kind", type=click.Choice(["principal", "secondary"]))
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
-def list_(
-    ctx: click.Context, q: str | None, status: str | None, kind: str | None, fmt: str
-) -> None:
+def list_(ctx: click.Context, q: str | None, status: str | None, kind: str | None, fmt: str) -> None:
     db, portal, _ = _context(ctx)
     with db.session() as session:
         page = services.list_accounts(
@@ -86,9 +80,7 @@ def show(ctx: click.Context, account_id: int) -> None:
     db, portal, _ = _context(ctx)
     with db.session() as session:
         try:
-            account = services.get_account(
-                services.Context(session, portal, Actor.system("cli")), account_id
-            )
+            account = services.get_account(services.Context(session, portal, Actor.system("cli")), account_id)
         except DomainError as exc:
             raise click.ClickException(exc.message) from exc
         click.echo(json.dumps(account_out(account, detail=True), ensure_ascii=False, indent=2))
@@ -103,9 +95,7 @@ def create(ctx: click.Context, file: Any) -> None:
     try:
         with db.session() as session:
             data = schemas.parse(schemas.PrincipalIn, json.load(file))
-            account = services.create_principal(
-                services.Context(session, portal, Actor.system("cli")), data
-            )
+            account = services.create_principal(services.Context(session, portal, Actor.system("cli")), data)
             click.echo(f"created {account.login} (id {account.id})")
     except DomainError as exc:
         raise click.ClickException(
@@ -116,9 +106,7 @@ def create(ctx: click.Context, file: Any) -> None:
 
 @accounts.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "json"]), help="Default: from the file extension."
-)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), help="Default: from the file extension.")
 @click.option(
     "--report",
     "report_path",
@@ -140,9 +128,7 @@ def import_(ctx: click.Context, path: Path, fmt: str | None, report_path: Path |
         for number, record in enumerate(rows, start=1):
             savepoint = session.begin_nested()
             try:
-                account = services.create_principal(
-                    context, schemas.parse(schemas.PrincipalIn, record)
-                )
+                account = services.create_principal(context, schemas.parse(schemas.PrincipalIn, record))
             except DomainError as exc:
                 savepoint.rollback()
                 report.append(
@@ -155,9 +141,7 @@ def import_(ctx: click.Context, path: Path, fmt: str | None, report_path: Path |
                 )
                 continue
             savepoint.commit()
-            report.append(
-                {"row": number, "login": account.login, "status": "created", "id": account.id}
-            )
+            report.append({"row": number, "login": account.login, "status": "created", "id": account.id})
     for line in report:
         if line["status"] == "error":
             click.echo(
@@ -175,9 +159,7 @@ def import_(ctx: click.Context, path: Path, fmt: str | None, report_path: Path |
 
 
 @accounts.command("export")
-@click.option(
-    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: Any) -> None:

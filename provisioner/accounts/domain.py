@@ -168,9 +168,7 @@ def secondary_login(name: str, principal_login: str) -> str:
 # -- status -----------------------------------------------------------------------------------------
 def check_status_transition(current: str, target: str) -> None:
     if target not in STATUSES:
-        raise InvalidInput(
-            f"Statut inconnu : {target}.", code="unknown_status", details={"known": list(STATUSES)}
-        )
+        raise InvalidInput(f"Statut inconnu : {target}.", code="unknown_status", details={"known": list(STATUSES)})
     if target == current:
         return
     if target not in _TRANSITIONS[current]:
@@ -182,9 +180,7 @@ def check_status_transition(current: str, target: str) -> None:
 
 
 # -- rights ceiling (rules 7 and 8) ------------------------------------------------------------------
-def excess_over(
-    ceiling: Mapping[str, Iterable[str]], requested: Mapping[str, Iterable[str]]
-) -> Selection:
+def excess_over(ceiling: Mapping[str, Iterable[str]], requested: Mapping[str, Iterable[str]]) -> Selection:
     """What ``requested`` holds beyond ``ceiling``: teleprocedures or document types."""
     excess: Selection = {}
     for code, types in requested.items():
@@ -195,9 +191,7 @@ def excess_over(
     return excess
 
 
-def check_rights_ceiling(
-    ceiling: Mapping[str, Iterable[str]], requested: Mapping[str, Iterable[str]]
-) -> None:
+def check_rights_ceiling(ceiling: Mapping[str, Iterable[str]], requested: Mapping[str, Iterable[str]]) -> None:
     excess = excess_over(ceiling, requested)
     if excess:
         raise RuleViolation(
@@ -225,9 +219,7 @@ def clip_to_ceiling(
     return kept, removed
 
 
-def check_may_choose_teleprocedures(
-    actor_is_principal_side: bool, secondary_autonomous: bool
-) -> None:
+def check_may_choose_teleprocedures(actor_is_principal_side: bool, secondary_autonomous: bool) -> None:
     """Rule 8: a non-autonomous secondary gets what its principal assigns."""
     if not actor_is_principal_side and not secondary_autonomous:
         raise RuleViolation(
@@ -254,9 +246,7 @@ def mailbox_switch_forces_password_reset(before: bool, after: bool) -> bool:
 # -- administrators (rule 12) ------------------------------------------------------------------------
 def check_keeps_an_administrator(active_admins_after: int) -> None:
     if active_admins_after < 1:
-        raise RuleViolation(
-            "Le compte doit garder au moins un administrateur actif.", code="last_administrator"
-        )
+        raise RuleViolation("Le compte doit garder au moins un administrateur actif.", code="last_administrator")
 
 
 def check_secondary_has_no_secondaries(kind: str) -> None:

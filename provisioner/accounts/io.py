@@ -30,9 +30,7 @@ CSV_COLUMNS = (
 
 def _teleprocedures_cell(selection: dict[str, tuple[str, ...]]) -> str:
     """``DSN:mensuelle|signalement-fin-contrat;DPAE`` (no types listed = all types)."""
-    return ";".join(
-        f"{code}:{'|'.join(types)}" if types else code for code, types in sorted(selection.items())
-    )
+    return ";".join(f"{code}:{'|'.join(types)}" if types else code for code, types in sorted(selection.items()))
 
 
 def _parse_teleprocedures(cell: str) -> dict[str, list[str] | None]:
@@ -53,11 +51,7 @@ def account_record(account: Account) -> dict[str, Any]:
         "status": account.status,
         "is_test": account.is_test,
         "secondary_quota": account.secondary_quota,
-        "responsible": {
-            k: r.get(k)
-            for k in ("civility", "last_name", "first_name", "email", "phone")
-            if r.get(k)
-        },
+        "responsible": {k: r.get(k) for k in ("civility", "last_name", "first_name", "email", "phone") if r.get(k)},
         "teleprocedures": {code: list(types) for code, types in account.selection.items()},
     }
 
@@ -73,9 +67,7 @@ def export_accounts(accounts: Iterable[Account], fmt: str) -> str:
         row = {k: v for k, v in record.items() if k not in ("responsible", "teleprocedures")}
         row.update({f"responsible_{k}": v for k, v in record["responsible"].items()})
         row["is_test"] = "1" if record["is_test"] else "0"
-        row["teleprocedures"] = _teleprocedures_cell(
-            {k: tuple(v) for k, v in record["teleprocedures"].items()}
-        )
+        row["teleprocedures"] = _teleprocedures_cell({k: tuple(v) for k, v in record["teleprocedures"].items()})
         writer.writerow(row)
     return out.getvalue()
 
@@ -86,21 +78,15 @@ def read_records(text: str, fmt: str) -> list[dict[str, Any]]:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InvalidInput(
-                f"JSON invalide ligne {exc.lineno} : {exc.msg}", code="invalid_json"
-            ) from exc
+            raise InvalidInput(f"JSON invalide ligne {exc.lineno} : {exc.msg}", code="invalid_json") from exc
         if not isinstance(data, list):
-            raise InvalidInput(
-                "Le fichier JSON doit contenir une liste de comptes.", code="invalid_json"
-            )
+            raise InvalidInput("Le fichier JSON doit contenir une liste de comptes.", code="invalid_json")
         return data
     dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ";", delimiters=";,")
     records = []
     for row in csv.DictReader(io.StringIO(text), dialect=dialect):
         row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-        record: dict[str, Any] = {
-            k: row[k] for k in ("login", "identifier", "company_name") if k in row
-        }
+        record: dict[str, Any] = {k: row[k] for k in ("login", "identifier", "company_name") if k in row}
         for key in ("company_type", "status"):
             if row.get(key):
                 record[key] = row[key]
@@ -109,9 +95,7 @@ def read_records(text: str, fmt: str) -> list[dict[str, Any]]:
         if row.get("secondary_quota"):
             record["secondary_quota"] = row["secondary_quota"]
         record["responsible"] = {
-            k.removeprefix("responsible_"): v
-            for k, v in row.items()
-            if k.startswith("responsible_") and v
+            k.removeprefix("responsible_"): v for k, v in row.items() if k.startswith("responsible_") and v
         }
         record["teleprocedures"] = _parse_teleprocedures(row.get("teleprocedures", ""))
         records.append(record)

@@ -64,9 +64,7 @@ class Subscription(Base):
     __table_args__ = (UniqueConstraint("account_id", "code", name="uq_subscription_account_code"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    account_id: Mapped[int] = mapped_column(
-        ForeignKey("account.id", ondelete="CASCADE"), index=True
-    )
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(32))
     document_types: Mapped[list[str]] = mapped_column(JSON, default=list)
 

@@ -49,13 +49,24 @@ def start(ctx: Context, db: Database, provider: SmsProvider, person: Person, pho
     code = f"{secrets.randbelow(1_000_000):06d}"
     ctx.session.execute(delete(PhoneChallenge).where(PhoneChallenge.person_id == person.id))
     ctx.session.add(
-        PhoneChallenge(person_id=person.id, phone=number, code_hash=_hash(code, person.id), expires_at=utcnow() + CODE_TTL)
+        PhoneChallenge(
+            person_id=person.id, phone=number, code_hash=_hash(code, person.id), expires_at=utcnow() + CODE_TTL
+        )
     )
     ctx.session.commit()  # the challenge exists before the SMS leaves
     send_code(
-        db, ctx.portal, provider,
-        SmsRequest(realm=ctx.realm, user_id=person.keycloak_user_id or f"person-{person.id}", username=person.username,
-                   to=number, purpose="enrolment", locale=person.locale, code=code),
+        db,
+        ctx.portal,
+        provider,
+        SmsRequest(
+            realm=ctx.realm,
+            user_id=person.keycloak_user_id or f"person-{person.id}",
+            username=person.username,
+            to=number,
+            purpose="enrolment",
+            locale=person.locale,
+            code=code,
+        ),
     )
     return domain.mask_phone(number)
 
@@ -71,12 +82,21 @@ def confirm(ctx: Context, person: Person, code: str) -> Person:
         challenge.attempts += 1
         ctx.session.commit()  # the failed attempt counts even though the request fails
         left = MAX_ATTEMPTS - challenge.attempts
-        raise RuleViolation(f"Code incorrect ({left} essai(s) restant(s)).", code="phone_code_invalid", details={"attempts_left": left})
+        raise RuleViolation(
+            f"Code incorrect ({left} essai(s) restant(s)).", code="phone_code_invalid", details={"attempts_left": left}
+        )
     before = person.phone
     person.phone = challenge.phone
     ctx.session.delete(challenge)
-    record(ctx.session, ctx.actor, "person.phone.enrolled", account=person.account, person=person,
-           before={"phone": before and domain.mask_phone(before)}, after={"phone": domain.mask_phone(person.phone)})
+    record(
+        ctx.session,
+        ctx.actor,
+        "person.phone.enrolled",
+        account=person.account,
+        person=person,
+        before={"phone": before and domain.mask_phone(before)},
+        after={"phone": domain.mask_phone(person.phone)},
+    )
     enqueue_phone(ctx.session, ctx.realm, person.id)
     return person
 
@@ -86,7 +106,14 @@ def clear(ctx: Context, person: Person) -> Person:
     ctx.actor.require_administrator_of(person.account.principal_id)
     before = person.phone
     person.phone = None
-    record(ctx.session, ctx.actor, "person.phone.cleared", account=person.account, person=person,
-           before={"phone": before and domain.mask_phone(before)}, after={"phone": None})
+    record(
+        ctx.session,
+        ctx.actor,
+        "person.phone.cleared",
+        account=person.account,
+        person=person,
+        before={"phone": before and domain.mask_phone(before)},
+        after={"phone": None},
+    )
     enqueue_phone(ctx.session, ctx.realm, person.id)
     return person

@@ -74,9 +74,7 @@ class PrincipalIn(Input):
     login: str
     identifier: str
     company_name: str = Field(min_length=1, max_length=255)
-    company_type: Literal[
-        "entreprise", "oga", "expert-comptable", "tiers-declarant", "administration"
-    ] = "entreprise"
+    company_type: Literal["entreprise", "oga", "expert-comptable", "tiers-declarant", "administration"] = "entreprise"
     responsible: Responsible
     technical_contact: Contact | None = None
     administrative_contact: Contact | None = None
@@ -94,9 +92,7 @@ class SecondaryIn(Input):
     name: str
     identifier: str
     company_name: str = Field(min_length=1, max_length=255)
-    company_type: Literal[
-        "entreprise", "oga", "expert-comptable", "tiers-declarant", "administration"
-    ] = "entreprise"
+    company_type: Literal["entreprise", "oga", "expert-comptable", "tiers-declarant", "administration"] = "entreprise"
     email: str | None = None
     responsible: Responsible | None = None
     has_mailbox: bool = False
@@ -115,9 +111,7 @@ class SecondaryIn(Input):
 class AccountPatch(Input):
     company_name: str | None = Field(default=None, min_length=1, max_length=255)
     identifier: str | None = None
-    company_type: (
-        Literal["entreprise", "oga", "expert-comptable", "tiers-declarant", "administration"] | None
-    ) = None
+    company_type: Literal["entreprise", "oga", "expert-comptable", "tiers-declarant", "administration"] | None = None
     responsible: Responsible | None = None
     technical_contact: Contact | None = None
     administrative_contact: Contact | None = None

@@ -54,11 +54,7 @@ class Page:
 def get_account(ctx: Context, account_id: int) -> Account:
     account = ctx.session.get(Account, account_id)
     # An account the actor may not see is reported as missing: its existence is not disclosed.
-    if (
-        account is None
-        or account.portal != ctx.realm
-        or not ctx.actor.may_see(account.principal_id, account.id)
-    ):
+    if account is None or account.portal != ctx.realm or not ctx.actor.may_see(account.principal_id, account.id):
         raise NotFound(f"Compte {account_id} introuvable.", code="account_not_found")
     return account
 
@@ -109,15 +105,11 @@ def list_accounts(
         query = query.where(Account.parent_id == parent_id)
     total = ctx.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     per_page = max(1, min(per_page, 500))
-    items = ctx.session.scalars(
-        query.order_by(Account.login).offset((max(page, 1) - 1) * per_page).limit(per_page)
-    )
+    items = ctx.session.scalars(query.order_by(Account.login).offset((max(page, 1) - 1) * per_page).limit(per_page))
     return Page(list(items), total, page, per_page)
 
 
-def people_of(
-    ctx: Context, account: Account, *, include_disabled: bool = True, q: str | None = None
-) -> list[Person]:
+def people_of(ctx: Context, account: Account, *, include_disabled: bool = True, q: str | None = None) -> list[Person]:
     query = select(Person).where(Person.account_id == account.id)
     if not include_disabled:
         query = query.where(Person.enabled.is_(True))
@@ -138,9 +130,7 @@ def people_of(
 def _login_free(ctx: Context, login: str) -> None:
     taken = ctx.session.scalar(
         select(func.count()).where(Account.portal == ctx.realm, Account.login == login)
-    ) or ctx.session.scalar(
-        select(func.count()).where(Person.portal == ctx.realm, Person.username == login)
-    )
+    ) or ctx.session.scalar(select(func.count()).where(Person.portal == ctx.realm, Person.username == login))
     if taken:
         raise Conflict(
             f"L'identifiant « {login} » est déjà utilisé sur ce portail : choisissez-en un autre.",
@@ -166,11 +156,7 @@ def _phone(ctx: Context, value: str | None) -> str | None:
 
 def _with_mailbox(ctx: Context, principal: Account) -> int:
     return (
-        ctx.session.scalar(
-            select(func.count()).where(
-                Account.parent_id == principal.id, Account.has_mailbox.is_(True)
-            )
-        )
+        ctx.session.scalar(select(func.count()).where(Account.parent_id == principal.id, Account.has_mailbox.is_(True)))
         or 0
     )
 
@@ -227,9 +213,7 @@ def create_principal(ctx: Context, data: PrincipalIn) -> Account:
     )
     ctx.session.add(holder)
     ctx.session.flush()
-    record(
-        ctx.session, ctx.actor, "account.created", account=account, after=snapshot_account(account)
-    )
+    record(ctx.session, ctx.actor, "account.created", account=account, after=snapshot_account(account))
     enqueue(ctx.session, ctx.realm, account.id)
     return account
 
@@ -243,9 +227,7 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
             ctx.actor.require_operator()  # only the portal validates, opens or closes a principal
         domain.check_status_transition(account.status, changes["status"])
     if "identifier" in changes:
-        changes["identifier"] = domain.normalize_identifier(
-            ctx.portal.identifier_scheme, changes["identifier"]
-        )
+        changes["identifier"] = domain.normalize_identifier(ctx.portal.identifier_scheme, changes["identifier"])
     if account.kind != domain.PRINCIPAL:
         for field in ("secondary_quota", "billing"):
             if field in changes:
@@ -255,9 +237,7 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
                     details={"field": field},
                 )
     if "autonomous" in changes and account.kind == domain.PRINCIPAL:
-        raise Forbidden(
-            "L'autonomie ne concerne que les comptes secondaires.", code="not_for_principal"
-        )
+        raise Forbidden("L'autonomie ne concerne que les comptes secondaires.", code="not_for_principal")
     if "autonomous" in changes:
         ctx.actor.require_administrator_of(account.principal_id)
     if "mfa_policy" in changes and changes["mfa_policy"] != account.mfa_policy:
@@ -287,9 +267,7 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
     return account
 
 
-def set_teleprocedures(
-    ctx: Context, account: Account, requested: Mapping[str, Sequence[str] | None]
-) -> Account:
+def set_teleprocedures(ctx: Context, account: Account, requested: Mapping[str, Sequence[str] | None]) -> Account:
     """Rules 3, 7, 8: subscriptions with document types; secondaries stay within the principal."""
     selection = ctx.portal.catalogue.validate(requested)
     principal = account if account.kind == domain.PRINCIPAL else account.parent
@@ -297,9 +275,7 @@ def set_teleprocedures(
     if account.kind == domain.PRINCIPAL:
         ctx.actor.require_administrator_of(account.id)
     else:
-        on_principal_side = ctx.actor.operator or (
-            ctx.actor.administrator and ctx.actor.principal_id == principal.id
-        )
+        on_principal_side = ctx.actor.operator or (ctx.actor.administrator and ctx.actor.principal_id == principal.id)
         if not on_principal_side and ctx.actor.account_id != account.id:
             raise Forbidden("Vous n'administrez pas ce compte.", code="not_account_administrator")
         domain.check_may_choose_teleprocedures(on_principal_side, account.autonomous)
@@ -380,9 +356,7 @@ def create_secondary(ctx: Context, principal: Account, data: SecondaryIn) -> Acc
             roles=[],
         )
     )
-    record(
-        ctx.session, ctx.actor, "account.created", account=account, after=snapshot_account(account)
-    )
+    record(ctx.session, ctx.actor, "account.created", account=account, after=snapshot_account(account))
     enqueue(ctx.session, ctx.realm, principal.id)
     return account
 
@@ -398,9 +372,7 @@ def set_mailbox(ctx: Context, account: Account, has_mailbox: bool) -> bool:
     if has_mailbox == account.has_mailbox:
         return False
     if has_mailbox:
-        domain.check_mailbox_quota(
-            account.parent.secondary_quota, _with_mailbox(ctx, account.parent) + 1
-        )
+        domain.check_mailbox_quota(account.parent.secondary_quota, _with_mailbox(ctx, account.parent) + 1)
     before = snapshot_account(account)
     reset = domain.mailbox_switch_forces_password_reset(account.has_mailbox, has_mailbox)
     account.has_mailbox = has_mailbox
@@ -414,9 +386,7 @@ def set_mailbox(ctx: Context, account: Account, has_mailbox: bool) -> bool:
         account=account,
         before=before,
         after=snapshot_account(account),
-        message="Réinitialisation du mot de passe imposée pour accéder à la boîte aux lettres"
-        if reset
-        else "",
+        message="Réinitialisation du mot de passe imposée pour accéder à la boîte aux lettres" if reset else "",
     )
     enqueue(ctx.session, ctx.realm, account.parent.id)
     return reset
@@ -491,11 +461,7 @@ def add_collaborator(ctx: Context, principal: Account, data: CollaboratorIn) -> 
 
 
 def _active_admins(account: Account, excluding: Person | None = None) -> int:
-    return sum(
-        1
-        for p in account.people
-        if p is not excluding and p.enabled and domain.ACCOUNT_ADMIN in p.roles
-    )
+    return sum(1 for p in account.people if p is not excluding and p.enabled and domain.ACCOUNT_ADMIN in p.roles)
 
 
 def update_person(ctx: Context, person: Person, patch: PersonPatch) -> Person:

@@ -37,9 +37,7 @@ def _client() -> Any:
 
 @bp.get("/")
 def home() -> ResponseReturnValue:
-    return render_template(
-        "demo/app.html", claims=session.get("demo_claims"), id_token=session.get("demo_id_token")
-    )
+    return render_template("demo/app.html", claims=session.get("demo_claims"), id_token=session.get("demo_id_token"))
 
 
 @bp.get("/login")

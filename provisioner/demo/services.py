@@ -13,7 +13,7 @@ from provisioner.db import Database
 from provisioner.demo import data
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.portals import Portal
-from provisioner.sync.services import enqueue_phone, process
+from provisioner.sync.services import process
 
 
 @dataclass(frozen=True)
@@ -42,22 +42,16 @@ def _create(ctx: services.Context) -> None:
                 "email": f"{name}@asp1ent.example",
             },
         }
-        secondary = services.create_secondary(
-            ctx, principal, schemas.SecondaryIn.model_validate(body)
-        )
+        secondary = services.create_secondary(ctx, principal, schemas.SecondaryIn.model_validate(body))
         if status == "closed":
             services.set_active(ctx, secondary, False)
-    services.add_collaborator(
-        ctx, principal, schemas.CollaboratorIn.model_validate(data.COLLABORATOR)
-    )
+    services.add_collaborator(ctx, principal, schemas.CollaboratorIn.model_validate(data.COLLABORATOR))
 
 
 def load_demo(db: Database, gateway: KeycloakGateway, portal: Portal) -> list[DemoLogin]:
     login = str(data.PRINCIPAL["login"])
     with db.session() as session:
-        exists = session.scalar(
-            select(Account.id).where(Account.portal == portal.realm, Account.login == login)
-        )
+        exists = session.scalar(select(Account.id).where(Account.portal == portal.realm, Account.login == login))
         if exists is None:
             _create(services.Context(session, portal, Actor.system("demo")))
     process(db, gateway)
@@ -75,5 +69,9 @@ def load_demo(db: Database, gateway: KeycloakGateway, portal: Portal) -> list[De
     return [
         DemoLogin(login, data.DEMO_PASSWORD, "titulaire du compte principal (administrateur)"),
         DemoLogin(f"tbn1.{login}", data.DEMO_PASSWORD, "compte secondaire avec BAL"),
-        DemoLogin(str(data.COLLABORATOR["email"]), data.DEMO_PASSWORD, "collaboratrice (déclarante), code SMS dans /dev/outbox"),
+        DemoLogin(
+            str(data.COLLABORATOR["email"]),
+            data.DEMO_PASSWORD,
+            "collaboratrice (déclarante), code SMS dans /dev/outbox",
+        ),
     ]

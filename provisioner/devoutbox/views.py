@@ -12,9 +12,7 @@ bp = Blueprint("devoutbox", __name__, template_folder="templates")
 
 
 def _messages() -> list[services.DevMessage]:
-    return services.list_messages(
-        db_session(), channel=request.args.get("channel"), recipient=request.args.get("to")
-    )
+    return services.list_messages(db_session(), channel=request.args.get("channel"), recipient=request.args.get("to"))
 
 
 @bp.get("/dev/outbox")

@@ -26,10 +26,7 @@ def pinned_version() -> str:
 
 
 def keycloak_home() -> Path:
-    return Path(
-        os.environ.get("PORTAIL_KEYCLOAK_HOME")
-        or REPO_ROOT / ".local" / f"keycloak-{pinned_version()}"
-    )
+    return Path(os.environ.get("PORTAIL_KEYCLOAK_HOME") or REPO_ROOT / ".local" / f"keycloak-{pinned_version()}")
 
 
 def java_home() -> str:
@@ -61,9 +58,7 @@ class KeycloakServer:
 
     def is_ready(self) -> bool:
         try:
-            response = requests.get(
-                f"http://localhost:{self.management_port}/health/ready", timeout=2
-            )
+            response = requests.get(f"http://localhost:{self.management_port}/health/ready", timeout=2)
         except requests.RequestException:
             return False
         return response.status_code == 200
@@ -96,9 +91,7 @@ class KeycloakServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"Keycloak exited with {self.process.returncode}; see {self.log_file}"
-                )
+                raise RuntimeError(f"Keycloak exited with {self.process.returncode}; see {self.log_file}")
             if self.is_ready():
                 return
             time.sleep(1)

@@ -54,15 +54,9 @@ def run_dev(settings: Settings, *, port: int, start_keycloak: bool) -> int:
             server.start()
             click.echo(f"Keycloak ready in {time.monotonic() - started:.0f}s")
         upgrade(settings.database_url)
-        smtp = start_smtp_sink(
-            Database(settings.database_url), settings.smtp_host, settings.smtp_port
-        )
+        smtp = start_smtp_sink(Database(settings.database_url), settings.smtp_host, settings.smtp_port)
         changes = apply_realm_config(settings)
-        click.echo(
-            f"Realm configuration: {len(changes)} change(s)"
-            if changes
-            else "Realm configuration: no changes"
-        )
+        click.echo(f"Realm configuration: {len(changes)} change(s)" if changes else "Realm configuration: no changes")
         logins = load_demo_data(settings)
         app = create_app(settings)
         http = make_server("0.0.0.0", port, app, threaded=True)
@@ -79,10 +73,7 @@ def run_dev(settings: Settings, *, port: int, start_keycloak: bool) -> int:
                     f"  Demo relying app    {settings.public_url}/demo-app/",
                     f"  Dev outbox          {settings.public_url}/dev/outbox  (mail to SMTP localhost:{settings.smtp_port}, SMS)",
                     "Demo logins (realm " + realm + "):",
-                    *[
-                        f"  {login.username:<16} {login.password:<10} {login.who}"
-                        for login in logins
-                    ],
+                    *[f"  {login.username:<16} {login.password:<10} {login.who}" for login in logins],
                     "Ctrl-C stops everything.",
                 ]
             )

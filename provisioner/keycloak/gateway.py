@@ -65,9 +65,7 @@ class AdminRest:
     def __init__(self, connection: KeycloakOpenIDConnection) -> None:
         self._conn = connection
 
-    def _call(
-        self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None
-    ) -> Any:
+    def _call(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:
         try:
             if method == "GET":
                 response = self._conn.raw_get(path, **(params or {}))
@@ -84,9 +82,7 @@ class AdminRest:
                 raise UpstreamUnavailable(f"Keycloak is unreachable: {exc}") from exc
             raise KeycloakApiError(method, path, exc.response_code or 0, str(exc)) from exc
         if response.status_code >= 500:
-            raise UpstreamUnavailable(
-                f"Keycloak answered {response.status_code} to {method} {path}"
-            )
+            raise UpstreamUnavailable(f"Keycloak answered {response.status_code} to {method} {path}")
         if response.status_code >= 400:
             raise KeycloakApiError(method, path, response.status_code, response.text)
         if method == "POST" and response.headers.get("Location"):
@@ -186,9 +182,7 @@ class KeycloakGateway:
 
     # -- lookups by name --------------------------------------------------------------------------
     def find_group(self, name: str) -> KcGroup | None:
-        found = self.rest.get(
-            self._path("groups"), search=name, exact="true", briefRepresentation="false"
-        )
+        found = self.rest.get(self._path("groups"), search=name, exact="true", briefRepresentation="false")
         for rep in found or []:
             if rep["name"] == name:
                 return KcGroup(rep["id"], rep["name"], rep.get("attributes", {}) or {})
@@ -206,10 +200,7 @@ class KeycloakGateway:
         self.rest.put(self._path(f"users/{quote(user_id)}/reset-password"), body)
 
     def has_password(self, user_id: str) -> bool:
-        return any(
-            c.get("type") == "password"
-            for c in self.rest.get(self._path(f"users/{user_id}/credentials"))
-        )
+        return any(c.get("type") == "password" for c in self.rest.get(self._path(f"users/{user_id}/credentials")))
 
     def add_to_group(self, user_id: str, group_id: str) -> None:
         self.rest.put(self._path(f"users/{user_id}/groups/{group_id}"), {})
@@ -230,9 +221,7 @@ class KeycloakGateway:
         return KcGroup(group_id, name, attributes)
 
     def update_group(self, group: KcGroup, attributes: dict[str, list[str]]) -> None:
-        self.rest.put(
-            self._path(f"groups/{group.id}"), {"name": group.name, "attributes": attributes}
-        )
+        self.rest.put(self._path(f"groups/{group.id}"), {"name": group.name, "attributes": attributes})
 
     def get_user(self, user_id: str) -> KcUser | None:
         try:
@@ -258,19 +247,11 @@ class KeycloakGateway:
         self.rest.post(self._path(f"users/{user_id}/logout"), {})
 
     def user_group_ids(self, user_id: str) -> set[str]:
-        return {
-            g["id"]
-            for g in self.rest.get(
-                self._path(f"users/{user_id}/groups"), briefRepresentation="true"
-            )
-        }
+        return {g["id"] for g in self.rest.get(self._path(f"users/{user_id}/groups"), briefRepresentation="true")}
 
     def user_realm_roles(self, user_id: str) -> set[str]:
         """Realm roles mapped directly on the user (not composite, not through groups)."""
-        return {
-            r["name"]
-            for r in self.rest.get(self._path(f"users/{user_id}/role-mappings/realm")) or []
-        }
+        return {r["name"] for r in self.rest.get(self._path(f"users/{user_id}/role-mappings/realm")) or []}
 
     def _role(self, name: str) -> dict[str, Any]:
         if name not in self._roles:

@@ -8,6 +8,8 @@ from provisioner.db import Base, import_models, make_engine
 
 import_models()
 config = context.config
+
+
 def _url() -> str:
     configured = config.get_main_option("sqlalchemy.url")
     if configured:
@@ -21,9 +23,7 @@ url = _url()
 
 
 def run_migrations_offline() -> None:
-    context.configure(
-        url=url, target_metadata=Base.metadata, literal_binds=True, render_as_batch=True
-    )
+    context.configure(url=url, target_metadata=Base.metadata, literal_binds=True, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -36,9 +36,7 @@ def run_migrations_online() -> None:
                 # Batch migrations rebuild tables; foreign keys are checked again afterwards.
                 connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
                 connection.commit()
-            context.configure(
-                connection=connection, target_metadata=Base.metadata, render_as_batch=True
-            )
+            context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
             with context.begin_transaction():
                 context.run_migrations()
     finally:

@@ -75,14 +75,10 @@ def load_realm_configs(config_dir: Path, variables: dict[str, str]) -> list[Real
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise InvalidInput(
-                f"{path.name}: invalid JSON at line {exc.lineno}: {exc.msg}"
-            ) from exc
+            raise InvalidInput(f"{path.name}: invalid JSON at line {exc.lineno}: {exc.msg}") from exc
         data = _substitute(raw, variables, path)
         if "realm" not in data or "settings" not in data:
-            raise InvalidInput(
-                f"{path.name}: 'realm' and 'settings' are required", code="bad_config"
-            )
+            raise InvalidInput(f"{path.name}: 'realm' and 'settings' are required", code="bad_config")
         configs.append(
             RealmConfig(
                 realm=data["realm"],

@@ -27,9 +27,7 @@ def _key(desired: dict[str, Any]) -> tuple[str, str]:
         return ("flow", desired["flow"])
     if "authenticator" in desired:
         return ("authenticator", desired["authenticator"])
-    raise InvalidInput(
-        f"flow execution needs 'flow' or 'authenticator': {desired}", code="bad_config"
-    )
+    raise InvalidInput(f"flow execution needs 'flow' or 'authenticator': {desired}", code="bad_config")
 
 
 def _actual_key(execution: dict[str, Any]) -> tuple[str, str]:
@@ -50,9 +48,7 @@ class FlowApplier:
         self.dry_run = dry_run
 
     def _children(self, flow_alias: str) -> list[dict[str, Any]]:
-        listing = self.rest.get(
-            f"{self.base}/authentication/flows/{quote(flow_alias, safe='')}/executions"
-        )
+        listing = self.rest.get(f"{self.base}/authentication/flows/{quote(flow_alias, safe='')}/executions")
         return [e for e in listing if e.get("level") == 0]
 
     def apply(self, flow: dict[str, Any]) -> None:
@@ -73,9 +69,7 @@ class FlowApplier:
                     "builtIn": False,
                 },
             )
-        elif current.get("description", "") != description and self.record(
-            "flow", alias, "update", ("description",)
-        ):
+        elif current.get("description", "") != description and self.record("flow", alias, "update", ("description",)):
             self.rest.put(
                 f"{self.base}/authentication/flows/{current['id']}",
                 {**current, "description": description},
@@ -84,9 +78,7 @@ class FlowApplier:
         if flow.get("bindAs"):
             self._bind(alias, flow["bindAs"])
 
-    def _apply_children(
-        self, flow_alias: str, desired: list[dict[str, Any]], *, quiet: bool
-    ) -> None:
+    def _apply_children(self, flow_alias: str, desired: list[dict[str, Any]], *, quiet: bool) -> None:
         keys = [_key(d) for d in desired]
         if len(set(keys)) != len(keys):
             raise InvalidInput(
@@ -97,9 +89,7 @@ class FlowApplier:
         seen: set[tuple[str, str]] = set()
         for execution in actual:
             key = _actual_key(execution)
-            if (key not in keys or key in seen) and self.record(
-                "execution", f"{flow_alias}/{_label(key)}", "remove"
-            ):
+            if (key not in keys or key in seen) and self.record("execution", f"{flow_alias}/{_label(key)}", "remove"):
                 self.rest.delete(f"{self.base}/authentication/executions/{execution['id']}")
             seen.add(key)
         added: set[tuple[str, str]] = set()
@@ -133,22 +123,13 @@ class FlowApplier:
             wanted = {"requirement": d["requirement"], "priority": (position + 1) * 10}
             if key[0] == "flow":
                 wanted["description"] = d.get("description", "")
-            fields = tuple(
-                k
-                for k, v in wanted.items()
-                if current.get(k, "" if k == "description" else None) != v
-            )
+            fields = tuple(k for k, v in wanted.items() if current.get(k, "" if k == "description" else None) != v)
             if fields and (new or self.record("execution", name, "update", fields)):
                 self.rest.put(path, {**current, **wanted})
 
-    def _config(
-        self, execution: dict[str, Any], desired: dict[str, Any], name: str, *, quiet: bool
-    ) -> None:
+    def _config(self, execution: dict[str, Any], desired: dict[str, Any], name: str, *, quiet: bool) -> None:
         alias = desired.get("configAlias") or name.replace("/", "-")
-        config = {
-            k: str(v).lower() if isinstance(v, bool) else str(v)
-            for k, v in desired["config"].items()
-        }
+        config = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in desired["config"].items()}
         config_id = execution.get("authenticationConfig")
         if config_id is None:
             if quiet or self.record("authenticator-config", alias, "create"):

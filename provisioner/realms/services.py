@@ -140,9 +140,7 @@ class RealmApplier:
             self.rest.put(f"{self.base}/users/profile", {**actual, **self.cfg.user_profile})
 
     def _roles(self) -> None:
-        actual = {
-            r["name"]: r for r in self.rest.get(f"{self.base}/roles", briefRepresentation="false")
-        }
+        actual = {r["name"]: r for r in self.rest.get(f"{self.base}/roles", briefRepresentation="false")}
         for role in self.cfg.roles:
             current = actual.get(role["name"])
             if current is None:
@@ -161,9 +159,7 @@ class RealmApplier:
             actual = self.rest.get(f"{self.base}/localization/{quote(locale)}") or {}
             fields = tuple(k for k in sorted(texts) if actual.get(k) != texts[k])
             if fields and self._record("localization", locale, "update", fields):
-                self.rest.post(
-                    f"{self.base}/localization/{quote(locale)}", {k: texts[k] for k in fields}
-                )
+                self.rest.post(f"{self.base}/localization/{quote(locale)}", {k: texts[k] for k in fields})
 
     # -- client scopes ----------------------------------------------------------------------
     def _scope_ids(self) -> dict[str, str]:
@@ -255,17 +251,13 @@ class RealmApplier:
             missing = sorted(set(role_names) - set(have))
             extra = sorted(set(have) - set(role_names))
             if missing and self._record("service-role", client["clientId"], "add", tuple(missing)):
-                available = {
-                    r["name"]: r for r in self.rest.get(f"{self.base}/clients/{owner['id']}/roles")
-                }
+                available = {r["name"]: r for r in self.rest.get(f"{self.base}/clients/{owner['id']}/roles")}
                 self.rest.post(path, [available[n] for n in missing])
             if extra and self._record("service-role", client["clientId"], "remove", tuple(extra)):
                 self.rest.delete(path, [have[n] for n in extra])
 
 
-def apply_configs(
-    rest: AdminRest, configs: list[RealmConfig], *, dry_run: bool = False
-) -> list[Change]:
+def apply_configs(rest: AdminRest, configs: list[RealmConfig], *, dry_run: bool = False) -> list[Change]:
     changes: list[Change] = []
     for config in configs:
         changes.extend(RealmApplier(rest, config, dry_run=dry_run).apply())

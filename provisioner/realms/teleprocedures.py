@@ -80,14 +80,11 @@ def catalogue(config: RealmConfig) -> list[dict[str, Any]]:
         code = tp.get("code", "")
         if not _CODE.match(code):
             raise InvalidInput(
-                f"{config.source.name}: teleprocedure code {code!r} must be upper-case letters, "
-                "digits and hyphens",
+                f"{config.source.name}: teleprocedure code {code!r} must be upper-case letters, digits and hyphens",
                 code="bad_config",
             )
         if code.lower() in seen:
-            raise InvalidInput(
-                f"{config.source.name}: teleprocedure {code} is listed twice", code="bad_config"
-            )
+            raise InvalidInput(f"{config.source.name}: teleprocedure {code} is listed twice", code="bad_config")
         seen.add(code.lower())
     return list(entries)
 
@@ -232,9 +229,7 @@ def with_teleprocedures(config: RealmConfig) -> RealmConfig:
     return replace(
         config,
         roles=_merge_named(config.roles, [role(tp) for tp in entries], "role", source),
-        client_scopes=_merge_named(
-            config.client_scopes, [client_scope(tp) for tp in entries], "client scope", source
-        ),
+        client_scopes=_merge_named(config.client_scopes, [client_scope(tp) for tp in entries], "client scope", source),
         clients=clients,
         authentication_flows=flows,
         localization=localization,

@@ -29,16 +29,24 @@ def send() -> ResponseReturnValue:
     body = request.get_json(silent=True) or {}
     missing = [name for name in _FIELDS if not isinstance(body.get(name), str) or not body.get(name)]
     if missing:
-        raise InvalidInput(f"Champs manquants : {', '.join(missing)}.", code="invalid_body", details={"missing": missing})
+        raise InvalidInput(
+            f"Champs manquants : {', '.join(missing)}.", code="invalid_body", details={"missing": missing}
+        )
     if body["purpose"] not in ("login", "enrolment"):
         raise InvalidInput("purpose : login ou enrolment.", code="invalid_body")
     if body["realm"] != settings.keycloak_realm:
         raise InvalidInput("Portail inconnu.", code="unknown_portal")
     portal = load_portal(settings.keycloak_config_dir, settings.keycloak_realm)
     req = SmsRequest(
-        realm=body["realm"], user_id=body["userId"], username=body["username"], to=body["to"],
-        purpose=body["purpose"], locale=body["locale"][:2], code=body["code"],
-        ip=str(body.get("ip") or ""), ttl_minutes=int(body.get("ttlMinutes") or 5),
+        realm=body["realm"],
+        user_id=body["userId"],
+        username=body["username"],
+        to=body["to"],
+        purpose=body["purpose"],
+        locale=body["locale"][:2],
+        code=body["code"],
+        ip=str(body.get("ip") or ""),
+        ttl_minutes=int(body.get("ttlMinutes") or 5),
     )
     send_code(database(), portal, provider_from(settings, database()), req)
     return jsonify({"status": "sent"}), 202

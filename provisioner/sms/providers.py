@@ -67,16 +67,28 @@ class Twilio:
 
     name = "twilio"
 
-    def __init__(self, account_sid: str, auth_token: str, sender: str, *, timeout: float = 5.0,
-                 base_url: str = "https://api.twilio.com") -> None:
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        sender: str,
+        *,
+        timeout: float = 5.0,
+        base_url: str = "https://api.twilio.com",
+    ) -> None:
         self.url = f"{base_url}/2010-04-01/Accounts/{account_sid}/Messages.json"
         self.auth = (account_sid, auth_token)
         self.sender = sender
         self.timeout = timeout
 
     def send(self, to: str, text: str) -> str:
-        response = _post(self.url, timeout=self.timeout, provider=self.name, auth=self.auth,
-                         data={"To": to, "From": self.sender, "Body": text})
+        response = _post(
+            self.url,
+            timeout=self.timeout,
+            provider=self.name,
+            auth=self.auth,
+            data={"To": to, "From": self.sender, "Body": text},
+        )
         return str(response.json().get("sid", ""))
 
 
@@ -85,8 +97,17 @@ class Ovh:
 
     name = "ovh"
 
-    def __init__(self, application_key: str, application_secret: str, consumer_key: str, service_name: str,
-                 sender: str, *, endpoint: str = "https://eu.api.ovh.com/1.0", timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        application_key: str,
+        application_secret: str,
+        consumer_key: str,
+        service_name: str,
+        sender: str,
+        *,
+        endpoint: str = "https://eu.api.ovh.com/1.0",
+        timeout: float = 5.0,
+    ) -> None:
         self.url = f"{endpoint}/sms/{service_name}/jobs"
         self.application_key = application_key
         self.application_secret = application_secret
@@ -99,8 +120,16 @@ class Ovh:
         return "$1$" + hashlib.sha1(raw.encode()).hexdigest()  # noqa: S324 - OVH's documented scheme
 
     def send(self, to: str, text: str) -> str:
-        body = json.dumps({"message": text, "receivers": [to], "sender": self.sender,
-                           "charset": "UTF-8", "noStopClause": True, "priority": "high"})
+        body = json.dumps(
+            {
+                "message": text,
+                "receivers": [to],
+                "sender": self.sender,
+                "charset": "UTF-8",
+                "noStopClause": True,
+                "priority": "high",
+            }
+        )
         timestamp = str(int(time.time()))
         headers = {
             "Content-Type": "application/json",
@@ -118,10 +147,20 @@ class Ovh:
 
 def provider_from(settings: Settings, db: Database) -> SmsProvider:
     if settings.sms_provider == "twilio":
-        return Twilio(settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
-                      settings.twilio_from, timeout=settings.sms_timeout)
+        return Twilio(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token.get_secret_value(),
+            settings.twilio_from,
+            timeout=settings.sms_timeout,
+        )
     if settings.sms_provider == "ovh":
-        return Ovh(settings.ovh_application_key, settings.ovh_application_secret.get_secret_value(),
-                   settings.ovh_consumer_key.get_secret_value(), settings.ovh_service_name, settings.ovh_sender,
-                   endpoint=settings.ovh_endpoint, timeout=settings.sms_timeout)
+        return Ovh(
+            settings.ovh_application_key,
+            settings.ovh_application_secret.get_secret_value(),
+            settings.ovh_consumer_key.get_secret_value(),
+            settings.ovh_service_name,
+            settings.ovh_sender,
+            endpoint=settings.ovh_endpoint,
+            timeout=settings.sms_timeout,
+        )
     return DevSink(db)

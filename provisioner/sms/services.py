@@ -62,13 +62,28 @@ def _count(session: Session, since: Any, **where: str) -> int:
 
 def _refuse(session: Session, portal: Portal, req: SmsRequest, outcome: str, error: DomainError) -> None:
     """Log and audit a refused send, then raise the error for the caller's page."""
-    session.add(SmsEvent(portal=portal.realm, user_id=req.user_id, username=req.username,
-                         number_hash=_hash(req.to), number_masked=mask_phone(req.to), purpose=req.purpose,
-                         ip=req.ip, outcome=outcome))
+    session.add(
+        SmsEvent(
+            portal=portal.realm,
+            user_id=req.user_id,
+            username=req.username,
+            number_hash=_hash(req.to),
+            number_masked=mask_phone(req.to),
+            purpose=req.purpose,
+            ip=req.ip,
+            outcome=outcome,
+        )
+    )
     person = session.scalar(select(Person).where(Person.portal == portal.realm, Person.username == req.username))
     if person is not None:
-        record(session, Actor(name=f"sms-gateway:{req.username}"), f"sms.{outcome}", account=person.account,
-               person=person, message=f"{error.code}: {mask_phone(req.to)} ({req.purpose})")
+        record(
+            session,
+            Actor(name=f"sms-gateway:{req.username}"),
+            f"sms.{outcome}",
+            account=person.account,
+            person=person,
+            message=f"{error.code}: {mask_phone(req.to)} ({req.purpose})",
+        )
     log.warning("sms.refused", outcome=outcome, rule=error.code, to=mask_phone(req.to), user=req.username, ip=req.ip)
     session.commit()
     raise error
@@ -80,35 +95,72 @@ def send_code(db: Database, portal: Portal, provider: SmsProvider, req: SmsReque
     limits = portal.sms
     with db.session() as session:
         if limits.allowed_prefixes and not any(to.startswith(p) for p in limits.allowed_prefixes):
-            _refuse(session, portal, req, "country_refused", RuleViolation(
-                "Ce pays n'est pas accepté pour l'envoi de SMS sur ce portail.",
-                code="sms_country_not_allowed", details={"allowed": list(limits.allowed_prefixes)}))
+            _refuse(
+                session,
+                portal,
+                req,
+                "country_refused",
+                RuleViolation(
+                    "Ce pays n'est pas accepté pour l'envoi de SMS sur ce portail.",
+                    code="sms_country_not_allowed",
+                    details={"allowed": list(limits.allowed_prefixes)},
+                ),
+            )
         hour_ago = utcnow() - timedelta(hours=1)
         checks = [
             (_count(session, hour_ago, user_id=req.user_id), limits.max_per_user_per_hour, "user"),
             (_count(session, hour_ago, number_hash=_hash(to)), limits.max_per_number_per_hour, "number"),
         ]
         if req.purpose == "enrolment" and req.ip:
-            checks.append((_count(session, hour_ago, ip=req.ip, purpose="enrolment"), limits.max_enrolment_per_ip_per_hour, "ip"))
+            checks.append(
+                (_count(session, hour_ago, ip=req.ip, purpose="enrolment"), limits.max_enrolment_per_ip_per_hour, "ip")
+            )
         for used, limit, scope in checks:
             if used >= limit:
-                _refuse(session, portal, req, "rate_limited", SmsRateLimited(
-                    "Trop de codes envoyés en peu de temps. Réessayez dans une heure ou contactez votre administrateur.",
-                    details={"scope": scope, "limit": limit, "window": "1h"}))
+                _refuse(
+                    session,
+                    portal,
+                    req,
+                    "rate_limited",
+                    SmsRateLimited(
+                        "Trop de codes envoyés en peu de temps. Réessayez dans une heure ou contactez votre administrateur.",
+                        details={"scope": scope, "limit": limit, "window": "1h"},
+                    ),
+                )
     template = portal.sms.texts.get(req.locale) or portal.sms.texts.get("fr") or DEFAULT_TEXTS["fr"]
     text = template.format(portal=portal.display_name, code=req.code, minutes=req.ttl_minutes)
     try:
         message_id = provider.send(to, text)
     except SmsDeliveryFailed:
         with db.session() as session:
-            session.add(SmsEvent(portal=portal.realm, user_id=req.user_id, username=req.username,
-                                 number_hash=_hash(to), number_masked=mask_phone(to), purpose=req.purpose,
-                                 ip=req.ip, outcome="failed", provider=provider.name))
+            session.add(
+                SmsEvent(
+                    portal=portal.realm,
+                    user_id=req.user_id,
+                    username=req.username,
+                    number_hash=_hash(to),
+                    number_masked=mask_phone(to),
+                    purpose=req.purpose,
+                    ip=req.ip,
+                    outcome="failed",
+                    provider=provider.name,
+                )
+            )
         log.error("sms.failed", provider=provider.name, to=mask_phone(to), user=req.username)
         raise
     with db.session() as session:
-        session.add(SmsEvent(portal=portal.realm, user_id=req.user_id, username=req.username,
-                             number_hash=_hash(to), number_masked=mask_phone(to), purpose=req.purpose,
-                             ip=req.ip, outcome="sent", provider=provider.name))
+        session.add(
+            SmsEvent(
+                portal=portal.realm,
+                user_id=req.user_id,
+                username=req.username,
+                number_hash=_hash(to),
+                number_masked=mask_phone(to),
+                purpose=req.purpose,
+                ip=req.ip,
+                outcome="sent",
+                provider=provider.name,
+            )
+        )
     log.info("sms.sent", provider=provider.name, to=mask_phone(to), user=req.username, purpose=req.purpose)
     return message_id

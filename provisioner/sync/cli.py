@@ -30,18 +30,14 @@ def sync(ctx: click.Context, once: bool, interval: float) -> None:
         report = process(db, gateway)
         if report.applied or report.upstream_down or once:
             state = "Keycloak unavailable, will retry" if report.upstream_down else "ok"
-            click.echo(
-                f"applied {report.applied}, failed {report.failed}, pending {report.pending} ({state})"
-            )
+            click.echo(f"applied {report.applied}, failed {report.failed}, pending {report.pending} ({state})")
         if once:
             ctx.exit(1 if report.pending else 0)
         time.sleep(interval)
 
 
 @click.command()
-@click.option(
-    "--account", "account_ids", type=int, multiple=True, help="Only these principal accounts."
-)
+@click.option("--account", "account_ids", type=int, multiple=True, help="Only these principal accounts.")
 @click.pass_context
 def reconcile(ctx: click.Context, account_ids: tuple[int, ...]) -> None:
     """Compare Keycloak with the database and repair drift on the objects we own."""

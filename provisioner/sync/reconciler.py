@@ -52,11 +52,7 @@ def group_attributes(principal: Account) -> dict[str, list[str]]:
 
 
 def desired_user(person: Person, account: Account, principal: Account) -> DesiredUser:
-    selection = (
-        account.selection
-        if account.kind != PRINCIPAL or person.kind != COLLABORATOR
-        else principal.selection
-    )
+    selection = account.selection if account.kind != PRINCIPAL or person.kind != COLLABORATOR else principal.selection
     kind = {HOLDER: "principal", COLLABORATOR: "collaborator"}.get(person.kind, "secondary")
     attributes: dict[str, list[str]] = {
         "portail.account-id": [str(account.id)],
@@ -126,9 +122,7 @@ class Reconciler:
     # -- group ------------------------------------------------------------------------------------
     def _group(self, principal: Account, decisions: list[str]) -> KcGroup:
         wanted = group_attributes(principal)
-        group = (
-            self.kc.get_group(principal.keycloak_group_id) if principal.keycloak_group_id else None
-        )
+        group = self.kc.get_group(principal.keycloak_group_id) if principal.keycloak_group_id else None
         if group is None:
             group = self._create_or_adopt_group(principal, wanted, decisions)
             principal.keycloak_group_id = group.id
@@ -139,14 +133,10 @@ class Reconciler:
         merged[OWNER_ATTRIBUTE] = group.attributes.get(OWNER_ATTRIBUTE, ["portail-provisioner"])
         if _ours(group.attributes) != _ours(merged):
             self.kc.update_group(group, merged)
-            self._say(
-                decisions, f"group {principal.login}: attributes updated", account=principal.id
-            )
+            self._say(decisions, f"group {principal.login}: attributes updated", account=principal.id)
         return group
 
-    def _create_or_adopt_group(
-        self, principal: Account, wanted: dict[str, list[str]], decisions: list[str]
-    ) -> KcGroup:
+    def _create_or_adopt_group(self, principal: Account, wanted: dict[str, list[str]], decisions: list[str]) -> KcGroup:
         # Create first: for a new account that is one call instead of a lookup and a create.
         try:
             group = self.kc.create_group(principal.login, wanted)
@@ -164,9 +154,7 @@ class Reconciler:
         return group
 
     # -- users ------------------------------------------------------------------------------------
-    def _user(
-        self, person: Person, want: DesiredUser, group: KcGroup, decisions: list[str]
-    ) -> None:
+    def _user(self, person: Person, want: DesiredUser, group: KcGroup, decisions: list[str]) -> None:
         rep = {
             "username": want.username,
             "email": want.email,
@@ -224,23 +212,15 @@ class Reconciler:
                 **want.attributes,
                 OWNER_ATTRIBUTE: actual.attributes.get(OWNER_ATTRIBUTE, []),
             }
-            self.kc.update_user(
-                user_id, {**rep, "attributes": attributes, "requiredActions": required}
-            )
-            self._say(
-                decisions, f"user {want.username}: updated ({', '.join(changed)})", person=person.id
-            )
+            self.kc.update_user(user_id, {**rep, "attributes": attributes, "requiredActions": required})
+            self._say(decisions, f"user {want.username}: updated ({', '.join(changed)})", person=person.id)
             if actual.enabled and not want.enabled:
                 self.kc.logout(user_id)
-                self._say(
-                    decisions, f"user {want.username}: disabled, sessions ended", person=person.id
-                )
+                self._say(decisions, f"user {want.username}: disabled, sessions ended", person=person.id)
         person.password_reset_pending = False
         if group.id not in self.kc.user_group_ids(user_id):
             self.kc.add_to_group(user_id, group.id)
-            self._say(
-                decisions, f"user {want.username}: added to group {group.name}", person=person.id
-            )
+            self._say(decisions, f"user {want.username}: added to group {group.name}", person=person.id)
         have_roles = {r for r in self.kc.user_realm_roles(user_id) if managed_role(r)}
         missing, extra = set(want.roles) - have_roles, have_roles - set(want.roles)
         if missing:
@@ -252,10 +232,7 @@ class Reconciler:
             )
         if extra:
             self.kc.remove_realm_roles(user_id, extra)
-            self._say(
-                decisions, f"user {want.username}: roles removed {sorted(extra)}", person=person.id
-            )
-
+            self._say(decisions, f"user {want.username}: roles removed {sorted(extra)}", person=person.id)
 
     def push_phone(self, session: Session, person_id: int) -> list[str]:
         """Apply an administrator's phone change (the attribute is otherwise Keycloak's)."""
@@ -282,8 +259,6 @@ class Reconciler:
 def principal_ids(session: Session, portal: str) -> list[int]:
     return list(
         session.scalars(
-            select(Account.id)
-            .where(Account.portal == portal, Account.kind == PRINCIPAL)
-            .order_by(Account.id)
+            select(Account.id).where(Account.portal == portal, Account.kind == PRINCIPAL).order_by(Account.id)
         )
     )

@@ -80,12 +80,7 @@ def process(
     """
     report = SyncReport()
     with db.session() as session:
-        query = (
-            select(OutboxItem.id)
-            .where(OutboxItem.status == PENDING)
-            .order_by(OutboxItem.id)
-            .limit(limit)
-        )
+        query = select(OutboxItem.id).where(OutboxItem.status == PENDING).order_by(OutboxItem.id).limit(limit)
         if item_ids is not None:
             query = query.where(OutboxItem.id.in_(item_ids))
         ids = list(session.scalars(query))

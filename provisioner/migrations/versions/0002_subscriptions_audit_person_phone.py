@@ -48,22 +48,16 @@ def upgrade() -> None:
         sa.UniqueConstraint("account_id", "code", name="uq_subscription_account_code"),
     )
     with op.batch_alter_table("subscription", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_subscription_account_id"), ["account_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_subscription_account_id"), ["account_id"], unique=False)
 
     with op.batch_alter_table("account", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("services", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
-        )
+        batch_op.add_column(sa.Column("services", sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
         batch_op.add_column(sa.Column("legal_representative", sa.String(length=255), nullable=True))
 
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.add_column(sa.Column("phone", sa.String(length=32), nullable=True))
         batch_op.add_column(
-            sa.Column(
-                "password_reset_pending", sa.Boolean(), nullable=False, server_default=sa.false()
-            )
+            sa.Column("password_reset_pending", sa.Boolean(), nullable=False, server_default=sa.false())
         )
 
     # ### end Alembic commands ###
