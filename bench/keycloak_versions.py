@@ -1260,35 +1260,11 @@ def table(agg: dict[str, Any], versions: list[str], baseline: str) -> str:
 
 
 def update_doc_section(body: str) -> None:
-    """Replace (or append) only our section of docs/benchmarks.md."""
-    try:  # the project's shared helper, when there
-        sys.path.insert(0, str(ROOT))
-        from bench.docs_section import replace_section
-    except ImportError:
-        replace_section = None
-    finally:
-        if sys.path and sys.path[0] == str(ROOT):
-            sys.path.pop(0)
-    if replace_section is not None:
-        replace_section(SECTION_TITLE, body, BENCH_DOC)
-        return
-    BENCH_DOC.parent.mkdir(parents=True, exist_ok=True)
-    text = BENCH_DOC.read_text() if BENCH_DOC.exists() else "# Benchmarks\n"
-    section = f"{SECTION_TITLE}\n\n{body.rstrip()}\n"
-    lines = text.splitlines(keepends=True)
-    start = next((k for k, ln in enumerate(lines) if ln.rstrip() == SECTION_TITLE), None)
-    if start is None:
-        new = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = next(
-            (k for k in range(start + 1, len(lines)) if lines[k].startswith("## ") or lines[k].startswith("# ")),
-            len(lines),
-        )
-        tail = "".join(lines[end:])
-        new = "".join(lines[:start]) + section + ("\n" + tail if tail else "")
-    tmp = BENCH_DOC.with_suffix(".md.tmp-kcbench")
-    tmp.write_text(new)
-    os.replace(tmp, BENCH_DOC)
+    """Replace only our section of docs/benchmarks.md."""
+    sys.path.insert(0, str(ROOT))
+    from bench.docs_section import replace_section
+
+    replace_section(SECTION_TITLE, body, BENCH_DOC)
 
 
 def main(argv: list[str] | None = None) -> int:

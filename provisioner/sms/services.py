@@ -60,20 +60,23 @@ def _count(session: Session, since: Any, **where: str) -> int:
     return session.scalar(query) or 0
 
 
+def _event(portal: Portal, req: SmsRequest, outcome: str, provider: str = "") -> SmsEvent:
+    return SmsEvent(
+        portal=portal.realm,
+        user_id=req.user_id,
+        username=req.username,
+        number_hash=_hash(req.to),
+        number_masked=mask_phone(req.to),
+        purpose=req.purpose,
+        ip=req.ip,
+        outcome=outcome,
+        provider=provider,
+    )
+
+
 def _refuse(session: Session, portal: Portal, req: SmsRequest, outcome: str, error: DomainError) -> None:
     """Log and audit a refused send, then raise the error for the caller's page."""
-    session.add(
-        SmsEvent(
-            portal=portal.realm,
-            user_id=req.user_id,
-            username=req.username,
-            number_hash=_hash(req.to),
-            number_masked=mask_phone(req.to),
-            purpose=req.purpose,
-            ip=req.ip,
-            outcome=outcome,
-        )
-    )
+    session.add(_event(portal, req, outcome))
     person = session.scalar(select(Person).where(Person.portal == portal.realm, Person.username == req.username))
     if person is not None:
         record(
@@ -133,34 +136,10 @@ def send_code(db: Database, portal: Portal, provider: SmsProvider, req: SmsReque
         message_id = provider.send(to, text)
     except SmsDeliveryFailed:
         with db.session() as session:
-            session.add(
-                SmsEvent(
-                    portal=portal.realm,
-                    user_id=req.user_id,
-                    username=req.username,
-                    number_hash=_hash(to),
-                    number_masked=mask_phone(to),
-                    purpose=req.purpose,
-                    ip=req.ip,
-                    outcome="failed",
-                    provider=provider.name,
-                )
-            )
+            session.add(_event(portal, req, "failed", provider.name))
         log.error("sms.failed", provider=provider.name, to=mask_phone(to), user=req.username)
         raise
     with db.session() as session:
-        session.add(
-            SmsEvent(
-                portal=portal.realm,
-                user_id=req.user_id,
-                username=req.username,
-                number_hash=_hash(to),
-                number_masked=mask_phone(to),
-                purpose=req.purpose,
-                ip=req.ip,
-                outcome="sent",
-                provider=provider.name,
-            )
-        )
+        session.add(_event(portal, req, "sent", provider.name))
     log.info("sms.sent", provider=provider.name, to=mask_phone(to), user=req.username, purpose=req.purpose)
     return message_id
