@@ -30,8 +30,15 @@ APP_PORT = int(os.environ.get("PORTAIL_TEST_APP_PORT", "5100"))
 
 
 def _announce(request: pytest.FixtureRequest, text: str) -> None:
+    """A line in the test log even though output is captured while fixtures run."""
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None:
+        return
+    if capture is None:
+        reporter.write_line(text)
+        return
+    with capture.global_and_fixture_disabled():
         reporter.write_line(text)
 
 
