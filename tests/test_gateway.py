@@ -75,3 +75,10 @@ def test_demo_data_loads_twice_without_duplicates(demo_data: Any, settings: Sett
     )
     closed = gateway.find_user("fdn25.asp1ent")
     assert closed is not None and closed.enabled is False
+
+
+def test_demo_collaborator_signs_in_with_sms(demo_data: Any, gateway: KeycloakGateway) -> None:
+    from provisioner.demo import data
+
+    user = gateway.find_user(str(data.COLLABORATOR["email"]))
+    assert user is not None and user.attributes["portail.phone"] == [data.COLLABORATOR_PHONE]

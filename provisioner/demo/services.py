@@ -13,7 +13,7 @@ from provisioner.db import Database
 from provisioner.demo import data
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.portals import Portal
-from provisioner.sync.services import process
+from provisioner.sync.services import enqueue_phone, process
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,10 @@ def _create(ctx: services.Context) -> None:
         secondary = services.create_secondary(ctx, principal, schemas.SecondaryIn.model_validate(body))
         if status == "closed":
             services.set_active(ctx, secondary, False)
-    services.add_collaborator(ctx, principal, schemas.CollaboratorIn.model_validate(data.COLLABORATOR))
+    collaborator = services.add_collaborator(ctx, principal, schemas.CollaboratorIn.model_validate(data.COLLABORATOR))
+    # The demo's administrator enrolled Léa's mobile on the spot (seed 002): she signs in with SMS.
+    collaborator.phone = data.COLLABORATOR_PHONE
+    enqueue_phone(ctx.session, ctx.realm, collaborator.id)
 
 
 def load_demo(db: Database, gateway: KeycloakGateway, portal: Portal) -> list[DemoLogin]:
