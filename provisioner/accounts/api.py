@@ -165,22 +165,7 @@ def bulk_create() -> ResponseReturnValue:
         raise InvalidInput("« items » : liste d'au moins un compte attendue.", code="invalid_body")
     if len(items) > 5000:
         raise InvalidInput("5000 comptes au plus par requête.", code="too_many_items")
-    results: list[dict[str, Any]] = []
-    session = ctx.session
-    for index, item in enumerate(items):
-        savepoint = session.begin_nested()
-        try:
-            account = services.create_principal(ctx, schemas.parse(schemas.PrincipalIn, item))
-        except Exception as exc:
-            savepoint.rollback()
-            from provisioner.errors import DomainError
-
-            if not isinstance(exc, DomainError):
-                raise
-            results.append({"index": index, "status": "error", **exc.to_dict()})
-            continue
-        savepoint.commit()
-        results.append({"index": index, "status": "created", "id": account.id, "login": account.login})
+    results = services.create_principals(ctx, items)
     created = sum(1 for r in results if r["status"] == "created")
     sync = commit_and_sync() if created else {"status": "applied"}
     status = 201 if created == len(items) else 207

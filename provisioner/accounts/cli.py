@@ -119,30 +119,13 @@ def import_(ctx: click.Context, path: Path, fmt: str | None, report_path: Path |
     fmt = fmt or ("json" if path.suffix.lower() == ".json" else "csv")
     db, portal, gateway = _context(ctx)
     records = account_io.read_records(path.read_text(encoding="utf-8-sig"), fmt)
-    report: list[dict[str, Any]] = []
     with (
         db.session() as session,
         click.progressbar(records, label="Importing", file=sys.stderr) as rows,
     ):
-        context = services.Context(session, portal, Actor.system("cli-import"))
-        for number, record in enumerate(rows, start=1):
-            savepoint = session.begin_nested()
-            try:
-                account = services.create_principal(context, schemas.parse(schemas.PrincipalIn, record))
-            except DomainError as exc:
-                savepoint.rollback()
-                report.append(
-                    {
-                        "row": number,
-                        "login": record.get("login"),
-                        "status": "error",
-                        **exc.to_dict(),
-                    }
-                )
-                continue
-            savepoint.commit()
-            report.append({"row": number, "login": account.login, "status": "created", "id": account.id})
+        report = services.create_principals(services.Context(session, portal, Actor.system("cli-import")), rows)
     for line in report:
+        line["row"] = line.pop("index") + 1
         if line["status"] == "error":
             click.echo(
                 f"row {line['row']} ({line['login']}): {line['error']['code']}: {line['error']['message']}",
@@ -166,19 +149,13 @@ def export(ctx: click.Context, fmt: str, output: Any) -> None:
     """Export principal accounts (re-importable with `accounts import`)."""
     db, portal, _ = _context(ctx)
     with db.session() as session:
-        page = services.list_accounts(
-            services.Context(session, portal, Actor.system("cli")), kind="principal", per_page=500
-        )
-        chunks = [page.items]
-        number = 1
-        while number * page.per_page < page.total:
-            number += 1
-            chunks.append(
-                services.list_accounts(
-                    services.Context(session, portal, Actor.system("cli")),
-                    kind="principal",
-                    page=number,
-                    per_page=500,
-                ).items
-            )
-        output.write(account_io.export_accounts([a for chunk in chunks for a in chunk], fmt))
+        context = services.Context(session, portal, Actor.system("cli"))
+        accounts: list[Any] = []
+        page_number = 1
+        while True:
+            page = services.list_accounts(context, kind="principal", page=page_number, per_page=500)
+            accounts.extend(page.items)
+            if page_number * page.per_page >= page.total:
+                break
+            page_number += 1
+        output.write(account_io.export_accounts(accounts, fmt))

@@ -6,7 +6,7 @@ audit log and records the Keycloak work in the sync outbox, all in the caller's 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,8 +23,9 @@ from provisioner.accounts.schemas import (
     PersonPatch,
     PrincipalIn,
     SecondaryIn,
+    parse,
 )
-from provisioner.errors import Conflict, Forbidden, NotFound
+from provisioner.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from provisioner.portals import Portal
 from provisioner.sync.services import enqueue
 
@@ -216,6 +217,23 @@ def create_principal(ctx: Context, data: PrincipalIn) -> Account:
     record(ctx.session, ctx.actor, "account.created", account=account, after=snapshot_account(account))
     enqueue(ctx.session, ctx.realm, account.id)
     return account
+
+
+def create_principals(ctx: Context, records: Iterable[Any]) -> list[dict[str, Any]]:
+    """Bulk creation (API, import): each record succeeds or fails on its own, with its reason."""
+    results: list[dict[str, Any]] = []
+    for index, item in enumerate(records):
+        savepoint = ctx.session.begin_nested()
+        try:
+            account = create_principal(ctx, parse(PrincipalIn, item))
+        except DomainError as exc:
+            savepoint.rollback()
+            login = item.get("login") if isinstance(item, dict) else None
+            results.append({"index": index, "login": login, "status": "error", **exc.to_dict()})
+            continue
+        savepoint.commit()
+        results.append({"index": index, "login": account.login, "status": "created", "id": account.id})
+    return results
 
 
 def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Account:
@@ -420,8 +438,6 @@ def set_active(ctx: Context, account: Account, active: bool) -> Account:
 def _check_roles(roles: Sequence[str]) -> list[str]:
     unknown = sorted(set(roles) - set(ACCOUNT_ROLES))
     if unknown:
-        from provisioner.errors import InvalidInput
-
         raise InvalidInput(
             f"Rôle(s) inconnu(s) : {', '.join(unknown)}.",
             code="unknown_role",
