@@ -54,16 +54,20 @@ def group_attributes(principal: Account) -> dict[str, list[str]]:
 def desired_user(person: Person, account: Account, principal: Account) -> DesiredUser:
     selection = account.selection if account.kind != PRINCIPAL or person.kind != COLLABORATOR else principal.selection
     kind = {HOLDER: "principal", COLLABORATOR: "collaborator"}.get(person.kind, "secondary")
+    responsible_email = (account.responsible or {}).get("email") or (principal.responsible or {}).get("email")
     attributes: dict[str, list[str]] = {
         "portail.account-id": [str(account.id)],
         "portail.account-login": [account.login],
         "portail.account-kind": [kind],
         "portail.identifier": [account.identifier],
         "portail.teleprocedures": sorted(selection),
+        "portail.company-name": [account.company_name],
         "locale": [person.locale],
     }
     for code, types in selection.items():
         attributes[f"portail.tp.{code.lower()}"] = sorted(types)
+    if responsible_email:  # rule 5: password changes are notified to the account's responsible
+        attributes["portail.responsible-email"] = [responsible_email]
     mfa = account.mfa_policy if account.mfa_policy != "realm" else principal.mfa_policy
     if mfa != "realm":
         attributes["portail.mfa"] = [mfa]  # read by the SMS authenticator, overrides the realm
