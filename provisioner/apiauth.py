@@ -59,7 +59,7 @@ def _claims(token: str, settings: Settings) -> dict[str, Any]:
         except (ValueError, JoseError) as exc:
             if refresh:
                 raise Unauthorized("Jeton d'accès invalide.", details={"reason": type(exc).__name__}) from exc
-    registry = jwt.JWTClaimsRegistry(iss={"essential": True, "value": settings.realm_issuer}, exp={"essential": True})
+    registry = jwt.JWTClaimsRegistry(iss={"essential": True, "value": settings.token_issuer}, exp={"essential": True})
     try:
         registry.validate(decoded.claims)
     except JoseError as exc:

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     public_url: str = "http://localhost:5000"
 
     keycloak_url: str = "http://localhost:8080"
+    # Keycloak's address as browsers and token issuers know it (KC_HOSTNAME), when the provisioner
+    # reaches Keycloak by another one (e.g. http://keycloak:8080 inside compose).
+    keycloak_public_url: str | None = None
     keycloak_realm: str = "portail-demo"
     keycloak_client_id: str = "portail-provisioner"
     keycloak_client_secret: SecretStr = SecretStr("")
@@ -88,7 +91,13 @@ class Settings(BaseSettings):
 
     @property
     def realm_issuer(self) -> str:
+        """Where the provisioner reaches the realm (discovery, keys, admin API)."""
         return f"{self.keycloak_url}/realms/{self.keycloak_realm}"
+
+    @property
+    def token_issuer(self) -> str:
+        """The ``iss`` of the realm's tokens."""
+        return f"{self.keycloak_public_url or self.keycloak_url}/realms/{self.keycloak_realm}"
 
 
 def load_settings(**overrides: object) -> Settings:

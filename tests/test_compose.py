@@ -188,3 +188,8 @@ def test_config_fails_without_any_secret() -> None:
     assert result.returncode != 0
     assert "required" in result.stderr
     assert any(name in result.stderr for name in REQUIRED), result.stderr
+
+
+def test_provisioner_checks_tokens_against_the_public_issuer(services: dict[str, Any]) -> None:
+    for name in ("provisioner", "provisioner-sync"):
+        assert services[name]["environment"]["PORTAIL_KEYCLOAK_PUBLIC_URL"] == REQUIRED["KC_HOSTNAME"]

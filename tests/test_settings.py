@@ -32,3 +32,13 @@ def test_settings_are_frozen_and_secrets_hidden() -> None:
 def test_postgres_by_url() -> None:
     url = "postgresql+psycopg://u:p@db/provisioner"
     assert Settings(dev_mode=True, database_url=url).database_url == url
+
+
+def test_tokens_are_checked_against_the_public_issuer_when_set() -> None:
+    internal = Settings(dev_mode=True, keycloak_url="http://keycloak:8080")
+    assert internal.token_issuer == internal.realm_issuer == "http://keycloak:8080/realms/portail-demo"
+    public = Settings(
+        dev_mode=True, keycloak_url="http://keycloak:8080", keycloak_public_url="https://connexion.example.fr"
+    )
+    assert public.realm_issuer == "http://keycloak:8080/realms/portail-demo"
+    assert public.token_issuer == "https://connexion.example.fr/realms/portail-demo"

@@ -20,14 +20,17 @@ def _parts(ctx: click.Context) -> tuple[Any, Any]:
 @click.command()
 @click.option("--once", is_flag=True, help="Apply what is pending, then exit.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
+@click.option(
+    "--workers", default=1, show_default=True, help="Accounts applied in parallel (PostgreSQL; keep 1 on SQLite)."
+)
 @click.pass_context
-def sync(ctx: click.Context, once: bool, interval: float) -> None:
+def sync(ctx: click.Context, once: bool, interval: float, workers: int) -> None:
     """Apply the outbox to Keycloak; keeps retrying while Keycloak is down."""
     from provisioner.sync.services import process
 
     db, gateway = _parts(ctx)
     while True:
-        report = process(db, gateway)
+        report = process(db, gateway, workers=workers)
         if report.applied or report.upstream_down or once:
             state = "Keycloak unavailable, will retry" if report.upstream_down else "ok"
             click.echo(f"applied {report.applied}, failed {report.failed}, pending {report.pending} ({state})")
