@@ -14,12 +14,11 @@ public final class PortailEventListenerProviderFactory implements EventListenerP
 
   public static final String PROVIDER_ID = "portail-events";
 
-  // The provider holds no state, so one instance serves every session.
-  private static final PortailEventListenerProvider INSTANCE = new PortailEventListenerProvider();
-
   @Override
   public EventListenerProvider create(KeycloakSession session) {
-    return INSTANCE;
+    // A provider per session: the notice is sent after that session's transaction commits.
+    return new PortailEventListenerProvider(
+        session == null ? PasswordChangeNotifier.NONE : new MailPasswordChangeNotifier(session));
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.keycloak.events.Event;
 import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.events.admin.OperationType;
@@ -75,6 +76,50 @@ class PortailEventListenerProviderTest {
     assertEquals(1, lines.size(), lines.toString());
     assertFalse(lines.get(0).contains("S3cret-P4ss!"), lines.get(0));
     assertTrue(lines.get(0).contains("users/u1/reset-password"), lines.get(0));
+  }
+
+  @Test
+  void passwordChangesNotifyOncePerUserAndOtherEventsDoNot() {
+    List<String> notices = new CopyOnWriteArrayList<>();
+    PortailEventListenerProvider notifying =
+        new PortailEventListenerProvider(
+            (realmId, userId, cause) -> notices.add(realmId + "/" + userId + "/" + cause));
+
+    notifying.onEvent(EventLineTest.userEvent(EventType.LOGIN));
+    notifying.onEvent(EventLineTest.userEvent(EventType.UPDATE_CREDENTIAL));
+    notifying.onEvent(EventLineTest.userEvent(EventType.SEND_RESET_PASSWORD));
+    Event failed = EventLineTest.userEvent(EventType.UPDATE_PASSWORD_ERROR);
+    failed.setError("password_rejected");
+    notifying.onEvent(failed);
+    assertEquals(List.of(), notices);
+
+    notifying.onEvent(EventLineTest.userEvent(EventType.UPDATE_PASSWORD));
+    notifying.onEvent(EventLineTest.userEvent(EventType.RESET_PASSWORD)); // same change, same user
+    assertEquals(List.of("realm-1/user-1/UPDATE_PASSWORD"), notices);
+
+    AdminEvent reset = EventLineTest.adminEvent(ResourceType.USER, "users/u2/reset-password");
+    reset.setOperationType(OperationType.ACTION);
+    reset.setRealmId("realm-1");
+    notifying.onEvent(reset, false);
+    AdminEvent resetEmail =
+        EventLineTest.adminEvent(ResourceType.USER, "users/u3/reset-password-email");
+    resetEmail.setOperationType(OperationType.ACTION);
+    notifying.onEvent(resetEmail, false);
+    assertEquals(
+        List.of("realm-1/user-1/UPDATE_PASSWORD", "realm-1/u2/admin reset-password"), notices);
+  }
+
+  @Test
+  void aFailingNoticeNeverReachesThePasswordChange() {
+    PortailEventListenerProvider failing =
+        new PortailEventListenerProvider(
+            (realmId, userId, cause) -> {
+              throw new IllegalStateException("smtp down");
+            });
+
+    failing.onEvent(EventLineTest.userEvent(EventType.UPDATE_PASSWORD));
+
+    assertEquals(1, lines.size(), lines.toString()); // the event line is still written
   }
 
   @Test
