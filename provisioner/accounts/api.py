@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from provisioner.accounts import schemas, services
-from provisioner.accounts.audit import entries_for
+from provisioner.accounts.audit import entries_for, snapshot_person
 from provisioner.accounts.models import Account, Person
 from provisioner.apiauth import current_actor
 from provisioner.errors import InvalidInput, UpstreamUnavailable
@@ -94,14 +94,7 @@ def person_out(person: Person) -> dict[str, Any]:
         "id": person.id,
         "account_id": person.account_id,
         "kind": person.kind,
-        "username": person.username,
-        "email": person.email,
-        "first_name": person.first_name,
-        "last_name": person.last_name,
-        "locale": person.locale,
-        "roles": list(person.roles),
-        "enabled": person.enabled,
-        "phone": person.phone,
+        **snapshot_person(person),
         "synced": person.keycloak_user_id is not None,
     }
 
