@@ -152,6 +152,7 @@ def document() -> dict[str, Any]:
                     body=schemas.AccountPatch,
                     params=acc,
                 ),
+                "delete": _op("Delete a secondary account (a principal is closed, never deleted)", params=acc),
             },
             "/accounts/{account_id}/teleprocedures": {
                 "put": _op(
@@ -185,13 +186,30 @@ def document() -> dict[str, Any]:
                 "post": _op("Invite a collaborator", body=schemas.CollaboratorIn, params=acc, ok="201")
             },
             "/accounts/{account_id}/audit": {"get": _op("Audit log of an account", params=acc)},
+            "/people/{person_id}/phone": {
+                "put": _op(
+                    "Send a code to a new mobile number (the person reads it out)",
+                    body={"type": "object", "properties": {"phone": {"type": "string"}}},
+                    params=["person_id"],
+                    ok="202",
+                ),
+                "delete": _op("Clear the number: the person enrols at the next login", params=["person_id"]),
+            },
+            "/people/{person_id}/phone/verify": {
+                "post": _op(
+                    "Confirm the number with the code",
+                    body={"type": "object", "properties": {"code": {"type": "string"}}},
+                    params=["person_id"],
+                )
+            },
             "/people/{person_id}": {
                 "get": _op("One person", params=["person_id"]),
                 "patch": _op(
-                    "Change a person's roles, state, phone",
+                    "Change a person's names, language, roles, state",
                     body=schemas.PersonPatch,
                     params=["person_id"],
                 ),
+                "delete": _op("Delete a collaborator", params=["person_id"]),
             },
         },
     }

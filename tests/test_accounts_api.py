@@ -251,3 +251,38 @@ def test_mfa_override_per_account_reaches_keycloak(api: Any, gateway: KeycloakGa
     admin = login_as(principal["login"])
     relaxed = api.call("PATCH", f"/accounts/{principal['id']}", {"mfa_policy": "optional"}, headers=admin)
     assert relaxed.status_code == 403 and relaxed.json["error"]["code"] == "operator_only"
+
+
+def test_deleting_a_secondary_or_a_collaborator_removes_its_keycloak_user(
+    api: Any, gateway: KeycloakGateway, login_as: Any
+) -> None:
+    principal = api.principal({"DSN": None}, secondary_quota=1)
+    secondary = api.secondary(principal["id"], "gone", {"DSN": None}).json["account"]
+    admin = login_as(principal["login"])
+    collaborator = api.call(
+        "POST",
+        f"/accounts/{principal['id']}/collaborators",
+        {"email": f"c.{principal['login']}@example.org", "first_name": "Clé", "last_name": "MENT"},
+        headers=admin,
+    ).json["person"]
+    group = gateway.find_group(principal["login"])
+    assert group is not None
+    foreign = gateway.rest.post(
+        f"admin/realms/{gateway.realm}/users", {"username": f"f{principal['login']}", "enabled": True}
+    )
+    gateway.add_to_group(foreign, group.id)  # someone added by hand: not ours, left alone
+
+    assert api.call("DELETE", f"/accounts/{secondary['id']}", headers=admin).json["sync"]["status"] == "applied"
+    assert api.call("GET", f"/accounts/{secondary['id']}").status_code == 404
+    assert gateway.find_user(secondary["login"]) is None
+    assert api.call("DELETE", f"/people/{collaborator['id']}", headers=admin).status_code == 200
+    assert gateway.find_user(collaborator["username"]) is None
+    assert gateway.get_user(foreign) is not None
+    audit = {e["action"] for e in api.call("GET", f"/accounts/{principal['id']}/audit").json["items"]}
+    assert "person.deleted" in audit
+
+    refused = api.call("DELETE", f"/accounts/{principal['id']}", headers=admin)
+    assert refused.status_code == 422 and refused.json["error"]["code"] == "principal_not_deletable"
+    holder = api.call("GET", f"/accounts/{principal['id']}/people").json["items"][0]
+    refused_holder = api.call("DELETE", f"/people/{holder['id']}", headers=admin)
+    assert refused_holder.status_code == 422 and refused_holder.json["error"]["code"] == "not_a_collaborator"

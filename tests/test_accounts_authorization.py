@@ -72,6 +72,8 @@ def _b_requests(b: dict[str, Any]) -> list[tuple[str, str, Any]]:
         ("PUT", f"/people/{person}/phone", {"phone": "+41791112233"}),
         ("POST", f"/people/{person}/phone/verify", {"code": "123456"}),
         ("DELETE", f"/people/{person}/phone", None),
+        ("DELETE", f"/people/{person}", None),
+        ("DELETE", f"/accounts/{sid}", None),
     ]
 
 

@@ -180,6 +180,13 @@ def patch_account(account_id: int) -> ResponseReturnValue:
     return jsonify({"account": out, "sync": commit_and_sync()})
 
 
+@bp.delete("/accounts/<int:account_id>")
+def delete_account(account_id: int) -> ResponseReturnValue:
+    ctx = _ctx()
+    services.delete_secondary(ctx, services.get_account(ctx, account_id))
+    return jsonify({"deleted": account_id, "sync": commit_and_sync()})
+
+
 @bp.put("/accounts/<int:account_id>/teleprocedures")
 def put_teleprocedures(account_id: int) -> ResponseReturnValue:
     ctx = _ctx()
@@ -279,6 +286,13 @@ def patch_person(person_id: int) -> ResponseReturnValue:
     )
     out = person_out(person)
     return jsonify({"person": out, "sync": commit_and_sync()})
+
+
+@bp.delete("/people/<int:person_id>")
+def delete_person(person_id: int) -> ResponseReturnValue:
+    ctx = _ctx()
+    services.delete_collaborator(ctx, services.get_person(ctx, person_id))
+    return jsonify({"deleted": person_id, "sync": commit_and_sync()})
 
 
 @bp.get("/accounts/<int:account_id>/audit")

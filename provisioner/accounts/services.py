@@ -25,7 +25,7 @@ from provisioner.accounts.schemas import (
     SecondaryIn,
     parse,
 )
-from provisioner.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from provisioner.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
 from provisioner.portals import Portal
 from provisioner.sync.services import enqueue
 
@@ -434,6 +434,30 @@ def set_active(ctx: Context, account: Account, active: bool) -> Account:
     return account
 
 
+def delete_secondary(ctx: Context, account: Account) -> None:
+    """A secondary account and its login disappear (a principal is closed, never deleted)."""
+    if account.kind != domain.SECONDARY or account.parent is None:
+        raise RuleViolation(
+            "Un compte principal ne se supprime pas : fermez-le (désactivation).",
+            code="principal_not_deletable",
+        )
+    principal = account.parent
+    ctx.actor.require_administrator_of(principal.id)
+    record(
+        ctx.session,
+        ctx.actor,
+        "account.deleted",
+        account=account,
+        before=snapshot_account(account),
+        message=f"Compte secondaire {account.login} supprimé",
+    )
+    for person in list(account.people):
+        ctx.session.delete(person)
+    ctx.session.delete(account)
+    ctx.session.flush()
+    enqueue(ctx.session, ctx.realm, principal.id)
+
+
 # -- collaborators ---------------------------------------------------------------------------------
 def _check_roles(roles: Sequence[str]) -> list[str]:
     unknown = sorted(set(roles) - set(ACCOUNT_ROLES))
@@ -474,6 +498,29 @@ def add_collaborator(ctx: Context, principal: Account, data: CollaboratorIn) -> 
     )
     enqueue(ctx.session, ctx.realm, principal.id)
     return person
+
+
+def delete_collaborator(ctx: Context, person: Person) -> None:
+    account = person.account
+    ctx.actor.require_administrator_of(account.principal_id)
+    if person.kind != domain.COLLABORATOR:
+        raise RuleViolation(
+            "Seuls les collaborateurs se suppriment ; un titulaire ou un compte secondaire se désactive.",
+            code="not_a_collaborator",
+        )
+    if person.enabled and domain.ACCOUNT_ADMIN in person.roles:
+        domain.check_keeps_an_administrator(_active_admins(account, excluding=person))
+    record(
+        ctx.session,
+        ctx.actor,
+        "person.deleted",
+        account=account,
+        person=person,
+        before=snapshot_person(person),
+    )
+    ctx.session.delete(person)
+    ctx.session.flush()
+    enqueue(ctx.session, ctx.realm, account.principal_id)
 
 
 def _active_admins(account: Account, excluding: Person | None = None) -> int:

@@ -242,6 +242,13 @@ class KeycloakGateway:
     def update_user(self, user_id: str, rep: dict[str, Any]) -> None:
         self.rest.put(self._path(f"users/{user_id}"), rep)
 
+    def delete_user(self, user_id: str) -> None:
+        self.rest.delete(self._path(f"users/{user_id}"))
+
+    def group_members(self, group_id: str) -> list[KcUser]:
+        members = self.rest.get(self._path(f"groups/{group_id}/members"), briefRepresentation="false", max=100000)
+        return [_user(rep) for rep in members or []]
+
     def logout(self, user_id: str) -> None:
         """End every session of the user (deactivation)."""
         self.rest.post(self._path(f"users/{user_id}/logout"), {})

@@ -116,12 +116,24 @@ class Reconciler:
         if principal is None or principal.kind != PRINCIPAL:
             raise NotFound(f"principal account {principal_id} not found", code="account_not_found")
         decisions: list[str] = []
+        new_group = principal.keycloak_group_id is None
         group = self._group(principal, decisions)
         accounts = [principal, *principal.secondaries]
+        wanted: set[str] = set()
         for account in accounts:
             for person in account.people:
                 self._user(person, desired_user(person, account, principal), group, decisions)
+                wanted.add(person.username.lower())
+        if not new_group:
+            self._remove_deleted(group, wanted, decisions)
         return decisions
+
+    def _remove_deleted(self, group: KcGroup, wanted: set[str], decisions: list[str]) -> None:
+        """Users we created for this account whose person was deleted: delete them too."""
+        for user in self.kc.group_members(group.id):
+            if user.owned and user.username not in wanted:
+                self.kc.delete_user(user.id)
+                self._say(decisions, f"user {user.username}: deleted (no longer in the database)")
 
     # -- group ------------------------------------------------------------------------------------
     def _group(self, principal: Account, decisions: list[str]) -> KcGroup:
