@@ -121,3 +121,24 @@ def test_bad_create_file_gives_a_clear_error(cli: Any, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["accounts", "create", str(path)], env={"PORTAIL_DEV_MODE": "true"})
     assert result.exit_code != 0
     assert "validation_failed" in result.output
+
+
+def test_sync_worker_applies_what_was_kept_during_an_outage(
+    cli: Any, tmp_path: Path, gateway: KeycloakGateway, settings: Settings
+) -> None:
+    login = f"o{uuid.uuid4().hex[:6]}"
+    path = _csv(tmp_path, [f"{login};07955542100019;OUTAGE;open;DUPONT;Jean;{login}@example.org;DSN"])
+    runner = CliRunner()
+    down = {
+        "PORTAIL_DEV_MODE": "true",
+        "PORTAIL_DATABASE_URL": settings.database_url,
+        "PORTAIL_KEYCLOAK_URL": "http://localhost:1",  # Keycloak unreachable
+        "PORTAIL_LOG_LEVEL": "WARNING",
+    }
+    imported = runner.invoke(main, ["accounts", "import", str(path)], env=down, catch_exceptions=False)
+    assert "kept in the outbox" in imported.output
+    assert runner.invoke(main, ["sync", "--once"], env=down, catch_exceptions=False).exit_code == 1  # still pending
+    assert gateway.find_group(login) is None
+    result = cli("sync", "--once")
+    assert result.exit_code == 0 and "pending 0" in result.output
+    assert gateway.find_group(login) is not None
