@@ -86,3 +86,21 @@ def test_landlines_are_refused_and_codes_expire_after_three_attempts(
         client.post(f"/api/v1/people/{holder['id']}/phone/verify", json={"code": wrong}, headers=admin)
     blocked = client.post(f"/api/v1/people/{holder['id']}/phone/verify", json={"code": code}, headers=admin)
     assert blocked.status_code == 422 and blocked.json["error"]["code"] == "phone_code_attempts_exceeded"
+
+
+def test_sms_limits_answer_clearly_and_are_audited(app: Any, operator_headers: dict[str, str], login_as: Any) -> None:
+    client = app.test_client()
+    account = client.post("/api/v1/accounts", json=principal_body(_login(), {}), headers=operator_headers).json[
+        "account"
+    ]
+    admin = login_as(account["login"])
+    holder = client.get(f"/api/v1/accounts/{account['id']}/people", headers=admin).json["items"][0]
+    for i in range(5):
+        sent = client.put(f"/api/v1/people/{holder['id']}/phone", json={"phone": f"06 12 34 56 8{i}"}, headers=admin)
+        assert sent.status_code == 202, sent.json
+    limited = client.put(f"/api/v1/people/{holder['id']}/phone", json={"phone": "06 12 34 56 89"}, headers=admin)
+    assert limited.status_code == 429
+    assert limited.json["error"]["code"] == "sms_rate_limited" and "Réessayez" in limited.json["error"]["message"]
+    audit = client.get(f"/api/v1/accounts/{account['id']}/audit", headers=admin).json["items"]
+    refusal = next(e for e in audit if e["action"] == "sms.rate_limited")
+    assert "+33 61 *** ** 89" in refusal["message"] and "+33612345689" not in refusal["message"]
