@@ -182,6 +182,9 @@ def document() -> dict[str, Any]:
             "/accounts/{account_id}/people": {
                 "get": _op("People of an account", params=[*acc, "q", "include_disabled"])
             },
+            "/accounts/{account_id}/people/export": {
+                "get": _op("User list as Excel or PDF", params=[*acc, "format", "q", "include_disabled"])
+            },
             "/accounts/{account_id}/collaborators": {
                 "post": _op("Invite a collaborator", body=schemas.CollaboratorIn, params=acc, ok="201")
             },

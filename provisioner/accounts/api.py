@@ -263,6 +263,28 @@ def list_people(account_id: int) -> ResponseReturnValue:
     return jsonify({"items": [person_out(p) for p in people]})
 
 
+@bp.get("/accounts/<int:account_id>/people/export")
+def export_people(account_id: int) -> ResponseReturnValue:
+    """The user list as Excel or PDF (same filters as the list: q, include_disabled)."""
+    from provisioner.accounts import exports
+
+    ctx = _ctx()
+    account = services.get_account(ctx, account_id)
+    fmt = request.args.get("format", "xlsx")
+    if fmt not in ("xlsx", "pdf"):
+        raise InvalidInput("« format » : xlsx ou pdf.", code="invalid_parameter")
+    include_disabled = request.args.get("include_disabled", "true").lower() != "false"
+    people = services.people_of(ctx, account, include_disabled=include_disabled, q=request.args.get("q"))
+    title = f"Utilisateurs du compte {account.login} – {account.company_name}"
+    if fmt == "pdf":
+        body, mimetype = exports.to_pdf(title, people), "application/pdf"
+    else:
+        body = exports.to_xlsx(title, people)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    headers = {"Content-Disposition": f'attachment; filename="utilisateurs-{account.login}.{fmt}"'}
+    return current_app.response_class(body, mimetype=mimetype, headers=headers)
+
+
 @bp.post("/accounts/<int:account_id>/collaborators")
 def add_collaborator(account_id: int) -> ResponseReturnValue:
     ctx = _ctx()

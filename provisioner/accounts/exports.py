@@ -1,0 +1,88 @@
+"""User lists exported as Excel and PDF, as the administrators' screens of the seeds offer."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import datetime
+
+from fpdf import FPDF
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from provisioner.accounts.domain import mask_phone
+from provisioner.accounts.models import Person
+
+HEADERS = (
+    "Nom d'affichage",
+    "Identifiant",
+    "Adresse e-mail",
+    "Langue",
+    "Désactivé",
+    "Authentification multifacteur",
+    "Rôles",
+)
+
+
+def rows(people: Sequence[Person]) -> list[tuple[str, ...]]:
+    return [
+        (
+            f"{p.last_name}, {p.first_name}",
+            p.username,
+            p.email,
+            p.locale.upper(),
+            "oui" if not p.enabled else "non",
+            f"SMS {mask_phone(p.phone)}" if p.phone else "",
+            ", ".join(p.roles),
+        )
+        for p in people
+    ]
+
+
+def to_xlsx(title: str, people: Sequence[Person]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Utilisateurs"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(list(HEADERS))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows(people):
+        sheet.append(list(row))
+    for column, width in zip("ABCDEFG", (28, 30, 34, 8, 11, 30, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A3"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+_TYPOGRAPHY = str.maketrans(
+    {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "œ": "oe", "Œ": "OE", "€": "EUR"}
+)
+
+
+def _latin1(text: str) -> str:
+    # The PDF's built-in fonts cover Latin-1 (French, German accents); anything else is replaced.
+    return text.translate(_TYPOGRAPHY).encode("latin-1", "replace").decode("latin-1")
+
+
+def to_pdf(title: str, people: Sequence[Person]) -> bytes:
+    pdf = FPDF(orientation="L", format="A4")
+    pdf.set_title(_latin1(title))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 13)
+    pdf.cell(0, 8, _latin1(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 8)
+    pdf.cell(0, 6, _latin1(f"Édité le {datetime.now():%d/%m/%Y %H:%M}"), new_x="LMARGIN", new_y="NEXT")
+    widths = (48, 44, 56, 14, 18, 44, 53)
+    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
+        header = table.row()
+        for name in HEADERS:
+            header.cell(_latin1(name))
+        for row in rows(people):
+            line = table.row()
+            for value in row:
+                line.cell(_latin1(value))
+    return bytes(pdf.output())
