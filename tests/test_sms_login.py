@@ -11,7 +11,7 @@ import pytest
 
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.settings import Settings
-from tests.conftest import TEST_PASSWORD
+from tests.conftest import ARTIFACTS, TEST_PASSWORD
 from tests.test_accounts_api import _login, principal_body
 
 pytestmark = [pytest.mark.keycloak, pytest.mark.browser]
@@ -80,6 +80,14 @@ def test_password_then_sms_code_signs_in(
     page.locator("#kc-submit").click()
     page.wait_for_url(f"{live_server}/demo-app/")
     assert page.get_by_test_id("username").inner_text() == user["username"]
+    # Keycloak's own log (when this session started it) shows the masked number, never the code,
+    # the full number or the gateway secret.
+    log_file = ARTIFACTS / "keycloak.log"
+    if log_file.exists():
+        lines = [line for line in log_file.read_text(errors="replace").splitlines() if "keycloak.sms" in line]
+        assert any(masked in line for line in lines)
+        for secret in (_code(sms), user["phone"], settings.sms_gateway_secret.get_secret_value()):
+            assert not any(secret in line for line in lines)
 
 
 def test_refresh_and_resend_within_cooldown_send_nothing_more(
