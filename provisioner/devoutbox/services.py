@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from provisioner.db import Database
@@ -73,10 +73,6 @@ def list_messages(
     if recipient:
         query = query.where(DevMessage.recipient.contains(recipient))
     return list(session.scalars(query))
-
-
-def clear(session: Session) -> None:
-    session.execute(delete(DevMessage))
 
 
 def as_dict(message: DevMessage) -> dict[str, Any]:

@@ -278,13 +278,3 @@ class KeycloakGateway:
                 self._path(f"users/{user_id}/role-mappings/realm"),
                 [self._role(n) for n in sorted(names)],
             )
-
-    def groups_owned(self) -> list[KcGroup]:
-        """Every top-level group carrying our owner mark."""
-        found = self.rest.get(
-            self._path("groups"),
-            q=f"{OWNER_ATTRIBUTE}:{OWNER_VALUE}",
-            briefRepresentation="false",
-            max=100000,
-        )
-        return [KcGroup(g["id"], g["name"], g.get("attributes", {}) or {}) for g in found or []]
