@@ -45,12 +45,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     web.install(app)
 
     from provisioner.accounts.api import bp as accounts_api
+    from provisioner.catalogue.api import bp as catalogue_api
     from provisioner.health.views import bp as health_bp
     from provisioner.openapi import bp as openapi_bp
 
     app.register_blueprint(health_bp)
     csrf.exempt(accounts_api)  # bearer tokens, no cookies: CSRF cannot apply
+    csrf.exempt(catalogue_api)  # idem
     app.register_blueprint(accounts_api)
+    app.register_blueprint(catalogue_api)
     app.register_blueprint(openapi_bp)
     from provisioner.sms.api import bp as sms_bp
 

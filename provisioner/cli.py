@@ -50,12 +50,21 @@ def keycloak() -> None:
 
 
 def apply_realm_config(settings: Settings, *, dry_run: bool = False) -> list[str]:
+    """Seed the teleprocedure catalogue with the realm files' new codes, then apply every realm
+    with the database's catalogue (the database owns it once seeded; see provisioner.catalogue)."""
+    from provisioner.catalogue.services import effective_config, seed
+    from provisioner.db import Database
     from provisioner.keycloak.gateway import config_admin
     from provisioner.realms.config import load_realm_configs, variables_from
     from provisioner.realms.services import apply_configs
 
     configs = load_realm_configs(settings.keycloak_config_dir, variables_from(settings))
-    return [str(c) for c in apply_configs(config_admin(settings), configs, dry_run=dry_run)]
+    with Database(settings.database_url).session() as session:
+        seeded = [f"{c.realm}: seed teleprocedure {code}" for c in configs for code in seed(session, c)]
+        effective = [effective_config(session, c) for c in configs]
+        if dry_run:
+            session.rollback()
+    return seeded + [str(c) for c in apply_configs(config_admin(settings), effective, dry_run=dry_run)]
 
 
 @keycloak.command("apply")

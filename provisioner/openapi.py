@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from pydantic import BaseModel
 
 from provisioner.accounts import schemas
+from provisioner.catalogue.schemas import TeleprocedureIn, TeleprocedurePatch
 
 bp = Blueprint("openapi", __name__)
 
@@ -57,19 +58,13 @@ def _op(
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     elif body is not None:
         op["requestBody"] = _body(body)
-    parameters = (
-        [{"name": "account_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
-        if "account_id" in params
-        else []
-    )
-    parameters += (
-        [{"name": "person_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
-        if "person_id" in params
-        else []
-    )
-    parameters += [
-        {"name": n, "in": "query", "schema": {"type": "string"}} for n in params if n not in ("account_id", "person_id")
+    path_params = {"account_id": "integer", "person_id": "integer", "code": "string"}
+    parameters = [
+        {"name": n, "in": "path", "required": True, "schema": {"type": path_params[n]}}
+        for n in params
+        if n in path_params
     ]
+    parameters += [{"name": n, "in": "query", "schema": {"type": "string"}} for n in params if n not in path_params]
     if parameters:
         op["parameters"] = parameters
     return op
@@ -82,6 +77,8 @@ def document() -> dict[str, Any]:
         schemas.AccountPatch,
         schemas.CollaboratorIn,
         schemas.PersonPatch,
+        TeleprocedureIn,
+        TeleprocedurePatch,
     ]
     components: dict[str, Any] = {"Error": ERROR}
     for model in models:
@@ -122,7 +119,28 @@ def document() -> dict[str, Any]:
             },
         },
         "paths": {
-            "/teleprocedures": {"get": _op("Teleprocedure catalogue of the portal")},
+            "/teleprocedures": {
+                "get": _op("Teleprocedure catalogue of the portal", params=["include_retired"]),
+                "post": _op(
+                    "Add a teleprocedure, or bring a retired one back (operators)", body=TeleprocedureIn, ok="201"
+                ),
+            },
+            "/teleprocedures/{code}": {
+                "get": _op("One teleprocedure", params=["code"]),
+                "patch": _op(
+                    "Change description, recipients, document types (operators; force=true withdraws "
+                    "removed document types from the accounts holding them)",
+                    body=TeleprocedurePatch,
+                    params=["code", "force"],
+                ),
+                "delete": _op(
+                    "Retire a teleprocedure (operators; 409 while accounts subscribe, unless force=true)",
+                    params=["code", "force"],
+                ),
+            },
+            "/teleprocedures/{code}/audit": {
+                "get": _op("Change history of a teleprocedure (operators)", params=["code"])
+            },
             "/accounts": {
                 "get": _op(
                     "Search principal and secondary accounts you may see",

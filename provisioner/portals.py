@@ -1,4 +1,6 @@
-"""Portal rules read from the realm files of keycloak-config/ (the ``portal`` section)."""
+"""Portal rules read from the realm files of keycloak-config/ (the ``portal`` section).
+
+The teleprocedure catalogue is not here: the database owns it (``provisioner.catalogue``)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from provisioner.accounts.domain import Catalogue, Teleprocedure
 from provisioner.errors import NotFound
 
 
@@ -27,7 +28,6 @@ class Portal:
     realm: str
     identifier_scheme: str
     default_country: str
-    catalogue: Catalogue
     display_name: str = ""
     sms: SmsPolicy = SmsPolicy()
 
@@ -39,23 +39,11 @@ def load_portal(config_dir: Path, realm: str) -> Portal:
         if data.get("realm") != realm:
             continue
         portal = data.get("portal", {})
-        catalogue = Catalogue(
-            {
-                tp["code"]: Teleprocedure(
-                    code=tp["code"],
-                    description=tp["description"],
-                    recipients=tuple(tp.get("recipients", ())),
-                    document_types=tuple(tp.get("documentTypes", ())),
-                )
-                for tp in portal.get("teleprocedures", [])
-            }
-        )
         sms = portal.get("sms", {})
         return Portal(
             realm=realm,
             identifier_scheme=portal.get("identifierScheme", "fr-siret"),
             default_country=portal.get("defaultCountry", "FR"),
-            catalogue=catalogue,
             display_name=data.get("settings", {}).get("displayName", realm),
             sms=SmsPolicy(
                 allowed_prefixes=tuple(sms.get("allowedCountryPrefixes", ())),

@@ -105,8 +105,9 @@ def smtp_sink(settings: Settings, database: Database) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def realm(settings: Settings, keycloak_server: str, smtp_sink: Any) -> str:
-    """The portal realm, configured from keycloak-config/ for this session's URLs."""
+def realm(settings: Settings, keycloak_server: str, smtp_sink: Any, database: Database) -> str:
+    """The portal realm, configured from keycloak-config/ for this session's URLs (and the
+    teleprocedure catalogue seeded in the database, as `provisioner keycloak apply` does)."""
     from provisioner.cli import apply_realm_config
 
     apply_realm_config(settings)
@@ -278,3 +279,34 @@ def login_as(settings: Settings, gateway: Any, api_clients: None) -> Callable[[s
         return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
     return _login_as
+
+
+@pytest.fixture()
+def api(client: Any, operator_headers: dict[str, str]) -> Any:
+    """The JSON API as an operator (``headers=`` to act as someone else)."""
+    from tests.test_accounts_api import SIRET_2, _login, principal_body
+
+    class Api:
+        def __init__(self) -> None:
+            self.headers = operator_headers
+
+        def call(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+            return client.open(f"/api/v1{path}", method=method, json=body, headers=headers or self.headers)
+
+        def principal(self, teleprocedures: dict[str, Any], **extra: Any) -> dict[str, Any]:
+            response = self.call("POST", "/accounts", principal_body(_login(), teleprocedures, **extra))
+            assert response.status_code == 201, response.json
+            assert response.json["sync"]["status"] == "applied"
+            return response.json["account"]  # type: ignore[no-any-return]
+
+        def secondary(self, principal_id: int, name: str, teleprocedures: dict[str, Any], **extra: Any) -> Any:
+            body = {
+                "name": name,
+                "identifier": SIRET_2,
+                "company_name": f"ETAB {name.upper()}",
+                "teleprocedures": teleprocedures,
+                **extra,
+            }
+            return self.call("POST", f"/accounts/{principal_id}/secondaries", body)
+
+    return Api()

@@ -39,34 +39,6 @@ def principal_body(login: str, teleprocedures: dict[str, Any], **extra: Any) -> 
     }
 
 
-@pytest.fixture()
-def api(client: Any, operator_headers: dict[str, str]) -> Any:
-    class Api:
-        def __init__(self) -> None:
-            self.headers = operator_headers
-
-        def call(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
-            return client.open(f"/api/v1{path}", method=method, json=body, headers=headers or self.headers)
-
-        def principal(self, teleprocedures: dict[str, Any], **extra: Any) -> dict[str, Any]:
-            response = self.call("POST", "/accounts", principal_body(_login(), teleprocedures, **extra))
-            assert response.status_code == 201, response.json
-            assert response.json["sync"]["status"] == "applied"
-            return response.json["account"]  # type: ignore[no-any-return]
-
-        def secondary(self, principal_id: int, name: str, teleprocedures: dict[str, Any], **extra: Any) -> Any:
-            body = {
-                "name": name,
-                "identifier": SIRET_2,
-                "company_name": f"ETAB {name.upper()}",
-                "teleprocedures": teleprocedures,
-                **extra,
-            }
-            return self.call("POST", f"/accounts/{principal_id}/secondaries", body)
-
-    return Api()
-
-
 def _roles(gateway: KeycloakGateway, username: str) -> set[str]:
     user = gateway.find_user(username)
     assert user is not None

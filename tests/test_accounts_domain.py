@@ -1,13 +1,16 @@
 """The account rules of DESIGN.md, one test (at least) per rule, pure Python."""
 
+import json
+
 import pytest
 
 from provisioner.accounts import domain
+from provisioner.catalogue.store import from_realm_file
 from provisioner.errors import InvalidInput, RuleViolation
-from provisioner.portals import load_portal
 from provisioner.settings import REPO_ROOT
 
-CATALOGUE = load_portal(REPO_ROOT / "keycloak-config", "portail-demo").catalogue
+REALM_FILE = json.loads((REPO_ROOT / "keycloak-config" / "realms" / "portail-demo.json").read_text(encoding="utf-8"))
+CATALOGUE = from_realm_file(REALM_FILE["portal"]["teleprocedures"])
 
 
 def test_catalogue_holds_the_seed_teleprocedures() -> None:

@@ -21,11 +21,13 @@ from sqlalchemy import text
 
 from provisioner.accounts import schemas, services
 from provisioner.accounts.actors import Actor
+from provisioner.catalogue.services import seed
 from provisioner.db import Database
 from provisioner.errors import RuleViolation
 from provisioner.migrate import upgrade
 from provisioner.portals import load_portal
-from provisioner.settings import REPO_ROOT
+from provisioner.realms.config import load_realm_configs, variables_from
+from provisioner.settings import REPO_ROOT, Settings
 from provisioner.sync.services import backlog, enqueue
 
 PORT = int(os.environ.get("PORTAIL_TEST_PG_PORT", "5439"))
@@ -93,9 +95,13 @@ def pg_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def pg(pg_url: str) -> Database:
+def pg(pg_url: str, settings: Settings) -> Database:
     upgrade(pg_url)
-    return Database(pg_url)
+    database = Database(pg_url)
+    (config,) = load_realm_configs(settings.keycloak_config_dir, variables_from(settings))
+    with database.session() as session:
+        assert seed(session, config)  # the catalogue, as `provisioner keycloak apply` seeds it
+    return database
 
 
 def _principal(login: str, teleprocedures: dict[str, Any], **extra: Any) -> schemas.PrincipalIn:

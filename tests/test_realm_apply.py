@@ -10,6 +10,8 @@ from urllib.parse import quote
 
 import pytest
 
+from provisioner.catalogue import store
+from provisioner.cli import apply_realm_config
 from provisioner.keycloak.gateway import KeycloakApiError
 from provisioner.realms.config import load_realm_configs, variables_from
 from provisioner.realms.services import apply_configs
@@ -43,10 +45,10 @@ def scratch_realm(admin_rest: Any) -> Any:
 
 
 def test_shipped_config_is_applied_and_second_apply_changes_nothing(
-    settings: Settings, admin_rest: Any, realm: str
+    settings: Settings, admin_rest: Any, realm: str, database: Any
 ) -> None:
     configs = load_realm_configs(settings.keycloak_config_dir, variables_from(settings))
-    assert apply_configs(admin_rest, configs) == []
+    assert apply_realm_config(settings) == []  # the realm files, with the database's catalogue
     actual = admin_rest.get(f"admin/realms/{realm}")
     assert actual["defaultLocale"] == "fr" and actual["loginTheme"] == "portail"
     assert actual["bruteForceProtected"] is True
@@ -55,7 +57,9 @@ def test_shipped_config_is_applied_and_second_apply_changes_nothing(
     # What the teleprocedure catalogue implies is there too (and was part of "no change" above).
     base = f"admin/realms/{realm}"
     (demo,) = configs
-    codes = [tp["code"] for tp in demo.portal["teleprocedures"]]
+    with database.session() as session:  # seeded from the file; other tests may have added more
+        codes = [e.code for e in store.entries(session, realm)]
+    assert {tp["code"] for tp in demo.portal["teleprocedures"]} <= set(codes)
     assert {"DSN", "DPAE", "DADS-U"} <= set(codes)
     roles = {r["name"] for r in admin_rest.get(f"{base}/roles")}
     assert {f"tp-{c.lower()}" for c in codes} <= roles
@@ -218,7 +222,7 @@ def test_drift_made_by_hand_is_repaired(
     sa_user = admin_rest.get(f"{base}/clients/{client['id']}/service-account-user")
     (rm,) = admin_rest.get(f"{base}/clients", clientId="realm-management")
     path = f"{base}/users/{sa_user['id']}/role-mappings/clients/{rm['id']}"
-    extra = next(r for r in admin_rest.get(f"{base}/clients/{rm['id']}/roles") if r["name"] == "manage-realm")
+    extra = next(r for r in admin_rest.get(f"{base}/clients/{rm['id']}/roles") if r["name"] == "realm-admin")
     admin_rest.post(path, [extra])  # someone grants the service account too much
     admin_rest.put(f"{base}", {"bruteForceProtected": False})
     # ... and someone weakens the login flow: other browser flow, a gate switched off, a condition
@@ -246,14 +250,14 @@ def test_drift_made_by_hand_is_repaired(
 
     changes = {str(c) for c in apply_configs(admin_rest, load_realm_configs(tmp_path, variables))}
     assert changes == {
-        f"{scratch_realm}: remove service-role portail-provisioner (manage-realm)",
+        f"{scratch_realm}: remove service-role portail-provisioner (realm-admin)",
         f"{scratch_realm}: update realm {scratch_realm} (bruteForceProtected)",
         f"{scratch_realm}: update execution portail-browser/portail-browser tp-dsn (requirement)",
         f"{scratch_realm}: update authenticator-config tp-dpae-absent (config)",
         f"{scratch_realm}: add execution portail-browser second facteur/auth-otp-form",
         f"{scratch_realm}: update flow-binding portail-browser (browserFlow)",
     }
-    assert "manage-realm" not in {r["name"] for r in admin_rest.get(path)}
+    assert "realm-admin" not in {r["name"] for r in admin_rest.get(path)}
     assert admin_rest.get(base)["browserFlow"] == "portail-browser"
     assert all(step[1] == "REQUIRED" for steps in _gates(admin_rest, scratch_realm).values() for step in steps)
     assert _gates(admin_rest, scratch_realm)["tp-dpae"][1][2]["negate"] == "true"

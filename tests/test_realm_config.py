@@ -27,7 +27,20 @@ def test_shipped_config_loads_with_settings_placeholders() -> None:
     assert app["redirectUris"] == ["https://portail.example/demo-app/callback"]
     assert app["attributes"]["pkce.code.challenge.method"] == "S256"
     provisioner = next(c for c in demo.clients if c["clientId"] == "portail-provisioner")
-    assert "manage-realm" not in provisioner["serviceAccountRoles"]["realm-management"]
+    # Its own realm only, nothing of master: users and groups (accounts), realm and clients (the
+    # teleprocedure catalogue's roles, client scopes and login gates, re-applied when operators
+    # change the catalogue through the API).
+    assert sorted(provisioner["serviceAccountRoles"]) == ["realm-management"]
+    assert set(provisioner["serviceAccountRoles"]["realm-management"]) == {
+        "manage-users",
+        "manage-realm",
+        "manage-clients",
+        "view-users",
+        "query-users",
+        "query-groups",
+        "view-realm",
+        "view-clients",
+    }
 
 
 def test_unknown_placeholder_is_named(tmp_path: Path) -> None:

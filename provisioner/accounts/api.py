@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from provisioner.accounts import schemas, services
 from provisioner.accounts.audit import entries_for, snapshot_person
-from provisioner.accounts.models import Account, Person
+from provisioner.accounts.models import Account, AuditEntry, Person
 from provisioner.apiauth import current_actor
 from provisioner.errors import InvalidInput, UpstreamUnavailable
 from provisioner.portals import load_portal
@@ -20,13 +20,13 @@ from provisioner.web import database, db_session
 bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
 
 
-def _ctx() -> services.Context:
+def api_context() -> services.Context:
     settings: Settings = current_app.extensions["portail.settings"]
     portal = load_portal(settings.keycloak_config_dir, settings.keycloak_realm)
     return services.Context(db_session(), portal, current_actor())
 
 
-def _body() -> Any:
+def json_body() -> Any:
     body = request.get_json(silent=True)
     if body is None:
         raise InvalidInput("Corps JSON attendu (Content-Type: application/json).", code="invalid_body")
@@ -108,27 +108,9 @@ def _page(page: services.Page) -> dict[str, Any]:
     }
 
 
-@bp.get("/teleprocedures")
-def teleprocedures() -> ResponseReturnValue:
-    ctx = _ctx()
-    return jsonify(
-        {
-            "items": [
-                {
-                    "code": tp.code,
-                    "description": tp.description,
-                    "recipients": list(tp.recipients),
-                    "document_types": list(tp.document_types),
-                }
-                for tp in ctx.portal.catalogue.teleprocedures.values()
-            ]
-        }
-    )
-
-
 @bp.get("/accounts")
 def list_accounts() -> ResponseReturnValue:
-    ctx = _ctx()
+    ctx = api_context()
     page = services.list_accounts(
         ctx,
         q=request.args.get("q"),
@@ -142,8 +124,8 @@ def list_accounts() -> ResponseReturnValue:
 
 @bp.post("/accounts")
 def create_account() -> ResponseReturnValue:
-    ctx = _ctx()
-    account = services.create_principal(ctx, schemas.parse(schemas.PrincipalIn, _body()))
+    ctx = api_context()
+    account = services.create_principal(ctx, schemas.parse(schemas.PrincipalIn, json_body()))
     out = account_out(account, detail=True)
     return jsonify({"account": out, "sync": commit_and_sync()}), 201
 
@@ -151,8 +133,8 @@ def create_account() -> ResponseReturnValue:
 @bp.post("/accounts/bulk")
 def bulk_create() -> ResponseReturnValue:
     """Many principal accounts in one request; each item succeeds or fails on its own."""
-    ctx = _ctx()
-    body = _body()
+    ctx = api_context()
+    body = json_body()
     items = body.get("items") if isinstance(body, dict) else None
     if not isinstance(items, list) or not items:
         raise InvalidInput("« items » : liste d'au moins un compte attendue.", code="invalid_body")
@@ -167,30 +149,30 @@ def bulk_create() -> ResponseReturnValue:
 
 @bp.get("/accounts/<int:account_id>")
 def get_account(account_id: int) -> ResponseReturnValue:
-    ctx = _ctx()
+    ctx = api_context()
     return jsonify({"account": account_out(services.get_account(ctx, account_id), detail=True)})
 
 
 @bp.patch("/accounts/<int:account_id>")
 def patch_account(account_id: int) -> ResponseReturnValue:
-    ctx = _ctx()
+    ctx = api_context()
     account = services.get_account(ctx, account_id)
-    services.update_account(ctx, account, schemas.parse(schemas.AccountPatch, _body()))
+    services.update_account(ctx, account, schemas.parse(schemas.AccountPatch, json_body()))
     out = account_out(account, detail=True)
     return jsonify({"account": out, "sync": commit_and_sync()})
 
 
 @bp.delete("/accounts/<int:account_id>")
 def delete_account(account_id: int) -> ResponseReturnValue:
-    ctx = _ctx()
+    ctx = api_context()
     services.delete_secondary(ctx, services.get_account(ctx, account_id))
     return jsonify({"deleted": account_id, "sync": commit_and_sync()})
 
 
 @bp.put("/accounts/<int:account_id>/teleprocedures")
 def put_teleprocedures(account_id: int) -> ResponseReturnValue:
-    ctx = _ctx()
-    body = _body()
+    ctx = api_context()
+    body = json_body()
     if not isinstance(body, dict) or not isinstance(body.get("teleprocedures"), dict):
         raise InvalidInput(
             '« teleprocedures » attendu : {"DSN": ["mensuelle"], "DPAE": null}.',
@@ -204,8 +186,8 @@ def put_teleprocedures(account_id: int) -> ResponseReturnValue:
 
 @bp.put("/accounts/<int:account_id>/mailbox")
 def put_mailbox(account_id: int) -> ResponseReturnValue:
-    ctx = _ctx()
-    body = _body()
+    ctx = api_context()
+    body = json_body()
     if not isinstance(body, dict) or not isinstance(body.get("has_mailbox"), bool):
         raise InvalidInput("« has_mailbox » : true ou false attendu.", code="invalid_body")
     account = services.get_account(ctx, account_id)
@@ -216,7 +198,7 @@ def put_mailbox(account_id: int) -> ResponseReturnValue:
 
 @bp.post("/accounts/<int:account_id>/deactivate")
 def deactivate(account_id: int) -> ResponseReturnValue:
-    ctx = _ctx()
+    ctx = api_context()
     account = services.set_active(ctx, services.get_account(ctx, account_id), False)
     out = account_out(account)
     return jsonify({"account": out, "sync": commit_and_sync()})
@@ -224,7 +206,7 @@ def deactivate(account_id: int) -> ResponseReturnValue:
 
 @bp.post("/accounts/<int:account_id>/reactivate")
 def reactivate(account_id: int) -> ResponseReturnValue:
-    ctx = _ctx()
+    ctx = api_context()
     account = services.set_active(ctx, services.get_account(ctx, account_id), True)
     out = account_out(account)
     return jsonify({"account": out, "sync": commit_and_sync()})
@@ -232,7 +214,7 @@ def reactivate(account_id: int) -> ResponseReturnValue:
 
 @bp.get("/accounts/<int:account_id>/secondaries")
 def list_secondaries(account_id: int) -> ResponseReturnValue:
-    ctx = _ctx()
+    ctx = api_context()
     principal = services.get_account(ctx, account_id)
     page = services.list_accounts(
         ctx,
@@ -247,16 +229,16 @@ def list_secondaries(account_id: int) -> ResponseReturnValue:
 
 @bp.post("/accounts/<int:account_id>/secondaries")
 def create_secondary(account_id: int) -> ResponseReturnValue:
-    ctx = _ctx()
+    ctx = api_context()
     principal = services.get_account(ctx, account_id)
-    account = services.create_secondary(ctx, principal, schemas.parse(schemas.SecondaryIn, _body()))
+    account = services.create_secondary(ctx, principal, schemas.parse(schemas.SecondaryIn, json_body()))
     out = account_out(account, detail=True)
     return jsonify({"account": out, "sync": commit_and_sync()}), 201
 
 
 @bp.get("/accounts/<int:account_id>/people")
 def list_people(account_id: int) -> ResponseReturnValue:
-    ctx = _ctx()
+    ctx = api_context()
     account = services.get_account(ctx, account_id)
     include_disabled = request.args.get("include_disabled", "true").lower() != "false"
     people = services.people_of(ctx, account, include_disabled=include_disabled, q=request.args.get("q"))
@@ -268,7 +250,7 @@ def export_people(account_id: int) -> ResponseReturnValue:
     """The user list as Excel or PDF (same filters as the list: q, include_disabled)."""
     from provisioner.accounts import exports
 
-    ctx = _ctx()
+    ctx = api_context()
     account = services.get_account(ctx, account_id)
     fmt = request.args.get("format", "xlsx")
     if fmt not in ("xlsx", "pdf"):
@@ -287,24 +269,24 @@ def export_people(account_id: int) -> ResponseReturnValue:
 
 @bp.post("/accounts/<int:account_id>/collaborators")
 def add_collaborator(account_id: int) -> ResponseReturnValue:
-    ctx = _ctx()
+    ctx = api_context()
     principal = services.get_account(ctx, account_id)
-    person = services.add_collaborator(ctx, principal, schemas.parse(schemas.CollaboratorIn, _body()))
+    person = services.add_collaborator(ctx, principal, schemas.parse(schemas.CollaboratorIn, json_body()))
     out = person_out(person)
     return jsonify({"person": out, "sync": commit_and_sync()}), 201
 
 
 @bp.get("/people/<int:person_id>")
 def get_person(person_id: int) -> ResponseReturnValue:
-    ctx = _ctx()
+    ctx = api_context()
     return jsonify({"person": person_out(services.get_person(ctx, person_id))})
 
 
 @bp.patch("/people/<int:person_id>")
 def patch_person(person_id: int) -> ResponseReturnValue:
-    ctx = _ctx()
+    ctx = api_context()
     person = services.update_person(
-        ctx, services.get_person(ctx, person_id), schemas.parse(schemas.PersonPatch, _body())
+        ctx, services.get_person(ctx, person_id), schemas.parse(schemas.PersonPatch, json_body())
     )
     out = person_out(person)
     return jsonify({"person": out, "sync": commit_and_sync()})
@@ -312,33 +294,30 @@ def patch_person(person_id: int) -> ResponseReturnValue:
 
 @bp.delete("/people/<int:person_id>")
 def delete_person(person_id: int) -> ResponseReturnValue:
-    ctx = _ctx()
+    ctx = api_context()
     services.delete_collaborator(ctx, services.get_person(ctx, person_id))
     return jsonify({"deleted": person_id, "sync": commit_and_sync()})
 
 
 @bp.get("/accounts/<int:account_id>/audit")
 def audit(account_id: int) -> ResponseReturnValue:
-    ctx = _ctx()
+    ctx = api_context()
     account = services.get_account(ctx, account_id)
     ctx.actor.require_administrator_of(account.principal_id)
-    return jsonify(
-        {
-            "items": [
-                {
-                    "at": e.created_at.isoformat() + "Z",
-                    "actor": e.actor,
-                    "action": e.action,
-                    "target_type": e.target_type,
-                    "target_id": e.target_id,
-                    "before": e.before,
-                    "after": e.after,
-                    "message": e.message,
-                }
-                for e in entries_for(ctx.session, account.id)
-            ]
-        }
-    )
+    return jsonify({"items": [audit_out(e) for e in entries_for(ctx.session, account.id)]})
+
+
+def audit_out(e: AuditEntry) -> dict[str, Any]:
+    return {
+        "at": e.created_at.isoformat() + "Z",
+        "actor": e.actor,
+        "action": e.action,
+        "target_type": e.target_type,
+        "target_id": e.target_id,
+        "before": e.before,
+        "after": e.after,
+        "message": e.message,
+    }
 
 
 @bp.put("/people/<int:person_id>/phone")
@@ -347,8 +326,8 @@ def start_phone_enrolment(person_id: int) -> ResponseReturnValue:
     from provisioner.accounts import phone
     from provisioner.sms.providers import provider_from
 
-    ctx = _ctx()
-    body = _body()
+    ctx = api_context()
+    body = json_body()
     if not isinstance(body, dict) or not isinstance(body.get("phone"), str):
         raise InvalidInput("« phone » attendu, par exemple +41 79 111 22 33.", code="invalid_body")
     person = services.get_person(ctx, person_id)
@@ -361,8 +340,8 @@ def start_phone_enrolment(person_id: int) -> ResponseReturnValue:
 def verify_phone(person_id: int) -> ResponseReturnValue:
     from provisioner.accounts import phone
 
-    ctx = _ctx()
-    body = _body()
+    ctx = api_context()
+    body = json_body()
     if not isinstance(body, dict) or not isinstance(body.get("code"), str):
         raise InvalidInput("« code » attendu (6 chiffres).", code="invalid_body")
     person = phone.confirm(ctx, services.get_person(ctx, person_id), body["code"])
@@ -374,7 +353,7 @@ def verify_phone(person_id: int) -> ResponseReturnValue:
 def clear_phone(person_id: int) -> ResponseReturnValue:
     from provisioner.accounts import phone
 
-    ctx = _ctx()
+    ctx = api_context()
     person = phone.clear(ctx, services.get_person(ctx, person_id))
     out = person_out(person)
     return jsonify({"person": out, "sync": commit_and_sync()})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -25,6 +26,7 @@ from provisioner.accounts.schemas import (
     SecondaryIn,
     parse,
 )
+from provisioner.catalogue import store as catalogue_store
 from provisioner.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
 from provisioner.portals import Portal
 from provisioner.sync.services import enqueue
@@ -41,6 +43,11 @@ class Context:
     @property
     def realm(self) -> str:
         return self.portal.realm
+
+    @cached_property
+    def catalogue(self) -> domain.Catalogue:
+        """The portal's teleprocedures as they are now (read once per context)."""
+        return catalogue_store.load(self.session, self.realm)
 
 
 @dataclass(frozen=True)
@@ -172,7 +179,7 @@ def create_principal(ctx: Context, data: PrincipalIn) -> Account:
     login = domain.normalize_login(data.login)
     _login_free(ctx, login)
     identifier = domain.normalize_identifier(ctx.portal.identifier_scheme, data.identifier)
-    selection = ctx.portal.catalogue.validate(data.teleprocedures)
+    selection = ctx.catalogue.validate(data.teleprocedures)
     responsible = data.responsible.model_dump()
     responsible["phone"] = _phone(ctx, data.responsible.phone)
     contact_from_responsible = {
@@ -287,7 +294,7 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
 
 def set_teleprocedures(ctx: Context, account: Account, requested: Mapping[str, Sequence[str] | None]) -> Account:
     """Rules 3, 7, 8: subscriptions with document types; secondaries stay within the principal."""
-    selection = ctx.portal.catalogue.validate(requested)
+    selection = ctx.catalogue.validate(requested)
     principal = account if account.kind == domain.PRINCIPAL else account.parent
     assert principal is not None
     if account.kind == domain.PRINCIPAL:
@@ -331,6 +338,32 @@ def set_teleprocedures(ctx: Context, account: Account, requested: Mapping[str, S
     return account
 
 
+def withdraw_teleprocedure(ctx: Context, account: Account, code: str, document_types: set[str] | None) -> None:
+    """The catalogue takes ``code`` (or some of its document types) away: this account loses it."""
+    selection = dict(account.selection)
+    if code not in selection:
+        return
+    kept = tuple(t for t in selection[code] if document_types is not None and t not in document_types)
+    if kept:
+        selection[code] = kept
+    else:
+        del selection[code]
+    before = snapshot_account(account)
+    _set_selection(account, selection)
+    ctx.session.flush()
+    what = code if document_types is None else f"{code} {sorted(document_types)}"
+    record(
+        ctx.session,
+        ctx.actor,
+        "account.teleprocedures.withdrawn",
+        account=account,
+        before=before,
+        after=snapshot_account(account),
+        message=f"Retiré du catalogue du portail : {what}",
+    )
+    enqueue(ctx.session, ctx.realm, account.principal_id)
+
+
 # -- secondary accounts ----------------------------------------------------------------------------
 def create_secondary(ctx: Context, principal: Account, data: SecondaryIn) -> Account:
     domain.check_secondary_has_no_secondaries(principal.kind)
@@ -338,7 +371,7 @@ def create_secondary(ctx: Context, principal: Account, data: SecondaryIn) -> Acc
     login = domain.secondary_login(data.name, principal.login)
     _login_free(ctx, login)
     identifier = domain.normalize_identifier(ctx.portal.identifier_scheme, data.identifier)
-    selection = ctx.portal.catalogue.validate(data.teleprocedures)
+    selection = ctx.catalogue.validate(data.teleprocedures)
     domain.check_rights_ceiling(principal.selection, selection)
     if data.has_mailbox:
         domain.check_mailbox_quota(principal.secondary_quota, _with_mailbox(ctx, principal) + 1)

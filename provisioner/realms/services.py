@@ -14,7 +14,13 @@ from provisioner.keycloak.gateway import AdminRest, KeycloakApiError
 from provisioner.logs import get_logger
 from provisioner.realms.config import RealmConfig
 from provisioner.realms.flows import FlowApplier
-from provisioner.realms.teleprocedures import with_teleprocedures
+from provisioner.realms.teleprocedures import (
+    DENIED_TEXTS,
+    denied_message_key,
+    role_name,
+    scope_name,
+    with_teleprocedures,
+)
 
 log = get_logger(__name__)
 
@@ -69,6 +75,8 @@ class RealmApplier:
     def __init__(self, rest: AdminRest, config: RealmConfig, *, dry_run: bool = False) -> None:
         self.rest = rest
         self.cfg = with_teleprocedures(config)  # roles, scopes and login gates of the catalogue
+        self.gated_clients = {c["clientId"] for c in config.clients if c.get("teleprocedureScopes")}
+        self.retired = list(config.portal.get("retiredTeleprocedures", []))
         self.dry_run = dry_run
         self.changes: list[Change] = []
         self.base = f"admin/realms/{quote(config.realm)}"
@@ -93,7 +101,49 @@ class RealmApplier:
         flows = FlowApplier(self.rest, self.base, self._record, dry_run=self.dry_run)
         for flow in self.cfg.authentication_flows:
             flows.apply(flow)  # after roles and scopes: the gates name them
+        self._retired_teleprocedures()
         return self.changes
+
+    def apply_catalogue(self) -> list[Change]:
+        """Only what the teleprocedure catalogue implies: roles, client scopes, the scope links of
+        the clients that offer them, refusal texts, login gates, and the removal of what retired
+        teleprocedures had. Needs no more than manage-realm and manage-clients on the realm."""
+        self._roles()
+        self._client_scopes()
+        for client in self.cfg.clients:
+            if client["clientId"] in self.gated_clients:
+                current = self._find_client(client["clientId"])
+                if current is not None:
+                    self._client_scope_links(current, "optional", client.get("optionalClientScopes", []))
+        self._localization()
+        flows = FlowApplier(self.rest, self.base, self._record, dry_run=self.dry_run)
+        for flow in self.cfg.authentication_flows:
+            flows.apply(flow)
+        self._retired_teleprocedures()
+        return self.changes
+
+    # -- retired teleprocedures: their role and scope go (after the gates and links naming them) --
+    def _retired_teleprocedures(self) -> None:
+        if not self.retired:
+            return
+        wanted_roles = {r["name"] for r in self.cfg.roles}
+        wanted_scopes = {s["name"] for s in self.cfg.client_scopes}
+        scopes = self._scope_ids()
+        roles = {r["name"] for r in self.rest.get(f"{self.base}/roles")}
+        for code in self.retired:
+            scope = scope_name(code)
+            if scope in scopes and scope not in wanted_scopes and self._record("client-scope", scope, "remove"):
+                self.rest.delete(f"{self.base}/client-scopes/{scopes[scope]}")
+            role = role_name(code)
+            if role in roles and role not in wanted_roles and self._record("role", role, "remove"):
+                self.rest.delete(f"{self.base}/roles/{quote(role)}")
+        for locale in sorted(DENIED_TEXTS):
+            actual = self.rest.get(f"{self.base}/localization/{quote(locale)}") or {}
+            wanted = self.cfg.localization.get(locale, {})
+            for code in self.retired:
+                key = denied_message_key(code)
+                if key in actual and key not in wanted and self._record("localization", f"{locale}/{key}", "remove"):
+                    self.rest.delete(f"{self.base}/localization/{quote(locale)}/{quote(key)}")
 
     # -- required actions (registered from our providers, e.g. the phone enrolment) ----------
     def _required_actions(self) -> None:

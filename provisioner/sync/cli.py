@@ -43,15 +43,19 @@ def sync(ctx: click.Context, once: bool, interval: float, workers: int) -> None:
 @click.option("--account", "account_ids", type=int, multiple=True, help="Only these principal accounts.")
 @click.pass_context
 def reconcile(ctx: click.Context, account_ids: tuple[int, ...]) -> None:
-    """Compare Keycloak with the database and repair drift on the objects we own."""
+    """Compare Keycloak with the database and repair drift on the objects we own: the
+    teleprocedure catalogue's roles, scopes and gates, then every principal account."""
     from provisioner.sync.reconciler import Reconciler, principal_ids
+    from provisioner.sync.services import apply_catalogue
 
     settings = ctx.obj["settings"]
     db, gateway = _parts(ctx)
     reconciler = Reconciler(gateway)
+    decisions: list[str] = []
     with db.session() as session:
         ids = list(account_ids) or principal_ids(session, settings.keycloak_realm)
-    decisions: list[str] = []
+        if not account_ids:
+            decisions.extend(apply_catalogue(session, gateway))
     with click.progressbar(ids, label="Reconciling", file=sys.stderr) as bar:
         for account_id in bar:
             with db.session() as session:

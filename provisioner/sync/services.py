@@ -20,6 +20,7 @@ FAILED = "failed"
 MAX_ATTEMPTS = 10
 RECONCILE_ACCOUNT = "reconcile_account"
 SET_PHONE = "set_phone"
+APPLY_CATALOGUE = "apply_catalogue"
 
 
 def backlog(session: Session) -> int:
@@ -51,6 +52,21 @@ def enqueue_phone(session: Session, portal: str, person_id: int) -> OutboxItem:
     """The verified number is Keycloak's to keep (the SMS extension also writes it): the
     provisioner pushes an administrator's change as an explicit command, not as desired state."""
     item = OutboxItem(portal=portal, action=SET_PHONE, payload={"person_id": person_id})
+    session.add(item)
+    session.flush()
+    return item
+
+
+def enqueue_catalogue(session: Session, portal: str) -> OutboxItem:
+    """Ask for the Keycloak objects derived from the teleprocedure catalogue to be applied again."""
+    pending = session.scalar(
+        select(OutboxItem).where(
+            OutboxItem.status == PENDING, OutboxItem.action == APPLY_CATALOGUE, OutboxItem.portal == portal
+        )
+    )
+    if pending is not None:
+        return pending
+    item = OutboxItem(portal=portal, action=APPLY_CATALOGUE, payload={})
     session.add(item)
     session.flush()
     return item
@@ -127,6 +143,8 @@ def _apply_one(db: Database, gateway: KeycloakGateway, item_id: int) -> tuple[st
         try:
             if item.action == SET_PHONE:
                 decisions = Reconciler(gateway).push_phone(session, item.payload["person_id"])
+            elif item.action == APPLY_CATALOGUE:
+                decisions = apply_catalogue(session, gateway)
             else:
                 decisions = Reconciler(gateway).reconcile_account(session, item.payload["account_id"])
         except UpstreamUnavailable as exc:
@@ -143,6 +161,17 @@ def _apply_one(db: Database, gateway: KeycloakGateway, item_id: int) -> tuple[st
         item.done_at = utcnow()
         item.last_error = None
         return "applied", decisions
+
+
+def apply_catalogue(session: Session, gateway: KeycloakGateway) -> list[str]:
+    """Apply the catalogue's roles, scopes and login gates to the gateway's realm."""
+    from provisioner.catalogue.services import apply_to_keycloak
+    from provisioner.realms.config import load_realm_configs, variables_from
+
+    settings = gateway.settings
+    configs = load_realm_configs(settings.keycloak_config_dir, variables_from(settings))
+    (config,) = [c for c in configs if c.realm == gateway.realm]
+    return apply_to_keycloak(session, gateway.rest, config)
 
 
 def _note_failure(db: Database, item_id: int, error: str, *, retryable: bool) -> bool:
