@@ -52,14 +52,23 @@ def keycloak() -> None:
 def apply_realm_config(settings: Settings, *, dry_run: bool = False) -> list[str]:
     """Seed the teleprocedure catalogue with the realm files' new codes, then apply every realm
     with the database's catalogue (the database owns it once seeded; see provisioner.catalogue)."""
+    from sqlalchemy import inspect
+
     from provisioner.catalogue.services import effective_config, seed
     from provisioner.db import Database
+    from provisioner.errors import InvalidInput
     from provisioner.keycloak.gateway import config_admin
     from provisioner.realms.config import load_realm_configs, variables_from
     from provisioner.realms.services import apply_configs
 
     configs = load_realm_configs(settings.keycloak_config_dir, variables_from(settings))
-    with Database(settings.database_url).session() as session:
+    database = Database(settings.database_url)
+    if not inspect(database.engine).has_table("teleprocedure"):
+        raise InvalidInput(
+            "the database has no teleprocedure catalogue yet: run `provisioner db upgrade` first",
+            code="database_not_migrated",
+        )
+    with database.session() as session:
         seeded = [f"{c.realm}: seed teleprocedure {code}" for c in configs for code in seed(session, c)]
         effective = [effective_config(session, c) for c in configs]
         if dry_run:
@@ -71,8 +80,14 @@ def apply_realm_config(settings: Settings, *, dry_run: bool = False) -> list[str
 @click.option("--dry-run", is_flag=True, help="Show what would change, change nothing.")
 @click.pass_context
 def keycloak_apply(ctx: click.Context, dry_run: bool) -> None:
-    """Create or update every realm of keycloak-config/realms/ (idempotent)."""
-    changes = apply_realm_config(_settings(ctx), dry_run=dry_run)
+    """Create or update every realm of keycloak-config/realms/ (idempotent); seeds the
+    teleprocedure catalogue with the codes the database has never held."""
+    from provisioner.errors import DomainError
+
+    try:
+        changes = apply_realm_config(_settings(ctx), dry_run=dry_run)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
     for change in changes:
         click.echo(("would " if dry_run else "") + change)
     click.echo(f"{len(changes)} change(s)" if changes else "no changes")

@@ -142,3 +142,16 @@ def test_sync_worker_applies_what_was_kept_during_an_outage(
     result = cli("sync", "--once")
     assert result.exit_code == 0 and "pending 0" in result.output
     assert gateway.find_group(login) is not None
+
+
+def test_keycloak_apply_on_a_database_not_migrated_says_what_to_do(settings: Settings, tmp_path: Path) -> None:
+    env = {
+        "PORTAIL_DEV_MODE": "true",
+        "PORTAIL_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite'}",
+        "PORTAIL_KEYCLOAK_URL": settings.keycloak_url,
+        "PORTAIL_PUBLIC_URL": settings.public_url,
+        "PORTAIL_LOG_LEVEL": "WARNING",
+    }
+    result = CliRunner().invoke(main, ["keycloak", "apply", "--dry-run"], env=env)
+    assert result.exit_code == 1
+    assert "run `provisioner db upgrade` first" in result.output

@@ -46,12 +46,22 @@ def test_keycloak_down_is_upstream_unavailable(settings: Settings) -> None:
     assert gateway.check()["ok"] is False
 
 
-def test_service_account_cannot_administer_the_realm(gateway: KeycloakGateway, realm: str) -> None:
+def test_service_account_stays_within_its_realm_and_rights(gateway: KeycloakGateway, realm: str) -> None:
+    """It manages users, and the catalogue's roles, scopes and gates (manage-realm, manage-clients),
+    but cannot reach the master realm nor grant itself more than it holds."""
     from provisioner.keycloak.gateway import KeycloakApiError
 
-    with pytest.raises(KeycloakApiError) as caught:
-        gateway.rest.put(f"admin/realms/{realm}", {"displayName": "pwned"})
-    assert caught.value.status == 403
+    base = f"admin/realms/{realm}"
+    with pytest.raises(KeycloakApiError) as master:
+        gateway.rest.get("admin/realms/master/users")
+    assert master.value.status == 403
+    (client,) = gateway.rest.get(f"{base}/clients", clientId=gateway.settings.keycloak_client_id)
+    (management,) = gateway.rest.get(f"{base}/clients", clientId="realm-management")
+    me = gateway.rest.get(f"{base}/clients/{client['id']}/service-account-user")
+    admin_role = gateway.rest.get(f"{base}/clients/{management['id']}/roles/realm-admin")
+    with pytest.raises(KeycloakApiError) as escalate:
+        gateway.rest.post(f"{base}/users/{me['id']}/role-mappings/clients/{management['id']}", [admin_role])
+    assert escalate.value.status == 403
 
 
 def test_demo_data_loads_twice_without_duplicates(demo_data: Any, settings: Settings, gateway: KeycloakGateway) -> None:
