@@ -48,7 +48,7 @@ def test_code_goes_to_the_dev_outbox_in_the_users_language(client: Any, settings
 
 
 def test_limits_per_user_and_per_number(client: Any, settings: Settings, database: Any) -> None:
-    number = "+336" + str(uuid.uuid4().int)[:8]
+    number = "+33612" + str(uuid.uuid4().int)[:6]  # a valid French mobile range
     body = _body(to=number)
     for _ in range(5):
         assert _post(client, settings, body).status_code == 202

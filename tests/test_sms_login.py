@@ -129,7 +129,7 @@ def test_a_user_without_a_number_enrols_then_signs_in_with_sms(
     page: Any, live_server: str, settings: Settings, app: Any, sms_user: Any, gateway: KeycloakGateway
 ) -> None:
     user = sms_user(phone=None, mfa_policy="required")
-    digits = str(uuid.uuid4().int)[:8]
+    digits = "12" + str(uuid.uuid4().int)[:6]  # 06 12 …: a valid French mobile range
     number = "+336" + digits
     _password_step(page, live_server, settings, user["username"])
     page.locator("#phone").wait_for()
