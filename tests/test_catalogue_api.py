@@ -7,6 +7,7 @@ teleprocedure away from accounts is refused unless forced, and then audited acco
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from provisioner.errors import InvalidInput
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.portals import Portal
 from provisioner.realms.config import RealmConfig
-from provisioner.settings import Settings
+from provisioner.settings import REPO_ROOT, Settings
 from tests.test_teleprocedure_tokens import Browser, assert_denied, claims, exchange, login
 
 pytestmark = pytest.mark.keycloak
@@ -135,7 +136,11 @@ def test_only_operators_change_the_catalogue_and_bad_input_is_explained(api: Any
     assert missing.status_code == 404 and missing.json["error"]["code"] == "teleprocedure_not_found"
     unknown_field = api.call("PATCH", "/teleprocedures/DSN", {"code": "DSN2"})
     assert unknown_field.status_code == 400
-    assert api.call("DELETE", "/teleprocedures/DSN?force=maybe").json["error"]["code"] == "invalid_parameter"
+    throwaway = _code()
+    _new(api, throwaway, [])
+    assert api.call("DELETE", f"/teleprocedures/{throwaway}?force=maybe").json["error"]["code"] == "invalid_parameter"
+    assert api.call("GET", f"/teleprocedures/{throwaway.lower()}").json["teleprocedure"]["code"] == throwaway
+    assert api.call("GET", "/teleprocedures?include_retired=true", headers=admin).status_code == 403
 
 
 def test_retiring_a_subscribed_teleprocedure_is_refused_unless_forced(
@@ -174,9 +179,14 @@ def test_retiring_a_subscribed_teleprocedure_is_refused_unless_forced(
     again = api.call("PUT", f"/accounts/{principal['id']}/teleprocedures", {"teleprocedures": {code: None}})
     assert again.status_code == 400 and again.json["error"]["code"] == "unknown_teleprocedure"
     assert api.call("DELETE", f"/teleprocedures/{code}").status_code == 200  # idempotent
+    patched = api.call("PATCH", f"/teleprocedures/{code}", {"description": "Trop tard"})
+    assert patched.status_code == 409 and patched.json["error"]["code"] == "teleprocedure_retired"
+    texts = gateway.rest.get(f"admin/realms/{gateway.realm}/localization/fr")
+    assert f"portail.tp-denied.{code.lower()}" not in texts and "portail.tp-denied.dsn" in texts
+    admin = login_as(principal["login"])
+    assert api.call("GET", f"/teleprocedures/{code}", headers=admin).status_code == 404
 
     # A relying app asking for the retired scope gets no code.
-    login_as(principal["login"])
     with Browser() as browser:
         result = login(browser, settings, f"openid tp-{code.lower()}", principal["login"])
     assert result.code is None
@@ -184,6 +194,7 @@ def test_retiring_a_subscribed_teleprocedure_is_refused_unless_forced(
     # Brought back: Keycloak objects again, history kept.
     _new(api, code, ["normale"])
     assert _keycloak_objects(gateway, code) == {"role": True, "scope": True, "app_scope": True, "gate": True}
+    assert f"portail.tp-denied.{code.lower()}" in gateway.rest.get(f"admin/realms/{gateway.realm}/localization/fr")
     history = [e["action"] for e in api.call("GET", f"/teleprocedures/{code}/audit").json["items"]]
     assert history == ["teleprocedure.create", "teleprocedure.retire", "teleprocedure.create"]
 
@@ -288,3 +299,21 @@ def test_the_realm_file_seeds_codes_once_and_never_brings_a_retired_one_back(dat
             catalogue.seed(session, bad)
         assert error.value.code == "bad_config" and "bad.json" in error.value.message
         session.rollback()
+
+
+def test_dry_run_apply_shows_the_seed_and_writes_nothing(
+    settings: Settings, gateway: KeycloakGateway, database: Any, tmp_path: Path
+) -> None:
+    from provisioner.cli import apply_realm_config
+
+    raw = json.loads((REPO_ROOT / "keycloak-config" / "realms" / "portail-demo.json").read_text(encoding="utf-8"))
+    code = _code()
+    raw["portal"]["teleprocedures"].append({"code": code, "description": "Nouvelle", "documentTypes": ["x"]})
+    (tmp_path / "realms").mkdir()
+    (tmp_path / "realms" / "portail-demo.json").write_text(json.dumps(raw), encoding="utf-8")
+    changes = apply_realm_config(settings.model_copy(update={"keycloak_config_dir": tmp_path}), dry_run=True)
+    assert f"portail-demo: seed teleprocedure {code}" in changes
+    assert f"portail-demo: create role tp-{code.lower()}" in changes
+    with database.session() as session:
+        assert code not in {e.code for e in store.entries(session, "portail-demo", include_retired=True)}
+    assert _keycloak_objects(gateway, code)["role"] is False

@@ -106,11 +106,20 @@ def test_reconcile_repairs_drift_and_is_idempotent(cli: Any, tmp_path: Path, gat
     assert "no changes" in cli("reconcile", "--account", str(account_id)).output
 
 
-def test_reconcile_leaves_foreign_objects_alone(cli: Any, gateway: KeycloakGateway) -> None:
+def test_reconcile_leaves_foreign_objects_alone_and_repairs_the_catalogue(
+    cli: Any, gateway: KeycloakGateway, api: Any
+) -> None:
     name = f"foreign{uuid.uuid4().hex[:6]}"
     gateway.rest.post(f"admin/realms/{gateway.realm}/users", {"username": name, "enabled": True})
+    code = f"R{uuid.uuid4().hex[:6].upper()}"
+    assert api.call("POST", "/teleprocedures", {"code": code, "description": "Réparée"}).status_code == 201
+    base = f"admin/realms/{gateway.realm}"
+    (scope,) = [s for s in gateway.rest.get(f"{base}/client-scopes") if s["name"] == f"tp-{code.lower()}"]
+    gateway.rest.delete(f"{base}/client-scopes/{scope['id']}")  # by hand, in the admin console
     result = cli("reconcile")
     assert name not in result.output
+    assert f"create client-scope tp-{code.lower()}" in result.output
+    assert f"add scope-link portail-demo-app/optional/tp-{code.lower()}" in result.output
     user = gateway.find_user(name)
     assert user is not None and user.enabled and not user.owned
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy import select
 
 from provisioner.accounts import schemas, services
 from provisioner.accounts.audit import entries_for, snapshot_person
@@ -14,7 +15,8 @@ from provisioner.apiauth import current_actor
 from provisioner.errors import InvalidInput, UpstreamUnavailable
 from provisioner.portals import load_portal
 from provisioner.settings import Settings
-from provisioner.sync.services import process
+from provisioner.sync.models import PENDING, OutboxItem
+from provisioner.sync.services import APPLY_CATALOGUE, applied, process, tracked
 from provisioner.web import database, db_session
 
 bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1")
@@ -43,19 +45,36 @@ def _int_arg(name: str, default: int) -> int:
         raise InvalidInput(f"Paramètre « {name} » : entier attendu.", code="invalid_parameter") from exc
 
 
+INLINE_ITEMS = 50  # a bulk request applies this many accounts at once; the sync worker does the rest
+
+
 def commit_and_sync() -> dict[str, Any]:
-    """Save first (never lost), then try Keycloak at once; if it is down, the outbox keeps the work."""
-    db_session().commit()
+    """Save first (never lost), then apply this change's Keycloak work at once (with any catalogue
+    work still waiting: accounts may need its roles); what is not applied now stays in the outbox
+    for the sync worker."""
+    session = db_session()
+    mine = tracked(session)
+    session.commit()
+    if not mine:
+        return {"status": "applied"}
+    with database().session() as outbox:
+        waiting = outbox.scalars(
+            select(OutboxItem.id).where(OutboxItem.action == APPLY_CATALOGUE, OutboxItem.status == PENDING)
+        )
+        ids = sorted({*mine[:INLINE_ITEMS], *waiting})
     try:
-        report = process(database(), current_app.extensions["portail.keycloak"], limit=50)
+        report = process(database(), current_app.extensions["portail.keycloak"], item_ids=ids)
     except UpstreamUnavailable:
         report = None
-    if report is None or report.upstream_down or report.pending:
-        return {
-            "status": "pending",
-            "message": "Modification enregistrée ; Keycloak est indisponible, elle sera appliquée dès son retour.",
-        }
-    return {"status": "applied"}
+    if report is not None and applied(database(), mine):
+        return {"status": "applied"}
+    if report is None or report.upstream_down:
+        message = "Modification enregistrée ; Keycloak est indisponible, elle sera appliquée dès son retour."
+    elif len(mine) > INLINE_ITEMS:
+        message = "Modification enregistrée ; le service de synchronisation termine de l'appliquer dans Keycloak."
+    else:
+        message = "Modification enregistrée ; elle n'a pas encore pu être appliquée dans Keycloak et sera retentée."
+    return {"status": "pending", "message": message}
 
 
 def account_out(account: Account, *, detail: bool = False) -> dict[str, Any]:

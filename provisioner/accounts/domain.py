@@ -58,6 +58,13 @@ class Catalogue:
         for raw_code, raw_types in requested.items():
             code = raw_code.strip().upper()
             tp = self.teleprocedures.get(code)
+            if tp is None and not self.teleprocedures:
+                raise InvalidInput(
+                    "Le catalogue des téléprocédures du portail est vide : un opérateur doit l'alimenter "
+                    "(provisioner keycloak apply, ou POST /api/v1/teleprocedures).",
+                    code="empty_catalogue",
+                    details={"teleprocedure": raw_code},
+                )
             if tp is None:
                 raise InvalidInput(
                     f"Téléprocédure inconnue : {raw_code}. Choisissez parmi {', '.join(sorted(self.teleprocedures))}.",

@@ -16,7 +16,7 @@ from provisioner.accounts.services import Context
 from provisioner.catalogue import services, store
 from provisioner.catalogue.models import CatalogueEntry
 from provisioner.catalogue.schemas import TeleprocedureIn, TeleprocedurePatch
-from provisioner.errors import InvalidInput
+from provisioner.errors import InvalidInput, NotFound
 
 bp = Blueprint("catalogue_api", __name__, url_prefix="/api/v1")
 
@@ -55,8 +55,11 @@ def entry_out(entry: CatalogueEntry, accounts: int | None = None) -> dict[str, A
 @bp.get("/teleprocedures")
 def list_teleprocedures() -> ResponseReturnValue:
     ctx = api_context()
+    include_retired = _flag("include_retired")
+    if include_retired:
+        ctx.actor.require_operator()  # retired teleprocedures are the operators' history
     counts = _counts(ctx) if ctx.actor.operator else {}
-    entries = store.entries(ctx.session, ctx.realm, include_retired=_flag("include_retired"))
+    entries = store.entries(ctx.session, ctx.realm, include_retired=include_retired)
     return jsonify({"items": [entry_out(e, counts.get(e.code, 0) if ctx.actor.operator else None) for e in entries]})
 
 
@@ -64,6 +67,8 @@ def list_teleprocedures() -> ResponseReturnValue:
 def get_teleprocedure(code: str) -> ResponseReturnValue:
     ctx = api_context()
     entry = store.get_entry(ctx.session, ctx.realm, code)
+    if entry.retired_at is not None and not ctx.actor.operator:
+        raise NotFound(f"Téléprocédure {code} introuvable dans le catalogue.", code="teleprocedure_not_found")
     count = _counts(ctx).get(entry.code, 0) if ctx.actor.operator else None
     return jsonify({"teleprocedure": entry_out(entry, count)})
 

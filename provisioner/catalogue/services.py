@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from provisioner.accounts.actors import Actor
@@ -90,9 +91,10 @@ def holders(session: Session, portal: str, code: str, document_types: set[str] |
 
 
 def _refuse_in_use(code: str, account_ids: list[int], what: str, removed: list[str] | None = None) -> Conflict:
+    held = "ces types de document" if removed else "cette téléprocédure"
     return Conflict(
-        f"{what} : {len(account_ids)} compte(s) y sont encore abonnés. Retirez-la de ces comptes "
-        "(PUT /api/v1/accounts/{id}/teleprocedures), ou relancez avec force=true pour la leur retirer "
+        f"{what} : {len(account_ids)} compte(s) les détiennent encore. Retirez {held} de ces comptes "
+        "(PUT /api/v1/accounts/{id}/teleprocedures), ou relancez avec force=true pour les leur retirer "
         "à tous (chaque retrait est tracé dans le journal du compte).",
         code="teleprocedure_in_use",
         details={
@@ -102,6 +104,12 @@ def _refuse_in_use(code: str, account_ids: list[int], what: str, removed: list[s
             "account_ids": account_ids[:50],
         },
     )
+
+
+def _changed(ctx: Context) -> None:
+    """Keycloak must follow, and this context must not go on checking against the old catalogue."""
+    enqueue_catalogue(ctx.session, ctx.realm)
+    ctx.__dict__.pop("catalogue", None)  # Context.catalogue is a cached_property
 
 
 def create(ctx: Context, data: TeleprocedureIn) -> CatalogueEntry:
@@ -124,9 +132,16 @@ def create(ctx: Context, data: TeleprocedureIn) -> CatalogueEntry:
     existing.recipients = list(data.recipients)
     existing.document_types = list(data.document_types)
     existing.retired_at = None
-    ctx.session.flush()
+    try:
+        ctx.session.flush()
+    except IntegrityError as exc:  # the same code created by someone else at this very moment
+        raise Conflict(
+            f"La téléprocédure {data.code} vient d'être créée par ailleurs ; rechargez le catalogue.",
+            code="teleprocedure_exists",
+            details={"teleprocedure": data.code},
+        ) from exc
     _audit(ctx.session, ctx.actor, "teleprocedure.create", existing, before)
-    enqueue_catalogue(ctx.session, ctx.realm)
+    _changed(ctx)
     return existing
 
 
@@ -160,7 +175,7 @@ def update(ctx: Context, code: str, patch: TeleprocedurePatch, *, force: bool = 
     ctx.session.flush()
     if snapshot(entry) != before:
         _audit(ctx.session, ctx.actor, "teleprocedure.update", entry, before)
-        enqueue_catalogue(ctx.session, ctx.realm)
+        _changed(ctx)
     return entry
 
 
@@ -185,7 +200,7 @@ def retire(ctx: Context, code: str, *, force: bool = False) -> CatalogueEntry:
         before,
         message=f"Retirée à {len(in_use)} compte(s)" if in_use else "",
     )
-    enqueue_catalogue(ctx.session, ctx.realm)
+    _changed(ctx)
     return entry
 
 
@@ -195,6 +210,12 @@ def seed(session: Session, config: RealmConfig) -> list[str]:
     known = {e.code for e in store.entries(session, config.realm, include_retired=True)}
     added = []
     for position, raw in enumerate(config.portal.get("teleprocedures", []), start=1):
+        if not isinstance(raw, dict):
+            raise InvalidInput(
+                f"{config.source.name}: portal.teleprocedures[{position - 1}] must be an object "
+                '{"code", "description", "recipients", "documentTypes"}',
+                code="bad_config",
+            )
         try:
             data = TeleprocedureIn(
                 code=raw.get("code", ""),

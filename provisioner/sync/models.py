@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from provisioner.db import Base, utcnow
 
 PENDING = "pending"
+RUNNING = "running"  # claimed by one process; a claim older than STALE_CLAIM is taken over
 DONE = "done"
 
 
@@ -25,4 +26,5 @@ class OutboxItem(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
     done_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -5,26 +5,41 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from provisioner.db import Database, utcnow
 from provisioner.errors import UpstreamUnavailable
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.logs import get_logger
-from provisioner.sync.models import DONE, PENDING, OutboxItem
+from provisioner.sync.models import DONE, PENDING, RUNNING, OutboxItem
 
 log = get_logger(__name__)
 FAILED = "failed"
 MAX_ATTEMPTS = 10
+TRACKED = "portail.outbox_items"
+STALE_CLAIM = timedelta(minutes=10)  # a process that claimed an item and died: another takes it over
 RECONCILE_ACCOUNT = "reconcile_account"
 SET_PHONE = "set_phone"
 APPLY_CATALOGUE = "apply_catalogue"
 
 
+def _track(session: Session, item: OutboxItem) -> OutboxItem:
+    """Remember the items this unit of work asked for (the API applies just those at once)."""
+    session.info.setdefault(TRACKED, set()).add(item.id)
+    return item
+
+
+def tracked(session: Session) -> list[int]:
+    """The outbox items recorded (or reused) by this session's changes, forgotten once read."""
+    return sorted(session.info.pop(TRACKED, set()))
+
+
 def backlog(session: Session) -> int:
-    return session.scalar(select(func.count()).where(OutboxItem.status == PENDING)) or 0
+    """Items not applied yet: pending, or being applied right now."""
+    return session.scalar(select(func.count()).where(OutboxItem.status.in_((PENDING, RUNNING)))) or 0
 
 
 def enqueue(session: Session, portal: str, principal_id: int) -> OutboxItem:
@@ -41,11 +56,11 @@ def enqueue(session: Session, portal: str, principal_id: int) -> OutboxItem:
         )
     )
     if pending is not None:
-        return pending
+        return _track(session, pending)
     item = OutboxItem(portal=portal, action=RECONCILE_ACCOUNT, payload={"account_id": principal_id})
     session.add(item)
     session.flush()
-    return item
+    return _track(session, item)
 
 
 def enqueue_phone(session: Session, portal: str, person_id: int) -> OutboxItem:
@@ -54,7 +69,7 @@ def enqueue_phone(session: Session, portal: str, person_id: int) -> OutboxItem:
     item = OutboxItem(portal=portal, action=SET_PHONE, payload={"person_id": person_id})
     session.add(item)
     session.flush()
-    return item
+    return _track(session, item)
 
 
 def enqueue_catalogue(session: Session, portal: str) -> OutboxItem:
@@ -65,11 +80,11 @@ def enqueue_catalogue(session: Session, portal: str) -> OutboxItem:
         )
     )
     if pending is not None:
-        return pending
+        return _track(session, pending)
     item = OutboxItem(portal=portal, action=APPLY_CATALOGUE, payload={})
     session.add(item)
     session.flush()
-    return item
+    return _track(session, item)
 
 
 @dataclass
@@ -89,18 +104,25 @@ def process(
     limit: int = 5000,
     workers: int = 1,
 ) -> SyncReport:
-    """Apply pending outbox items, oldest first. Items that meet a Keycloak outage stay pending.
+    """Apply pending outbox items: the catalogue's first (accounts may need its roles), then the
+    accounts, oldest first. Items that meet a Keycloak outage stay pending.
 
-    With ``workers`` > 1, items are applied in parallel, each thread with its own Keycloak
-    connection (accounts are independent: one item is one principal account).
+    Each item is claimed before it is applied, so two processes (a request and the sync worker)
+    never apply the same item, and a change saved while its item is being applied gets an item of
+    its own. With ``workers`` > 1, account items are applied in parallel, each thread with its own
+    Keycloak connection (accounts are independent: one item is one principal account).
     """
     report = SyncReport()
     with db.session() as session:
-        query = select(OutboxItem.id).where(OutboxItem.status == PENDING).order_by(OutboxItem.id).limit(limit)
+        query = (
+            select(OutboxItem.id, OutboxItem.action).where(_claimable(utcnow())).order_by(OutboxItem.id).limit(limit)
+        )
         if item_ids is not None:
             query = query.where(OutboxItem.id.in_(item_ids))
-        ids = list(session.scalars(query))
-    if not ids:
+        rows = list(session.execute(query))
+    first = [item_id for item_id, action in rows if action == APPLY_CATALOGUE]
+    rest = [item_id for item_id, action in rows if action != APPLY_CATALOGUE]
+    if not rows:
         return report
     local = threading.local()
 
@@ -113,15 +135,14 @@ def process(
             kc = local.gateway
         return _apply_one(db, kc, item_id)
 
-    if workers == 1:
-        outcomes = []
-        for item_id in ids:
-            outcomes.append(apply(item_id))
-            if outcomes[-1][0] == "down":
-                break  # Keycloak is down: keep the rest for the next pass
-    else:
+    outcomes: list[tuple[str, list[str]]] = []
+    for item_id in first if workers > 1 else first + rest:
+        outcomes.append(_apply_one(db, gateway, item_id))
+        if outcomes[-1][0] == "down":
+            break  # Keycloak is down: keep the rest for the next pass
+    if workers > 1 and not any(outcome == "down" for outcome, _ in outcomes):
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(apply, ids))
+            outcomes.extend(pool.map(apply, rest))
     for outcome, decisions in outcomes:
         report.applied += outcome == "applied"
         report.failed += outcome == "failed"
@@ -132,14 +153,55 @@ def process(
     return report
 
 
+def applied(db: Database, item_ids: list[int]) -> bool:
+    with db.session() as session:
+        statuses = set(session.scalars(select(OutboxItem.status).where(OutboxItem.id.in_(item_ids))))
+    return statuses <= {DONE}
+
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        OutboxItem.status == PENDING,
+        and_(OutboxItem.status == RUNNING, OutboxItem.claimed_at < now - STALE_CLAIM),
+    )
+
+
+def _claim(db: Database, item_id: int) -> bool:
+    """Take the item for this process (one atomic UPDATE); False if someone else has it. Only one
+    catalogue item of a portal runs at a time: an older view applied last would undo a newer one."""
+    now = utcnow()
+    with db.session() as session:
+        item = session.get(OutboxItem, item_id)
+        if item is None:
+            return False
+        conditions = [OutboxItem.id == item_id, _claimable(now)]
+        if item.action == APPLY_CATALOGUE:
+            other = aliased(OutboxItem)
+            conditions.append(
+                ~exists().where(
+                    other.action == APPLY_CATALOGUE,
+                    other.portal == item.portal,
+                    other.id != item_id,
+                    other.status == RUNNING,
+                    other.claimed_at >= now - STALE_CLAIM,
+                )
+            )
+        claimed = session.execute(
+            update(OutboxItem)
+            .where(*conditions)
+            .values(status=RUNNING, claimed_at=now, attempts=OutboxItem.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+
+
 def _apply_one(db: Database, gateway: KeycloakGateway, item_id: int) -> tuple[str, list[str]]:
     from provisioner.sync.reconciler import Reconciler
 
+    if not _claim(db, item_id):
+        return "skipped", []
     with db.session() as session:
-        item = session.get(OutboxItem, item_id)
-        if item is None or item.status != PENDING:
-            return "skipped", []
-        item.attempts += 1
+        item = session.get_one(OutboxItem, item_id)
         try:
             if item.action == SET_PHONE:
                 decisions = Reconciler(gateway).push_phone(session, item.payload["person_id"])
@@ -149,12 +211,12 @@ def _apply_one(db: Database, gateway: KeycloakGateway, item_id: int) -> tuple[st
                 decisions = Reconciler(gateway).reconcile_account(session, item.payload["account_id"])
         except UpstreamUnavailable as exc:
             session.rollback()
-            _note_failure(db, item_id, str(exc), retryable=True)
+            _release(db, item_id, str(exc), give_up=False)
             log.warning("sync.keycloak_unavailable", item=item_id, error=str(exc))
             return "down", []
         except Exception as exc:  # noqa: BLE001 - one bad item must not block the others
             session.rollback()
-            failed = _note_failure(db, item_id, f"{type(exc).__name__}: {exc}", retryable=False)
+            failed = _release(db, item_id, f"{type(exc).__name__}: {exc}", give_up=True)
             log.error("sync.item_failed", item=item_id, error=str(exc))
             return ("failed" if failed else "retry"), []
         item.status = DONE
@@ -174,13 +236,11 @@ def apply_catalogue(session: Session, gateway: KeycloakGateway) -> list[str]:
     return apply_to_keycloak(session, gateway.rest, config)
 
 
-def _note_failure(db: Database, item_id: int, error: str, *, retryable: bool) -> bool:
+def _release(db: Database, item_id: int, error: str, *, give_up: bool) -> bool:
+    """Hand a claimed item back (pending again), or mark it failed after MAX_ATTEMPTS errors."""
     with db.session() as session:
-        item = session.get(OutboxItem, item_id)
-        assert item is not None
-        item.attempts += 1
+        item = session.get_one(OutboxItem, item_id)
         item.last_error = error[:2000]
-        if not retryable and item.attempts >= MAX_ATTEMPTS:
-            item.status = FAILED
-            return True
-    return False
+        item.status = FAILED if give_up and item.attempts >= MAX_ATTEMPTS else PENDING
+        item.claimed_at = None
+        return item.status == FAILED

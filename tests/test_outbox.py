@@ -1,0 +1,72 @@
+"""Outbox claims: one process applies an item; a change saved meanwhile gets an item of its own."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from provisioner.db import utcnow
+from provisioner.sync.models import DONE, PENDING, RUNNING, OutboxItem
+from provisioner.sync.services import _claim, _release, backlog, enqueue, enqueue_catalogue, tracked
+
+
+def _portal() -> str:
+    return f"claims-{uuid.uuid4().hex[:6]}"
+
+
+def test_an_item_is_claimed_once_and_a_change_meanwhile_gets_a_new_item(database: Any) -> None:
+    portal = _portal()
+    with database.session() as session:
+        first = enqueue(session, portal, 1).id
+        assert enqueue(session, portal, 1).id == first  # one pending item per account is enough
+        assert tracked(session) == [first] and tracked(session) == []
+    assert _claim(database, first) is True
+    assert _claim(database, first) is False  # the sync worker and a request never both apply it
+    with database.session() as session:
+        second = enqueue(session, portal, 1).id  # saved while the first is being applied
+        assert second != first
+        assert session.get_one(OutboxItem, first).status == RUNNING
+        assert backlog(session) >= 2  # running items are not applied yet: they count
+    assert _release(database, first, "boom", give_up=False) is False
+    with database.session() as session:
+        item = session.get_one(OutboxItem, first)
+        assert (item.status, item.attempts, item.last_error, item.claimed_at) == (PENDING, 1, "boom", None)
+
+
+def test_a_stale_claim_is_taken_over(database: Any) -> None:
+    with database.session() as session:
+        item_id = enqueue(session, _portal(), 1).id
+    assert _claim(database, item_id)
+    with database.session() as session:
+        session.get_one(OutboxItem, item_id).claimed_at = utcnow() - timedelta(minutes=11)  # its process died
+    assert _claim(database, item_id)
+    with database.session() as session:
+        assert session.get_one(OutboxItem, item_id).attempts == 2
+
+
+def test_one_catalogue_item_of_a_portal_runs_at_a_time(database: Any) -> None:
+    portal = _portal()
+    with database.session() as session:
+        first = enqueue_catalogue(session, portal).id
+    assert _claim(database, first)
+    with database.session() as session:
+        second = enqueue_catalogue(session, portal).id
+        other_portal = enqueue_catalogue(session, _portal()).id
+    assert second != first
+    assert _claim(database, second) is False  # would race the first with an older view
+    assert _claim(database, other_portal) is True
+    with database.session() as session:
+        session.get_one(OutboxItem, first).status = DONE
+    assert _claim(database, second) is True
+
+
+def test_an_item_failing_again_and_again_ends_failed(database: Any) -> None:
+    with database.session() as session:
+        item_id = enqueue(session, _portal(), 1).id
+    for _ in range(9):
+        assert _claim(database, item_id)
+        assert _release(database, item_id, "KeyError: x", give_up=True) is False
+    assert _claim(database, item_id)
+    assert _release(database, item_id, "KeyError: x", give_up=True) is True
+    assert _claim(database, item_id) is False
