@@ -74,7 +74,12 @@ def current_actor() -> Actor:
     settings: Settings = current_app.extensions["portail.settings"]
     claims = _claims(header.split(" ", 1)[1].strip(), settings)
     username = str(claims.get("preferred_username", claims.get("sub", "")))
-    realm_roles = set(claims.get("realm_access", {}).get("roles", []))
+    return actor_for(username, set(claims.get("realm_access", {}).get("roles", [])))
+
+
+def actor_for(username: str, realm_roles: set[str]) -> Actor:
+    """What a signed-in user may do: operator by realm role, else what its account gives it."""
+    settings: Settings = current_app.extensions["portail.settings"]
     if OPERATOR_ROLE in realm_roles:
         return Actor(name=username, operator=True)
     person = db_session().scalar(

@@ -55,6 +55,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(accounts_api)
     app.register_blueprint(catalogue_api)
     app.register_blueprint(openapi_bp)
+    from provisioner.admin.views import bp as admin_bp
+
+    app.register_blueprint(admin_bp)  # the administration UI: forms carry CSRF tokens
     from provisioner.sms.api import bp as sms_bp
 
     csrf.exempt(sms_bp)  # called by Keycloak with a shared secret, not from a browser
