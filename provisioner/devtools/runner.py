@@ -69,6 +69,7 @@ def run_dev(settings: Settings, *, port: int, start_keycloak: bool) -> int:
                     f"  Keycloak            {settings.keycloak_url}  (admin console: admin / "
                     f"{settings.keycloak_admin_password.get_secret_value()})",
                     f"  OIDC discovery      {settings.keycloak_url}/realms/{realm}/.well-known/openid-configuration",
+                    f"  Administration      {settings.public_url}/  (account administrators and operators)",
                     f"  Provisioner         {settings.public_url}/healthz",
                     f"  Demo relying app    {settings.public_url}/demo-app/",
                     f"  Dev outbox          {settings.public_url}/dev/outbox  (mail to SMTP localhost:{settings.smtp_port}, SMS)",
