@@ -136,3 +136,92 @@ def test_an_operator_finds_any_account(
     assert principal["login"] in logins and f"etab1.{principal['login']}" in logins
     page.locator(f"tr[data-login='{principal['login']}'] a").click()
     assert page.get_by_test_id("login").inner_text() == principal["login"]
+
+
+def test_user_list_filters_exports_and_disables_collaborators(
+    page: Any, live_server: str, settings: Settings, principal: dict[str, Any], gateway: KeycloakGateway
+) -> None:
+    _sign_in(page, live_server, settings, principal["login"])
+    page.get_by_test_id("people-link").click()
+    page.get_by_test_id("invite").click()
+    email = f"c{uuid.uuid4().hex[:6]}@example.org"
+    page.get_by_test_id("email").fill("pas-une-adresse")
+    page.get_by_test_id("first-name").fill("Zoé")
+    page.get_by_test_id("last-name").fill("Martin")
+    page.get_by_test_id("save").click()
+    assert "Adresse e-mail invalide" in page.locator(".field-error").inner_text()  # kept, explained
+    assert page.get_by_test_id("first-name").input_value() == "Zoé"
+    page.get_by_test_id("email").fill(email)
+    page.get_by_test_id("save").click()
+    page.get_by_test_id("flash").first.wait_for()
+    assert f"Invitation envoyée à {email}" in page.get_by_test_id("flash").first.inner_text()
+    row = page.locator(f"tr[data-username='{email}']")
+    assert "Déclarant" in row.inner_text()
+    assert gateway.find_user(email) is not None
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    row.get_by_test_id("person-disable").click()
+    page.get_by_test_id("flash").first.wait_for()
+    assert page.locator(f"tr[data-username='{email}']").count() == 0  # disabled users are hidden by default
+    user = gateway.find_user(email)
+    assert user is not None and not user.enabled
+    page.get_by_test_id("incl-disabled").check()
+    page.get_by_test_id("people-search").click()
+    page.wait_for_url("**incl_disabled=1**")
+    assert page.locator(f"tr[data-username='{email}']").get_by_test_id("disabled").inner_text() == "Oui"
+
+    with page.expect_download() as download:
+        page.get_by_test_id("export-xlsx").click()
+    assert download.value.suggested_filename == f"utilisateurs-{principal['login']}.xlsx"
+    from openpyxl import load_workbook
+
+    with open(download.value.path(), "rb") as handle:
+        sheet = load_workbook(handle).active
+    assert email in [row[2] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    pdf = page.request.get(live_server + (page.get_by_test_id("export-pdf").get_attribute("href") or ""))
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+
+
+def test_creating_a_secondary_account_and_giving_it_a_mailbox(
+    page: Any, live_server: str, settings: Settings, principal: dict[str, Any], api: Any
+) -> None:
+    _sign_in(page, live_server, settings, principal["login"])
+    page.get_by_test_id("new-secondary").click()
+    page.get_by_test_id("name").fill("lyon")
+    page.get_by_test_id("identifier").fill("732 829 320 00075")  # wrong check digit
+    page.get_by_test_id("company-name").fill("ETAB LYON")
+    page.get_by_test_id("tp-DSN").check()
+    page.get_by_test_id("save").click()
+    assert "SIRET invalide" in page.get_by_test_id("form-error").inner_text()
+    assert page.get_by_test_id("company-name").input_value() == "ETAB LYON"  # nothing typed is lost
+    page.get_by_test_id("identifier").fill("732 829 320 00074")
+    page.get_by_test_id("save").click()
+    page.get_by_test_id("flash").first.wait_for()
+    login = f"lyon.{principal['login']}"
+    assert login in page.get_by_test_id("flash").first.inner_text()
+    created = next(
+        a for a in api.call("GET", f"/accounts/{principal['id']}/secondaries").json["items"] if a["login"] == login
+    )
+    assert list(created["teleprocedures"]) == ["DSN"] and created["has_mailbox"] is False
+
+    # Rule 9: the quota (2) has one BAL left; switching warns first, then forces a password reset.
+    page.locator(f"tr[data-login='{login}'] a").click()
+    messages: list[str] = []
+
+    def accept(dialog: Any) -> None:
+        messages.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    page.get_by_test_id("mailbox-on").click()
+    page.get_by_test_id("flash").first.wait_for()
+    assert "réinitialiser son mot de passe" in messages[0]
+    assert "devra réinitialiser son mot de passe" in page.content()
+    assert api.call("GET", f"/accounts/{created['id']}").json["account"]["has_mailbox"] is True
+
+    # The quota is now used up: a third BAL is refused with the rule's message.
+    page.goto(f"{live_server}/comptes/{principal['id']}")
+    page.locator(f"tr[data-login='etab2.{principal['login']}'] a").click()
+    page.get_by_test_id("mailbox-on").click()
+    page.get_by_test_id("flash").first.wait_for()
+    assert "quota" in page.get_by_test_id("flash").first.inner_text()

@@ -22,7 +22,19 @@ def _ids(path: Path) -> set[object]:
 def test_the_template_holds_every_text_of_the_code(tmp_path: Path) -> None:
     fresh = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-o", str(fresh), "."],
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-o",
+            str(fresh),
+            ".",
+        ],
         cwd=REPO_ROOT,
         check=True,
         capture_output=True,

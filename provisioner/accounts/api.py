@@ -271,18 +271,10 @@ def export_people(account_id: int) -> ResponseReturnValue:
 
     ctx = api_context()
     account = services.get_account(ctx, account_id)
-    fmt = request.args.get("format", "xlsx")
-    if fmt not in ("xlsx", "pdf"):
-        raise InvalidInput("« format » : xlsx ou pdf.", code="invalid_parameter")
     include_disabled = request.args.get("include_disabled", "true").lower() != "false"
     people = services.people_of(ctx, account, include_disabled=include_disabled, q=request.args.get("q"))
-    title = f"Utilisateurs du compte {account.login} – {account.company_name}"
-    if fmt == "pdf":
-        body, mimetype = exports.to_pdf(title, people), "application/pdf"
-    else:
-        body = exports.to_xlsx(title, people)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    headers = {"Content-Disposition": f'attachment; filename="utilisateurs-{account.login}.{fmt}"'}
+    body, mimetype, filename = exports.user_list(account, people, request.args.get("format", "xlsx"))
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     return current_app.response_class(body, mimetype=mimetype, headers=headers)
 
 

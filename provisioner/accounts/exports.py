@@ -11,7 +11,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from provisioner.accounts.domain import mask_phone
-from provisioner.accounts.models import Person
+from provisioner.accounts.models import Account, Person
+from provisioner.errors import InvalidInput
+
+FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
 
 HEADERS = (
     "Nom d'affichage",
@@ -86,3 +89,12 @@ def to_pdf(title: str, people: Sequence[Person]) -> bytes:
             for value in row:
                 line.cell(_latin1(value))
     return bytes(pdf.output())
+
+
+def user_list(account: Account, people: Sequence[Person], fmt: str) -> tuple[bytes, str, str]:
+    """The user list of an account as a file: (content, media type, file name)."""
+    if fmt not in FORMATS:
+        raise InvalidInput("« format » : xlsx ou pdf.", code="invalid_parameter")
+    title = f"Utilisateurs du compte {account.login} – {account.company_name}"
+    body = to_pdf(title, people) if fmt == "pdf" else to_xlsx(title, people)
+    return body, FORMATS[fmt], f"utilisateurs-{account.login}.{fmt}"

@@ -9,11 +9,17 @@ from urllib.parse import urlencode
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms.fields import SelectChoice
 
-from provisioner.accounts import services
+from provisioner.accounts import exports, services
 from provisioner.accounts.actors import Actor
 from provisioner.accounts.api import commit_and_sync
-from provisioner.admin import auth
+from provisioner.accounts.domain import mask_phone
+from provisioner.accounts.models import Account
+from provisioner.accounts.schemas import CollaboratorIn, PersonPatch, SecondaryIn, parse
+from provisioner.admin import auth, forms
+from provisioner.errors import DomainError, NotFound
 from provisioner.portals import load_portal
 from provisioner.settings import Settings
 from provisioner.web import db_session
@@ -27,6 +33,7 @@ PER_PAGE = 20
 @bp.record_once
 def _register(state: Any) -> None:
     auth.register(state.app)
+    state.app.add_template_filter(mask_phone, "mask_phone")
 
 
 def _settings() -> Settings:
@@ -173,3 +180,196 @@ def deactivate(actor: Actor, account_id: int) -> ResponseReturnValue:
 @auth.login_required
 def reactivate(actor: Actor, account_id: int) -> ResponseReturnValue:
     return _set_active(actor, account_id, True)
+
+
+# -- messages of the business rules, in the user's language ------------------------------------
+RULE_MESSAGES = {
+    "duplicate_login": _l("Ce login est déjà utilisé sur le portail : choisissez un autre nom."),
+    "mailbox_quota_exceeded": _l(
+        "Le nombre de comptes secondaires avec BAL autorisé est atteint : demandez une augmentation du quota."
+    ),
+    "invalid_siret": _l("SIRET invalide : 14 chiffres dont la clé de contrôle (exemple : 732 829 320 00074)."),
+    "invalid_login": _l("Nom de compte invalide : lettres, chiffres et tirets."),
+    "rights_ceiling": _l("Un compte secondaire ne peut pas avoir plus de droits que son compte principal."),
+    "last_administrator": _l("Le compte doit garder au moins un administrateur actif."),
+}
+
+
+def _rule_message(error: DomainError) -> str:
+    return str(RULE_MESSAGES.get(error.code, error.message))
+
+
+def _principal_to_manage(actor: Actor, account_id: int) -> tuple[services.Context, Account]:
+    ctx = _ctx(actor)
+    account = services.get_account(ctx, account_id)
+    if account.kind != "principal":
+        raise NotFound(_("Compte %(id)s introuvable.", id=account_id), code="account_not_found")
+    ctx.actor.require_administrator_of(account.id)
+    return ctx, account
+
+
+def _after_change(done: str) -> None:
+    flash(done, "success")
+    if commit_and_sync()["status"] != "applied":
+        flash(
+            _(
+                "Keycloak n'a pas encore pu être mis à jour ; la modification est enregistrée et sera appliquée dès que possible."
+            ),
+            "warning",
+        )
+
+
+# -- users of an account (rule 13) ---------------------------------------------------------------
+def _people_filters() -> dict[str, Any]:
+    return {"q": request.args.get("q", "").strip(), "incl_disabled": request.args.get("incl_disabled") == "1"}
+
+
+@bp.get("/comptes/<int:account_id>/utilisateurs")
+@auth.login_required
+def people(actor: Actor, account_id: int) -> ResponseReturnValue:
+    ctx = _ctx(actor)
+    account = services.get_account(ctx, account_id)
+    filters = _people_filters()
+    listed = services.people_of(ctx, account, include_disabled=filters["incl_disabled"], q=filters["q"] or None)
+    return render_template(
+        "admin/people.html",
+        account=account,
+        people=listed,
+        filters=filters,
+        roles=forms.ROLES,
+        may_manage=actor.operator or (actor.administrator and actor.principal_id == account.principal_id),
+    )
+
+
+@bp.get("/comptes/<int:account_id>/utilisateurs/export.<fmt>")
+@auth.login_required
+def people_export(actor: Actor, account_id: int, fmt: str) -> ResponseReturnValue:
+    ctx = _ctx(actor)
+    account = services.get_account(ctx, account_id)
+    filters = _people_filters()
+    listed = services.people_of(ctx, account, include_disabled=filters["incl_disabled"], q=filters["q"] or None)
+    body, mimetype, filename = exports.user_list(account, listed, fmt)
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return current_app.response_class(body, mimetype=mimetype, headers=headers)
+
+
+def _person_enabled(actor: Actor, person_id: int, enabled: bool) -> ResponseReturnValue:
+    ctx = _ctx(actor)
+    person = services.get_person(ctx, person_id)
+    back = _local(request.form.get("back")) or url_for("admin.people", account_id=person.account_id)
+    try:
+        services.update_person(ctx, person, PersonPatch(enabled=enabled))
+    except DomainError as error:
+        flash(_rule_message(error), "warning")
+        return redirect(back)
+    name = f"{person.first_name} {person.last_name}"
+    _after_change(
+        _("%(name)s est réactivé.", name=name)
+        if enabled
+        else _("%(name)s est désactivé : il ne peut plus se connecter.", name=name)
+    )
+    return redirect(back)
+
+
+@bp.post("/utilisateurs/<int:person_id>/desactiver")
+@auth.login_required
+def person_disable(actor: Actor, person_id: int) -> ResponseReturnValue:
+    return _person_enabled(actor, person_id, False)
+
+
+@bp.post("/utilisateurs/<int:person_id>/reactiver")
+@auth.login_required
+def person_enable(actor: Actor, person_id: int) -> ResponseReturnValue:
+    return _person_enabled(actor, person_id, True)
+
+
+@bp.route("/comptes/<int:account_id>/utilisateurs/nouveau", methods=["GET", "POST"])
+@auth.login_required
+def invite(actor: Actor, account_id: int) -> ResponseReturnValue:
+    """Rule 11: invite a collaborator (the activation link goes by e-mail)."""
+    ctx, principal = _principal_to_manage(actor, account_id)
+    form = forms.CollaboratorForm()
+    error = None
+    if form.validate_on_submit():
+        data = CollaboratorIn(
+            email=form.email.data,
+            first_name=form.first_name.data,
+            last_name=form.last_name.data,
+            locale=form.locale.data,
+            roles=list(form.roles.data or []),
+        )
+        try:
+            person = services.add_collaborator(ctx, principal, data)
+        except DomainError as exc:
+            db_session().rollback()
+            error = _rule_message(exc)
+        else:
+            _after_change(_("Invitation envoyée à %(email)s.", email=person.email))
+            return redirect(url_for("admin.people", account_id=principal.id))
+    status = 400 if (error or form.errors) else 200
+    return render_template("admin/invite.html", account=principal, form=form, error=error), status
+
+
+# -- secondary accounts (rules 6 to 9) ---------------------------------------------------------
+@bp.route("/comptes/<int:account_id>/comptes-secondaires/nouveau", methods=["GET", "POST"])
+@auth.login_required
+def new_secondary(actor: Actor, account_id: int) -> ResponseReturnValue:
+    ctx, principal = _principal_to_manage(actor, account_id)
+    form = forms.SecondaryForm()
+    form.teleprocedures.choices = [SelectChoice(code, code) for code in sorted(principal.selection)]
+    error = None
+    if form.validate_on_submit():
+        try:
+            data = parse(
+                SecondaryIn,
+                {
+                    "name": form.name.data,
+                    "identifier": form.identifier.data,
+                    "company_name": form.company_name.data,
+                    "has_mailbox": form.has_mailbox.data,
+                    "autonomous": form.autonomous.data,
+                    "teleprocedures": {
+                        code: list(principal.selection[code]) for code in form.teleprocedures.data or []
+                    },
+                },
+            )
+            secondary = services.create_secondary(ctx, principal, data)
+        except DomainError as exc:
+            db_session().rollback()
+            error = _rule_message(exc)
+        else:
+            _after_change(_("Le compte secondaire %(login)s est créé.", login=secondary.login))
+            return redirect(url_for("admin.account", account_id=principal.id))
+    status = 400 if (error or form.errors) else 200
+    return (
+        render_template(
+            "admin/new_secondary.html",
+            account=principal,
+            form=form,
+            error=error,
+            catalogue=ctx.catalogue.teleprocedures,
+        ),
+        status,
+    )
+
+
+@bp.post("/comptes/<int:account_id>/bal")
+@auth.login_required
+def mailbox(actor: Actor, account_id: int) -> ResponseReturnValue:
+    """Rule 9: with or without mailbox; the page warned that a password reset follows."""
+    ctx = _ctx(actor)
+    account = services.get_account(ctx, account_id)
+    wanted = request.form.get("has_mailbox") == "1"
+    try:
+        reset = services.set_mailbox(ctx, account, wanted)
+    except DomainError as exc:
+        flash(_rule_message(exc), "warning")
+        return redirect(url_for("admin.account", account_id=account.id))
+    _after_change(
+        _("Le compte %(login)s a maintenant une BAL.", login=account.login)
+        if wanted
+        else _("Le compte %(login)s n'a plus de BAL.", login=account.login)
+    )
+    if reset:
+        flash(_("Son titulaire devra réinitialiser son mot de passe à sa prochaine connexion."), "warning")
+    return redirect(url_for("admin.account", account_id=account.id))
