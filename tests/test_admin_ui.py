@@ -225,3 +225,42 @@ def test_creating_a_secondary_account_and_giving_it_a_mailbox(
     page.get_by_test_id("mailbox-on").click()
     page.get_by_test_id("flash").first.wait_for()
     assert "quota" in page.get_by_test_id("flash").first.inner_text()
+
+
+def test_teleprocedure_options_cascade_to_secondaries_and_show_in_the_journal(
+    page: Any, live_server: str, settings: Settings, principal: dict[str, Any], api: Any
+) -> None:
+    etab1 = next(
+        a
+        for a in api.call("GET", f"/accounts/{principal['id']}/secondaries").json["items"]
+        if a["login"].startswith("etab1.")
+    )
+    assert (
+        api.call(
+            "PUT", f"/accounts/{etab1['id']}/teleprocedures", {"teleprocedures": {"DSN": None, "DPAE": None}}
+        ).status_code
+        == 200
+    )
+    _sign_in(page, live_server, settings, principal["login"])
+    page.get_by_test_id("options-link").click()
+    assert page.get_by_test_id("tp-DPAE").is_checked() and page.get_by_test_id("tp-DSN").is_checked()
+    page.get_by_test_id("tp-DPAE").uncheck()
+    page.locator("tr[data-code=DSN] summary").click()
+    page.get_by_test_id("type-DSN-mensuelle").check()
+    page.get_by_test_id("save").click()
+    page.get_by_test_id("flash").first.wait_for()
+    flashes = " ".join(page.get_by_test_id("flash").all_inner_texts())
+    assert (
+        "sont enregistrées" in flashes and "Retirées aussi de 3 comptes secondaires" in flashes
+    )  # DPAE from etab1; DSN types from all three
+    assert api.call("GET", f"/accounts/{principal['id']}").json["account"]["teleprocedures"] == {"DSN": ["mensuelle"]}
+    assert api.call("GET", f"/accounts/{etab1['id']}").json["account"]["teleprocedures"] == {"DSN": ["mensuelle"]}
+
+    # A secondary is offered only what its principal has.
+    page.goto(f"{live_server}/comptes/{etab1['id']}/options")
+    assert [r.get_attribute("data-code") for r in page.locator("tr[data-code]").all()] == ["DSN"]
+    page.goto(f"{live_server}/comptes/{etab1['id']}")
+    page.get_by_test_id("journal-link").click()
+    actions = [r.get_attribute("data-action") for r in page.locator("tr[data-action]").all()]
+    assert actions[0] == "account.teleprocedures.cascade"
+    assert "Téléprocédures retirées avec le compte principal" in page.get_by_test_id("journal").inner_text()

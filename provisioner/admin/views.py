@@ -10,11 +10,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from wtforms.fields import SelectChoice
 
 from provisioner.accounts import exports, services
 from provisioner.accounts.actors import Actor
 from provisioner.accounts.api import commit_and_sync
+from provisioner.accounts.audit import entries_for
 from provisioner.accounts.domain import mask_phone
 from provisioner.accounts.models import Account
 from provisioner.accounts.schemas import CollaboratorIn, PersonPatch, SecondaryIn, parse
@@ -373,3 +375,68 @@ def mailbox(actor: Actor, account_id: int) -> ResponseReturnValue:
     if reset:
         flash(_("Son titulaire devra réinitialiser son mot de passe à sa prochaine connexion."), "warning")
     return redirect(url_for("admin.account", account_id=account.id))
+
+
+# -- options: teleprocedures and document types (rules 3, 7, 8) ------------------------------------
+@bp.route("/comptes/<int:account_id>/options", methods=["GET", "POST"])
+@auth.login_required
+def options(actor: Actor, account_id: int) -> ResponseReturnValue:
+    ctx = _ctx(actor)
+    account = services.get_account(ctx, account_id)
+    catalogue = ctx.catalogue.teleprocedures
+    principal = account if account.kind == "principal" else account.parent
+    assert principal is not None
+    # A principal chooses in the portal's catalogue; a secondary within its principal's choice.
+    offered = {
+        code: (tp.document_types if account.kind == "principal" else principal.selection.get(code, ()))
+        for code, tp in catalogue.items()
+        if account.kind == "principal" or code in principal.selection
+    }
+    selection = {code: list(types) for code, types in account.selection.items()}
+    error = None
+    if request.method == "POST":
+        requested: dict[str, list[str] | None] = {}
+        for code in request.form.getlist("tp"):
+            if code in offered:
+                requested[code] = [t for t in request.form.getlist(f"types-{code}") if t in offered[code]] or None
+        before = {s.id: s.selection for s in principal.secondaries}
+        try:
+            services.set_teleprocedures(ctx, account, requested)
+        except DomainError as exc:
+            db_session().rollback()
+            error = _rule_message(exc)
+            selection = {code: list(types or ()) for code, types in requested.items()}
+        else:
+            clipped = sum(1 for s in principal.secondaries if s.id in before and s.selection != before[s.id])
+            _after_change(_("Les téléprocédures de %(login)s sont enregistrées.", login=account.login))
+            if account.kind == "principal" and clipped:
+                flash(
+                    ngettext(
+                        "Retirées aussi de %(num)d compte secondaire, qui ne peut pas avoir plus que son compte principal.",
+                        "Retirées aussi de %(num)d comptes secondaires, qui ne peuvent pas avoir plus que leur compte principal.",
+                        clipped,
+                    ),
+                    "warning",
+                )
+            return redirect(url_for("admin.account", account_id=account.id))
+    return (
+        render_template(
+            "admin/options.html",
+            account=account,
+            offered=offered,
+            catalogue=catalogue,
+            selection=selection,
+            error=error,
+        ),
+        400 if error else 200,
+    )
+
+
+# -- audit log ------------------------------------------------------------------------------------
+@bp.get("/comptes/<int:account_id>/journal")
+@auth.login_required
+def journal(actor: Actor, account_id: int) -> ResponseReturnValue:
+    ctx = _ctx(actor)
+    account = services.get_account(ctx, account_id)
+    ctx.actor.require_administrator_of(account.principal_id)
+    return render_template("admin/journal.html", account=account, entries=entries_for(ctx.session, account.id))
