@@ -264,3 +264,27 @@ def test_teleprocedure_options_cascade_to_secondaries_and_show_in_the_journal(
     actions = [r.get_attribute("data-action") for r in page.locator("tr[data-action]").all()]
     assert actions[0] == "account.teleprocedures.cascade"
     assert "Téléprocédures retirées avec le compte principal" in page.get_by_test_id("journal").inner_text()
+
+
+def test_editing_the_identity_copies_the_responsible_into_a_contact(
+    page: Any, live_server: str, settings: Settings, principal: dict[str, Any], api: Any
+) -> None:
+    _sign_in(page, live_server, settings, principal["login"])
+    page.get_by_test_id("identity-link").click()
+    assert page.get_by_test_id("resp-last-name").input_value() == "DUPONT"
+    page.get_by_test_id("company-name").fill("SOCIETE RENOMMEE")
+    page.get_by_test_id("resp-email").fill("pas-une-adresse")
+    page.get_by_test_id("save").click()
+    assert "Adresse e-mail invalide" in page.locator(".field-error").inner_text()
+    assert api.call("GET", f"/accounts/{principal['id']}").json["account"]["company_name"] != "SOCIETE RENOMMEE"
+
+    email = f"direction-{uuid.uuid4().hex[:6]}@example.org"
+    page.get_by_test_id("resp-email").fill(email)
+    page.get_by_test_id("copy-technical").click()
+    assert page.get_by_test_id("technical-name").input_value() == "Pierre DUPONT"
+    page.get_by_test_id("save").click()
+    page.get_by_test_id("flash").first.wait_for()
+    account = api.call("GET", f"/accounts/{principal['id']}").json["account"]
+    assert account["company_name"] == "SOCIETE RENOMMEE"
+    assert account["responsible"]["email"] == email
+    assert account["technical_contact"] == {"name": "Pierre DUPONT", "email": email, "phone": "+33149098737"}

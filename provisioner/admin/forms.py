@@ -3,11 +3,13 @@ the business rules again: a form is a convenience, never the only guard."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -63,3 +65,110 @@ class SecondaryForm(FlaskForm):  # type: ignore[misc]
         _l("Compte secondaire autonome (choisit ses téléprocédures dans celles du compte principal)")
     )
     teleprocedures = MultiCheckboxField(_l("Téléprocédures"), choices=[])
+
+
+class IdentityForm(FlaskForm):  # type: ignore[misc]
+    """Onglet « Identité »: the company, its responsible person (rule 1) and two contacts."""
+
+    company_name = StringField(_l("Raison sociale"), validators=[DataRequired(), Length(max=255)])
+    legal_representative = StringField(_l("Mandataire social"), validators=[Optional(), Length(max=255)])
+    civility = SelectField(_l("Civilité"), choices=[SelectChoice("M.", "M."), SelectChoice("Mme", "Mme")])
+    last_name = StringField(_l("Nom"), validators=[DataRequired(), Length(max=128)])
+    first_name = StringField(_l("Prénom"), validators=[DataRequired(), Length(max=128)])
+    street_number = StringField(_l("Numéro voie"), validators=[Optional(), Length(max=16)])
+    street_suffix = SelectField(
+        _l("Suffixe voie"),
+        choices=[SelectChoice(v, v or "—") for v in ("", "bis", "ter", "quater")],
+        validators=[Optional()],
+    )
+    street_name = StringField(_l("Nom voie"), validators=[Optional(), Length(max=128)])
+    complement = StringField(_l("Complément"), validators=[Optional(), Length(max=128)])
+    po_box = StringField(_l("Boîte postale"), validators=[Optional(), Length(max=32)])
+    postal_code = StringField(_l("Code postal"), validators=[Optional(), Length(max=16)])
+    city = StringField(_l("Ville"), validators=[Optional(), Length(max=128)])
+    country = StringField(_l("Pays"), validators=[Optional(), Length(max=2)], default="FR")
+    email = StringField(
+        _l("E-mail"),
+        validators=[
+            DataRequired(),
+            Regexp(EMAIL, message=_l("Adresse e-mail invalide (exemple : prenom.nom@entreprise.fr).")),
+        ],
+    )
+    phone = StringField(_l("Nº de téléphone"), validators=[Optional(), Length(max=32)])
+    fax = StringField(_l("Nº de fax"), validators=[Optional(), Length(max=32)])
+    technical_name = StringField(_l("Nom"), validators=[Optional(), Length(max=255)])
+    technical_email = StringField(
+        _l("E-mail"),
+        validators=[
+            Optional(),
+            Regexp(EMAIL, message=_l("Adresse e-mail invalide (exemple : prenom.nom@entreprise.fr).")),
+        ],
+    )
+    technical_phone = StringField(_l("Nº de téléphone"), validators=[Optional(), Length(max=32)])
+    administrative_name = StringField(_l("Nom"), validators=[Optional(), Length(max=255)])
+    administrative_email = StringField(
+        _l("E-mail"),
+        validators=[
+            Optional(),
+            Regexp(EMAIL, message=_l("Adresse e-mail invalide (exemple : prenom.nom@entreprise.fr).")),
+        ],
+    )
+    administrative_phone = StringField(_l("Nº de téléphone"), validators=[Optional(), Length(max=32)])
+
+    ADDRESS = (
+        "street_number",
+        "street_suffix",
+        "street_name",
+        "complement",
+        "po_box",
+        "postal_code",
+        "city",
+        "country",
+    )
+
+    def fill(self, account: Any) -> None:
+        responsible = dict(account.responsible or {})
+        address = dict(responsible.get("address") or {})
+        self.company_name.data = account.company_name
+        self.legal_representative.data = account.legal_representative or ""
+        for name in ("civility", "last_name", "first_name", "email", "phone", "fax"):
+            getattr(self, name).data = responsible.get(name) or getattr(self, name).default or ""
+        for name in self.ADDRESS:
+            getattr(self, name).data = address.get(name) or getattr(self, name).default or ""
+        for prefix, contact in (
+            ("technical", account.technical_contact),
+            ("administrative", account.administrative_contact),
+        ):
+            for name in ("name", "email", "phone"):
+                getattr(self, f"{prefix}_{name}").data = (contact or {}).get(name) or ""
+
+    def patch(self) -> dict[str, Any]:
+        def text(name: str) -> str:
+            return (getattr(self, name).data or "").strip()
+
+        def contact(prefix: str) -> dict[str, str] | None:
+            if not text(f"{prefix}_name"):
+                return None
+            return {
+                "name": text(f"{prefix}_name"),
+                "email": text(f"{prefix}_email"),
+                **({"phone": text(f"{prefix}_phone")} if text(f"{prefix}_phone") else {}),
+            }
+
+        body: dict[str, Any] = {
+            "company_name": text("company_name"),
+            "legal_representative": text("legal_representative") or None,
+            "responsible": {
+                "civility": text("civility"),
+                "last_name": text("last_name"),
+                "first_name": text("first_name"),
+                "email": text("email"),
+                "phone": text("phone") or None,
+                "fax": text("fax") or None,
+                "address": {name: text(name) for name in self.ADDRESS},
+            },
+        }
+        for prefix in ("technical", "administrative"):
+            if contact(prefix) is not None:
+                body[f"{prefix}_contact"] = contact(prefix)
+        return body

@@ -19,7 +19,7 @@ from provisioner.accounts.api import commit_and_sync
 from provisioner.accounts.audit import entries_for
 from provisioner.accounts.domain import mask_phone
 from provisioner.accounts.models import Account
-from provisioner.accounts.schemas import CollaboratorIn, PersonPatch, SecondaryIn, parse
+from provisioner.accounts.schemas import AccountPatch, CollaboratorIn, PersonPatch, SecondaryIn, parse
 from provisioner.admin import auth, forms
 from provisioner.errors import DomainError, NotFound
 from provisioner.portals import load_portal
@@ -440,3 +440,30 @@ def journal(actor: Actor, account_id: int) -> ResponseReturnValue:
     account = services.get_account(ctx, account_id)
     ctx.actor.require_administrator_of(account.principal_id)
     return render_template("admin/journal.html", account=account, entries=entries_for(ctx.session, account.id))
+
+
+# -- identity (rule 1) ---------------------------------------------------------------------------
+@bp.route("/comptes/<int:account_id>/identite", methods=["GET", "POST"])
+@auth.login_required
+def identity(actor: Actor, account_id: int) -> ResponseReturnValue:
+    ctx = _ctx(actor)
+    account = services.get_account(ctx, account_id)
+    ctx.actor.require_administrator_of(account.principal_id)
+    form = forms.IdentityForm()
+    error = None
+    if request.method == "GET":
+        form.fill(account)
+    elif form.validate_on_submit():
+        try:
+            services.update_account(ctx, account, parse(AccountPatch, form.patch()))
+        except DomainError as exc:
+            db_session().rollback()
+            error = _rule_message(exc)
+            problems = (exc.details or {}).get("problems", []) if isinstance(exc.details, dict) else []
+            if problems:
+                error = _("Données invalides : %(fields)s.", fields=", ".join(p["field"] for p in problems))
+        else:
+            _after_change(_("L'identité du compte %(login)s est enregistrée.", login=account.login))
+            return redirect(url_for("admin.account", account_id=account.id))
+    status = 400 if (error or form.errors) else 200
+    return render_template("admin/identity.html", account=account, form=form, error=error), status
