@@ -288,3 +288,36 @@ def test_editing_the_identity_copies_the_responsible_into_a_contact(
     assert account["company_name"] == "SOCIETE RENOMMEE"
     assert account["responsible"]["email"] == email
     assert account["technical_contact"] == {"name": "Pierre DUPONT", "email": email, "phone": "+33149098737"}
+
+
+def test_options_quota_and_billing_address(
+    page: Any, live_server: str, settings: Settings, principal: dict[str, Any], api: Any
+) -> None:
+    _sign_in(page, live_server, settings, principal["login"])
+    page.get_by_test_id("services-link").click()
+    assert page.get_by_test_id("quota").input_value() == "2"
+    page.get_by_test_id("quota").fill("0")  # etab1 has a BAL
+    page.get_by_test_id("save").click()
+    assert "ne peut pas être inférieur au 1 compte secondaire" in page.get_by_test_id("form-error").inner_text()
+    page.get_by_test_id("quota").fill("5")
+    page.get_by_test_id("statement-collection").check()
+    page.get_by_test_id("statement-inbox").fill("releves@example.org")
+    page.get_by_test_id("save").click()
+    page.get_by_test_id("flash").first.wait_for()
+    account = api.call("GET", f"/accounts/{principal['id']}").json["account"]
+    assert account["secondary_quota"] == 5
+    assert account["services"]["statement_collection"] is True
+    assert account["services"]["statement_inbox"] == "releves@example.org"
+
+    page.get_by_test_id("billing-link").click()
+    page.get_by_test_id("use-responsible").uncheck()
+    page.get_by_test_id("save").click()
+    assert "Indiquez l'adresse de facturation" in page.locator(".field-error").inner_text()
+    page.get_by_test_id("street").fill("rue de la Paix")
+    page.get_by_test_id("postal-code").fill("75002")
+    page.get_by_test_id("city").fill("Paris")
+    page.get_by_test_id("save").click()
+    page.get_by_test_id("flash").first.wait_for()
+    billing = api.call("GET", f"/accounts/{principal['id']}").json["account"]["billing"]
+    assert billing["use_responsible_address"] is False
+    assert billing["address"]["city"] == "Paris" and billing["address"]["postal_code"] == "75002"

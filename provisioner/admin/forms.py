@@ -7,9 +7,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, ValidationError
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -172,3 +172,42 @@ class IdentityForm(FlaskForm):  # type: ignore[misc]
             if contact(prefix) is not None:
                 body[f"{prefix}_contact"] = contact(prefix)
         return body
+
+
+class ServicesForm(FlaskForm):  # type: ignore[misc]
+    """Onglet « Options »: the BAL quota and the optional services (rule 3)."""
+
+    secondary_quota = IntegerField(
+        _l("Nombre de comptes secondaires avec BAL souhaités"),
+        validators=[InputRequired(), NumberRange(min=0, max=100000)],
+        description=_l("Seuls les comptes secondaires avec BAL comptent ; les comptes sans BAL ne sont pas limités."),
+    )
+    statement_collection = BooleanField(_l("Relevés de comptes : abonnement au service"))
+    collection_error_alerts = BooleanField(_l("Alerte erreur de collecte"))
+    statement_inbox = StringField(
+        _l("Boîte de réception des relevés"),
+        validators=[
+            Optional(),
+            Regexp(EMAIL, message=_l("Adresse e-mail invalide (exemple : prenom.nom@entreprise.fr).")),
+        ],
+    )
+    probative_archiving = BooleanField(_l("Archivage à valeur probatoire : abonnement au service"))
+
+
+class BillingForm(FlaskForm):  # type: ignore[misc]
+    """Onglet « Facturation » (rule 4): principal accounts only; the address can change."""
+
+    use_responsible_address = BooleanField(_l("Utiliser l'adresse du responsable pour la facturation"))
+    street_number = StringField(_l("Numéro voie"), validators=[Optional(), Length(max=16)])
+    street_name = StringField(_l("Nom voie"), validators=[Optional(), Length(max=128)])
+    complement = StringField(_l("Complément"), validators=[Optional(), Length(max=128)])
+    po_box = StringField(_l("Boîte postale"), validators=[Optional(), Length(max=32)])
+    postal_code = StringField(_l("Code postal"), validators=[Optional(), Length(max=16)])
+    city = StringField(_l("Ville"), validators=[Length(max=128)])  # no Optional(): validate_city must run
+    country = StringField(_l("Pays"), validators=[Optional(), Length(max=2)], default="FR")
+
+    ADDRESS = ("street_number", "street_name", "complement", "po_box", "postal_code", "city", "country")
+
+    def validate_city(self, field: Any) -> None:
+        if not self.use_responsible_address.data and not (field.data or "").strip():
+            raise ValidationError(_l("Indiquez l'adresse de facturation, ou cochez l'adresse du responsable."))

@@ -467,3 +467,88 @@ def identity(actor: Actor, account_id: int) -> ResponseReturnValue:
             return redirect(url_for("admin.account", account_id=account.id))
     status = 400 if (error or form.errors) else 200
     return render_template("admin/identity.html", account=account, form=form, error=error), status
+
+
+@bp.route("/comptes/<int:account_id>/services", methods=["GET", "POST"])
+@auth.login_required
+def account_services(actor: Actor, account_id: int) -> ResponseReturnValue:
+    ctx = _ctx(actor)
+    account = services.get_account(ctx, account_id)
+    ctx.actor.require_administrator_of(account.principal_id)
+    if account.kind != "principal":
+        raise NotFound(_("Compte %(id)s introuvable.", id=account_id), code="account_not_found")
+    form = forms.ServicesForm()
+    error = None
+    with_mailbox = sum(1 for s in account.secondaries if s.has_mailbox)
+    if request.method == "POST" and (form.secondary_quota.data or 0) < with_mailbox:
+        error = ngettext(
+            "Le quota ne peut pas être inférieur au %(num)d compte secondaire qui a déjà une BAL.",
+            "Le quota ne peut pas être inférieur aux %(num)d comptes secondaires qui ont déjà une BAL.",
+            with_mailbox,
+        )
+    elif request.method == "GET":
+        form.secondary_quota.data = account.secondary_quota
+        for name in ("statement_collection", "collection_error_alerts", "statement_inbox", "probative_archiving"):
+            getattr(form, name).data = (account.services or {}).get(name)
+    elif form.validate_on_submit():
+        body = {
+            "secondary_quota": form.secondary_quota.data,
+            "services": {
+                "statement_collection": form.statement_collection.data,
+                "collection_error_alerts": form.collection_error_alerts.data,
+                "statement_inbox": (form.statement_inbox.data or "").strip() or None,
+                "probative_archiving": form.probative_archiving.data,
+            },
+        }
+        try:
+            services.update_account(ctx, account, parse(AccountPatch, body))
+        except DomainError as exc:
+            db_session().rollback()
+            error = _rule_message(exc)
+        else:
+            _after_change(_("Les options du compte %(login)s sont enregistrées.", login=account.login))
+            return redirect(url_for("admin.account", account_id=account.id))
+    status = 400 if (error or form.errors) else 200
+    return render_template(
+        "admin/services.html", account=account, form=form, error=error, with_mailbox=with_mailbox
+    ), status
+
+
+@bp.route("/comptes/<int:account_id>/facturation", methods=["GET", "POST"])
+@auth.login_required
+def billing(actor: Actor, account_id: int) -> ResponseReturnValue:
+    ctx = _ctx(actor)
+    account = services.get_account(ctx, account_id)
+    ctx.actor.require_administrator_of(account.principal_id)
+    if account.kind != "principal":
+        raise NotFound(_("Compte %(id)s introuvable.", id=account_id), code="account_not_found")
+    form = forms.BillingForm()
+    error = None
+    current = dict(account.billing or {})
+    if request.method == "GET":
+        form.use_responsible_address.data = current.get("use_responsible_address", True)
+        for name in form.ADDRESS:
+            getattr(form, name).data = (current.get("address") or {}).get(name) or getattr(form, name).default or ""
+    elif form.validate_on_submit():
+        address = None
+        if not form.use_responsible_address.data:
+            address = {name: (getattr(form, name).data or "").strip() for name in form.ADDRESS}
+        body = {
+            "billing": {
+                "date": current.get("date"),  # set by the portal, not by the account
+                "use_responsible_address": form.use_responsible_address.data,
+                "address": address,
+            }
+        }
+        try:
+            services.update_account(ctx, account, parse(AccountPatch, body))
+        except DomainError as exc:
+            db_session().rollback()
+            error = _rule_message(exc)
+        else:
+            _after_change(_("La facturation du compte %(login)s est enregistrée.", login=account.login))
+            return redirect(url_for("admin.account", account_id=account.id))
+    status = 400 if (error or form.errors) else 200
+    return render_template(
+        "admin/billing.html", account=account, form=form, error=error, date=current.get("date")
+    ), status
