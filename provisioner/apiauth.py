@@ -88,6 +88,9 @@ def actor_for(username: str, realm_roles: set[str]) -> Actor:
     if person is None or not person.enabled:
         return Actor(name=username)  # authenticated, but manages nothing
     account = person.account
+    principal = account.parent if account.parent is not None else account
+    if account.status != "open" or principal.status != "open":
+        return Actor(name=username)  # a closed (or not yet opened) account gives no rights
     return Actor(
         name=username,
         principal_id=account.principal_id,

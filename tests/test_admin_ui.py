@@ -321,3 +321,21 @@ def test_options_quota_and_billing_address(
     billing = api.call("GET", f"/accounts/{principal['id']}").json["account"]["billing"]
     assert billing["use_responsible_address"] is False
     assert billing["address"]["city"] == "Paris" and billing["address"]["postal_code"] == "75002"
+
+
+def test_the_last_administrator_cannot_be_disabled_and_a_closed_account_gives_no_rights(
+    page: Any, live_server: str, settings: Settings, principal: dict[str, Any], api: Any, login_as: Any
+) -> None:
+    _sign_in(page, live_server, settings, principal["login"])
+    page.goto(f"{live_server}/comptes/{principal['id']}/utilisateurs")
+    page.locator(f"tr[data-username='{principal['login']}']").get_by_test_id("person-disable").click()
+    page.get_by_test_id("flash").first.wait_for()
+    assert "au moins un administrateur actif" in page.get_by_test_id("flash").first.inner_text()
+    people = api.call("GET", f"/accounts/{principal['id']}/people").json["items"]
+    assert all(p["enabled"] for p in people)  # the refused change was not kept
+
+    admin = login_as(principal["login"])
+    assert api.call("POST", f"/accounts/{principal['id']}/deactivate").status_code == 200  # the portal closes it
+    assert api.call("GET", f"/accounts/{principal['id']}", headers=admin).status_code == 404
+    page.goto(f"{live_server}/comptes/{principal['id']}")
+    assert "aucun compte à administrer" in page.content()

@@ -19,6 +19,7 @@ from provisioner.errors import Forbidden
 from provisioner.settings import Settings
 
 IDLE_SECONDS = 30 * 60  # an unattended administration session ends after 30 minutes
+MAX_SECONDS = 8 * 3600  # and any after 8 hours: roles and rights are read again at the next sign-in
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -40,18 +41,26 @@ def client() -> Any:
 
 
 def sign_in(claims: dict[str, Any], id_token: str) -> None:
+    kept = {key: session[key] for key in ("lang",) if key in session}
+    session.clear()  # a new session: nothing of the previous one (CSRF token included) carries over
+    session.update(kept)
+    now = time.time()
     session["ui"] = {
         "username": str(claims.get("preferred_username", "")),
         "name": str(claims.get("name") or claims.get("preferred_username", "")),
         "roles": sorted(claims.get("roles", [])),
-        "seen": time.time(),
+        "since": now,
+        "seen": now,
     }
     session["ui_id_token"] = id_token
 
 
 def sign_out() -> str | None:
-    session.pop("ui", None)
-    return session.pop("ui_id_token", None)
+    id_token = session.pop("ui_id_token", None)
+    kept = {key: session[key] for key in ("lang",) if key in session}
+    session.clear()
+    session.update(kept)
+    return id_token  # type: ignore[no-any-return]
 
 
 def ui_actor() -> Actor | None:
@@ -59,10 +68,11 @@ def ui_actor() -> Actor | None:
     user = session.get("ui")
     if not user:
         return None
-    if time.time() - float(user.get("seen", 0)) > IDLE_SECONDS:
+    now = time.time()
+    if now - float(user.get("seen", 0)) > IDLE_SECONDS or now - float(user.get("since", 0)) > MAX_SECONDS:
         sign_out()
         return None
-    user["seen"] = time.time()
+    user["seen"] = now
     session.modified = True
     return actor_for(user["username"], set(user.get("roles", [])))
 
@@ -72,7 +82,8 @@ def login_required(view: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         actor = ui_actor()
         if actor is None:
-            return redirect(url_for("admin.home", next=request.full_path))
+            target = request.full_path if request.method == "GET" else None  # a form post is not replayed
+            return redirect(url_for("admin.home", next=target))
         if not actor.operator and actor.principal_id is None:
             raise Forbidden(
                 _("Votre identifiant ne donne accès à aucun compte à administrer."), code="nothing_to_administer"

@@ -3,9 +3,11 @@ secondary accounts; portal operators find any account. Views parse, call a servi
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
+from authlib.integrations.base_client.errors import OAuthError
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -36,6 +38,7 @@ PER_PAGE = 20
 def _register(state: Any) -> None:
     auth.register(state.app)
     state.app.add_template_filter(mask_phone, "mask_phone")
+    state.app.add_template_global(_pager_args, "pager_args")
 
 
 def _settings() -> Settings:
@@ -47,11 +50,21 @@ def _ctx(actor: Actor) -> services.Context:
     return services.Context(db_session(), load_portal(settings.keycloak_config_dir, settings.keycloak_realm), actor)
 
 
+_LOCAL_PATH = re.compile(r"/(?![/\\])[^\s\\]*")
+
+
 def _local(target: str | None) -> str | None:
-    """Only a path of this site may be a post-login destination (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a path of this site may be a destination (no open redirect: no scheme, no host, no
+    backslash, no whitespace or control character that a browser would strip into ``//host``)."""
+    if target and _LOCAL_PATH.fullmatch(target) and not any(ord(c) < 32 for c in target):
         return target
     return None
+
+
+def _pager_args(req: Any) -> dict[str, Any]:
+    """The page's own path arguments and its known filters, nothing else from the query string."""
+    args = {k: v for k, v in req.args.items() if k in ("q", "status", "kind") and v}
+    return {**(req.view_args or {}), **args}
 
 
 def _page_number() -> int:
@@ -75,9 +88,14 @@ def login() -> ResponseReturnValue:
 
 @bp.get("/connexion/retour")
 def callback() -> ResponseReturnValue:
-    token = auth.client().authorize_access_token()  # state, PKCE, ID token signature, audience, nonce
+    try:
+        token = auth.client().authorize_access_token()  # state, PKCE, ID token signature, audience, nonce
+    except OAuthError:  # cancelled at Keycloak, a replayed or stale callback
+        flash(_("La connexion n'a pas abouti ; recommencez."), "warning")
+        return redirect(url_for("admin.home"))
+    target = _local(session.pop("ui_next", None))
     auth.sign_in(dict(token["userinfo"]), token["id_token"])
-    return redirect(_local(session.pop("ui_next", None)) or url_for("admin.accounts"))
+    return redirect(target or url_for("admin.accounts"))
 
 
 @bp.post("/deconnexion")
@@ -262,6 +280,7 @@ def _person_enabled(actor: Actor, person_id: int, enabled: bool) -> ResponseRetu
     try:
         services.update_person(ctx, person, PersonPatch(enabled=enabled))
     except DomainError as error:
+        db_session().rollback()  # nothing of a refused change is kept
         flash(_rule_message(error), "warning")
         return redirect(back)
     name = f"{person.first_name} {person.last_name}"
@@ -365,6 +384,7 @@ def mailbox(actor: Actor, account_id: int) -> ResponseReturnValue:
     try:
         reset = services.set_mailbox(ctx, account, wanted)
     except DomainError as exc:
+        db_session().rollback()
         flash(_rule_message(exc), "warning")
         return redirect(url_for("admin.account", account_id=account.id))
     _after_change(
