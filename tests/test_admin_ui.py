@@ -339,3 +339,18 @@ def test_the_last_administrator_cannot_be_disabled_and_a_closed_account_gives_no
     assert api.call("GET", f"/accounts/{principal['id']}", headers=admin).status_code == 404
     page.goto(f"{live_server}/comptes/{principal['id']}")
     assert "aucun compte à administrer" in page.content()
+
+
+def test_the_demo_operator_signs_in_to_the_accounts_search(
+    page: Any, live_server: str, settings: Settings, demo_data: Any
+) -> None:
+    page.goto(f"{live_server}/")
+    page.get_by_test_id("login").click()
+    page.fill("#username", "operateur")
+    page.fill("#password", "Demo2026")
+    page.locator("#kc-login").click()
+    page.wait_for_url(f"{live_server}/comptes")
+    page.fill("input[name=q]", "asp1ent")
+    page.get_by_role("button", name="Rechercher").click()
+    page.wait_for_url("**q=asp1ent**")
+    assert "asp1ent" in [r.get_attribute("data-login") for r in page.locator("tr[data-login]").all()]

@@ -197,6 +197,12 @@ def test_retiring_a_subscribed_teleprocedure_is_refused_unless_forced(
     assert f"portail.tp-denied.{code.lower()}" in gateway.rest.get(f"admin/realms/{gateway.realm}/localization/fr")
     history = [e["action"] for e in api.call("GET", f"/teleprocedures/{code}/audit").json["items"]]
     assert history == ["teleprocedure.create", "teleprocedure.retire", "teleprocedure.create"]
+    # Its role has a new id in Keycloak; subscribing again still grants it.
+    again = api.call(
+        "PUT", f"/accounts/{principal['id']}/teleprocedures", {"teleprocedures": {code: None, "DSN": None}}
+    )
+    assert again.status_code == 200 and again.json["sync"]["status"] == "applied"
+    assert f"tp-{code.lower()}" in gateway.user_realm_roles(holder.id)
 
 
 def test_removing_a_document_type_still_granted_is_refused_unless_forced(api: Any, gateway: KeycloakGateway) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 DEMO_PASSWORD = "Demo2026"  # meets the demo realm policy: 6-12 letters/digits, 2 digits
+OPERATOR = "operateur"  # the portal's support desk (realm role portal-operator)
 
 PRINCIPAL: dict[str, Any] = {
     "login": "asp1ent",

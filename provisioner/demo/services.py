@@ -69,6 +69,7 @@ def load_demo(db: Database, gateway: KeycloakGateway, portal: Portal) -> list[De
             user = gateway.get_user(person.keycloak_user_id) if person.keycloak_user_id else None
             if user is not None and not gateway.has_password(user.id):
                 gateway.set_password(user.id, data.DEMO_PASSWORD)
+    gateway.ensure_operator(data.OPERATOR, f"{data.OPERATOR}@portail.example", data.DEMO_PASSWORD)
     return [
         DemoLogin(login, data.DEMO_PASSWORD, "titulaire du compte principal (administrateur)"),
         DemoLogin(f"tbn1.{login}", data.DEMO_PASSWORD, "compte secondaire avec BAL"),
@@ -77,4 +78,5 @@ def load_demo(db: Database, gateway: KeycloakGateway, portal: Portal) -> list[De
             data.DEMO_PASSWORD,
             "collaboratrice (déclarante), code SMS dans /dev/outbox",
         ),
+        DemoLogin(data.OPERATOR, data.DEMO_PASSWORD, "opérateur du portail (tous les comptes, administration)"),
     ]

@@ -239,6 +239,27 @@ class KeycloakGateway:
             body["groups"] = [group_path]
         return str(self.rest.post(self._path("users"), body))
 
+    def ensure_operator(self, username: str, email: str, password: str) -> None:
+        """A support-desk login with the realm role ``portal-operator`` (demo data only). It is not
+        one of our users: no owner mark, the reconciler leaves it alone."""
+        if self.find_user(username) is not None:
+            return
+        user_id = str(
+            self.rest.post(
+                self._path("users"),
+                {
+                    "username": username,
+                    "email": email,
+                    "emailVerified": True,
+                    "firstName": "Opérateur",
+                    "lastName": "Support",
+                    "enabled": True,
+                    "credentials": [{"type": "password", "value": password, "temporary": False}],
+                },
+            )
+        )
+        self.add_realm_roles(user_id, {"portal-operator"})
+
     def update_user(self, user_id: str, rep: dict[str, Any]) -> None:
         self.rest.put(self._path(f"users/{user_id}"), rep)
 
@@ -265,16 +286,23 @@ class KeycloakGateway:
             self._roles[name] = self.rest.get(self._path(f"roles/{quote(name)}"))
         return self._roles[name]
 
+    def _map_realm_roles(self, method: str, user_id: str, names: set[str]) -> None:
+        if not names:
+            return
+        path = self._path(f"users/{user_id}/role-mappings/realm")
+        call = self.rest.post if method == "POST" else self.rest.delete
+        try:
+            call(path, [self._role(n) for n in sorted(names)])
+        except KeycloakApiError as exc:
+            if not _missing(exc):
+                raise
+            # A role deleted and created again (a teleprocedure retired, then brought back) has a
+            # new id: read the roles afresh once.
+            self._roles.clear()
+            call(path, [self._role(n) for n in sorted(names)])
+
     def add_realm_roles(self, user_id: str, names: set[str]) -> None:
-        if names:
-            self.rest.post(
-                self._path(f"users/{user_id}/role-mappings/realm"),
-                [self._role(n) for n in sorted(names)],
-            )
+        self._map_realm_roles("POST", user_id, names)
 
     def remove_realm_roles(self, user_id: str, names: set[str]) -> None:
-        if names:
-            self.rest.delete(
-                self._path(f"users/{user_id}/role-mappings/realm"),
-                [self._role(n) for n in sorted(names)],
-            )
+        self._map_realm_roles("DELETE", user_id, names)
