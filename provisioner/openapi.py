@@ -223,6 +223,10 @@ def document() -> dict[str, Any]:
                     params=["person_id"],
                 )
             },
+            "/people/{person_id}/lockout": {
+                "get": _op("Locked out by brute-force detection? Until when (rule 22)", params=["person_id"]),
+                "delete": _op("Unlock (administrators of the account, operators)", params=["person_id"]),
+            },
             "/people/{person_id}": {
                 "get": _op("One person", params=["person_id"]),
                 "patch": _op(

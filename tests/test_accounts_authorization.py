@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -61,6 +62,7 @@ def _b_requests(b: dict[str, Any]) -> list[tuple[str, str, Any]]:
             {"name": "evil", "identifier": "42872048600011", "company_name": "X"},
         ),
         ("GET", f"/accounts/{pid}/people", None),
+        ("GET", f"/accounts/{pid}/people/export", None),
         (
             "POST",
             f"/accounts/{pid}/collaborators",
@@ -72,9 +74,23 @@ def _b_requests(b: dict[str, Any]) -> list[tuple[str, str, Any]]:
         ("PUT", f"/people/{person}/phone", {"phone": "+41791112233"}),
         ("POST", f"/people/{person}/phone/verify", {"code": "123456"}),
         ("DELETE", f"/people/{person}/phone", None),
+        ("GET", f"/people/{person}/lockout", None),
+        ("DELETE", f"/people/{person}/lockout", None),
         ("DELETE", f"/people/{person}", None),
         ("DELETE", f"/accounts/{sid}", None),
     ]
+
+
+def test_every_endpoint_of_an_account_or_person_is_in_the_list(app: Any) -> None:
+    """A new endpoint naming an account or a person must be added to the list above."""
+    b = {"account": {"id": 1}, "secondary": {"id": 1}, "holder": {"id": 1}}
+    tried = {(method, re.sub(r"/1(?=/|$)", "/{id}", path)) for method, path, _ in _b_requests(b)}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or not ({"account_id", "person_id"} & set(rule.arguments)):
+            continue
+        path = re.sub(r"<int:\w+>", "{id}", rule.rule.removeprefix("/api/v1"))
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (method, path) in tried, f"{method} {path}: add it to _b_requests"
 
 
 def test_admin_of_a_cannot_touch_b(app: Any, two_accounts: dict[str, Any], operator_headers: dict[str, str]) -> None:

@@ -354,3 +354,35 @@ def test_the_demo_operator_signs_in_to_the_accounts_search(
     page.get_by_role("button", name="Rechercher").click()
     page.wait_for_url("**q=asp1ent**")
     assert "asp1ent" in [r.get_attribute("data-login") for r in page.locator("tr[data-login]").all()]
+
+
+def test_a_locked_out_user_shows_until_when_and_is_unlocked(
+    page: Any, live_server: str, settings: Settings, principal: dict[str, Any], api: Any, login_as: Any
+) -> None:
+    from tests.conftest import password_token
+
+    collaborator = api.call(
+        "POST",
+        f"/accounts/{principal['id']}/collaborators",
+        {"email": f"b{uuid.uuid4().hex[:6]}@example.org", "first_name": "Bruno", "last_name": "Bloqué"},
+    ).json["person"]
+    username = collaborator["username"]
+    login_as(username)
+    for _ in range(6):  # wrong passwords: Keycloak's brute-force detection locks the user out
+        password_token(settings, username, "Mauvais2026")
+    assert password_token(settings, username).status_code == 401
+    lock = api.call("GET", f"/people/{collaborator['id']}/lockout").json
+    assert lock["locked"] is True and lock["until"]
+
+    _sign_in(page, live_server, settings, principal["login"])
+    page.goto(f"{live_server}/comptes/{principal['id']}/utilisateurs")
+    row = page.locator(f"tr[data-username='{username}']")
+    assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d UTC", row.get_by_test_id("locked").inner_text())
+    assert page.locator(f"tr[data-username='{principal['login']}']").get_by_test_id("locked").inner_text() == ""
+    row.get_by_test_id("unlock").click()
+    page.get_by_test_id("flash").first.wait_for()
+    assert "débloqué" in page.get_by_test_id("flash").first.inner_text()
+    assert password_token(settings, username).status_code == 200
+    assert api.call("GET", f"/people/{collaborator['id']}/lockout").json == {"locked": False, "until": None}
+    journal = api.call("GET", f"/accounts/{principal['id']}/audit").json["items"]
+    assert journal[0]["action"] == "person.unlocked"

@@ -310,6 +310,28 @@ def delete_person(person_id: int) -> ResponseReturnValue:
     return jsonify({"deleted": person_id, "sync": commit_and_sync()})
 
 
+@bp.get("/people/<int:person_id>/lockout")
+def get_lockout(person_id: int) -> ResponseReturnValue:
+    """Rule 22: is the person locked out by brute-force detection, and until when."""
+    from provisioner.accounts import lockout
+
+    ctx = api_context()
+    person = services.get_person(ctx, person_id)
+    until = lockout.locked_until(current_app.extensions["portail.keycloak"], person)
+    return jsonify({"locked": until is not None, "until": until.isoformat() if until else None})
+
+
+@bp.delete("/people/<int:person_id>/lockout")
+def delete_lockout(person_id: int) -> ResponseReturnValue:
+    from provisioner.accounts import lockout
+
+    ctx = api_context()
+    person = services.get_person(ctx, person_id)
+    unlocked = lockout.unlock(ctx, current_app.extensions["portail.keycloak"], person)
+    db_session().commit()
+    return jsonify({"unlocked": unlocked})
+
+
 @bp.get("/accounts/<int:account_id>/audit")
 def audit(account_id: int) -> ResponseReturnValue:
     ctx = api_context()

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from wtforms.fields import SelectChoice
 
-from provisioner.accounts import exports, services
+from provisioner.accounts import exports, lockout, services
 from provisioner.accounts.actors import Actor
 from provisioner.accounts.api import commit_and_sync
 from provisioner.accounts.audit import entries_for
@@ -23,7 +23,7 @@ from provisioner.accounts.domain import mask_phone
 from provisioner.accounts.models import Account
 from provisioner.accounts.schemas import AccountPatch, CollaboratorIn, PersonPatch, SecondaryIn, parse
 from provisioner.admin import auth, forms
-from provisioner.errors import DomainError, NotFound
+from provisioner.errors import DomainError, NotFound, UpstreamUnavailable
 from provisioner.portals import load_portal
 from provisioner.settings import Settings
 from provisioner.web import db_session
@@ -251,10 +251,17 @@ def people(actor: Actor, account_id: int) -> ResponseReturnValue:
     account = services.get_account(ctx, account_id)
     filters = _people_filters()
     listed = services.people_of(ctx, account, include_disabled=filters["incl_disabled"], q=filters["q"] or None)
+    locks: dict[int, Any] | None = {}
+    try:
+        gateway = current_app.extensions["portail.keycloak"]
+        locks = {p.id: lockout.locked_until(gateway, p) for p in listed if p.enabled}
+    except UpstreamUnavailable:
+        locks = None  # Keycloak unreachable: lock-outs unknown, the list still shows
     return render_template(
         "admin/people.html",
         account=account,
         people=listed,
+        locks=locks,
         filters=filters,
         roles=forms.ROLES,
         may_manage=actor.operator or (actor.administrator and actor.principal_id == account.principal_id),
@@ -302,6 +309,27 @@ def person_disable(actor: Actor, person_id: int) -> ResponseReturnValue:
 @auth.login_required
 def person_enable(actor: Actor, person_id: int) -> ResponseReturnValue:
     return _person_enabled(actor, person_id, True)
+
+
+@bp.post("/utilisateurs/<int:person_id>/debloquer")
+@auth.login_required
+def person_unlock(actor: Actor, person_id: int) -> ResponseReturnValue:
+    """Rule 22: end a lock-out at once."""
+    ctx = _ctx(actor)
+    person = services.get_person(ctx, person_id)
+    back = _local(request.form.get("back")) or url_for("admin.people", account_id=person.account_id)
+    try:
+        unlocked = lockout.unlock(ctx, current_app.extensions["portail.keycloak"], person)
+    except UpstreamUnavailable:
+        db_session().rollback()
+        flash(_("Keycloak est indisponible : réessayez dans un instant."), "warning")
+        return redirect(back)
+    name = f"{person.first_name} {person.last_name}"
+    if unlocked:
+        flash(_("%(name)s est débloqué et peut se connecter.", name=name), "success")
+    else:
+        flash(_("%(name)s n'était pas bloqué.", name=name), "success")
+    return redirect(back)
 
 
 @bp.route("/comptes/<int:account_id>/utilisateurs/nouveau", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -238,6 +239,17 @@ class KeycloakGateway:
         if group_path:
             body["groups"] = [group_path]
         return str(self.rest.post(self._path("users"), body))
+
+    def locked_until(self, user_id: str) -> datetime | None:
+        """Until when brute-force detection keeps the user out (None: not locked)."""
+        status = self.rest.get(self._path(f"attack-detection/brute-force/users/{user_id}")) or {}
+        if not status.get("disabled"):
+            return None
+        return datetime.fromtimestamp(int(status.get("failedLoginNotBefore") or 0), tz=UTC)
+
+    def unlock(self, user_id: str) -> None:
+        """Clear the user's login failures (the lock-out ends at once)."""
+        self.rest.delete(self._path(f"attack-detection/brute-force/users/{user_id}"))
 
     def ensure_operator(self, username: str, email: str, password: str) -> None:
         """A support-desk login with the realm role ``portal-operator`` (demo data only). It is not
