@@ -11,16 +11,19 @@ import pytest
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.settings import Settings
 from tests.conftest import TEST_PASSWORD
+from tests.test_accounts_api import _login, principal_body
 
 pytestmark = [pytest.mark.keycloak, pytest.mark.browser]
 
 
-def _sign_in(page: Any, live_server: str, settings: Settings, username: str, start: str = "/") -> None:
+def _sign_in(
+    page: Any, live_server: str, settings: Settings, username: str, start: str = "/", password: str = TEST_PASSWORD
+) -> None:
     page.goto(f"{live_server}{start}")
     page.get_by_test_id("login").click()
     page.wait_for_url(f"{settings.realm_issuer}/**")
     page.fill("#username", username)
-    page.fill("#password", TEST_PASSWORD)
+    page.fill("#password", password)
     page.locator("#kc-login").click()
     page.wait_for_url(re.compile(re.escape(live_server) + r"/comptes.*"))
 
@@ -386,3 +389,62 @@ def test_a_locked_out_user_shows_until_when_and_is_unlocked(
     assert api.call("GET", f"/people/{collaborator['id']}/lockout").json == {"locked": False, "until": None}
     journal = api.call("GET", f"/accounts/{principal['id']}/audit").json["items"]
     assert journal[0]["action"] == "person.unlocked"
+
+
+def test_an_operator_validates_then_opens_a_requested_account(
+    page: Any, live_server: str, settings: Settings, demo_data: Any, api: Any, gateway: KeycloakGateway
+) -> None:
+    requested = api.call("POST", "/accounts", principal_body(_login(), {"DSN": None}, status="requested")).json[
+        "account"
+    ]
+    holder = gateway.find_user(requested["login"])
+    assert holder is not None and not holder.enabled  # not open yet: no login
+    _sign_in(page, live_server, settings, "operateur", password="Demo2026")
+    page.goto(f"{live_server}/comptes?status=requested&q={requested['login']}")
+    page.locator(f"tr[data-login='{requested['login']}'] a").click()
+    assert page.get_by_test_id("status").first.get_attribute("data-status") == "requested"
+    page.get_by_test_id("status-validated").click()
+    page.get_by_test_id("flash").first.wait_for()
+    assert "Demande validée" in page.get_by_test_id("flash").first.inner_text()
+    page.get_by_test_id("status-open").click()
+    page.get_by_test_id("flash").first.wait_for()
+    assert page.get_by_test_id("status").first.get_attribute("data-status") == "open"
+    holder = gateway.find_user(requested["login"])
+    assert holder is not None and holder.enabled
+    assert [b.get_attribute("data-testid") for b in page.get_by_test_id("lifecycle").locator("button").all()] == [
+        "status-closed"
+    ]
+
+
+def test_an_administrator_enrols_a_collaborator_mobile_on_the_spot(
+    page: Any, live_server: str, settings: Settings, principal: dict[str, Any], api: Any, gateway: KeycloakGateway
+) -> None:
+    email = f"m{uuid.uuid4().hex[:6]}@example.org"
+    api.call(
+        "POST",
+        f"/accounts/{principal['id']}/collaborators",
+        {"email": email, "first_name": "Mia", "last_name": "Mobile"},
+    )
+    digits = str(uuid.uuid4().int)[:6]
+    _sign_in(page, live_server, settings, principal["login"])
+    page.goto(f"{live_server}/comptes/{principal['id']}/utilisateurs")
+    page.locator(f"tr[data-username='{email}']").get_by_test_id("phone-link").click()
+    page.get_by_test_id("phone").fill("01 49 09 87 37")  # a landline gets no SMS
+    page.get_by_test_id("send-code").click()
+    assert page.get_by_test_id("form-error").is_visible()
+    page.get_by_test_id("phone").fill(f"06 12 {digits[:2]} {digits[2:4]} {digits[4:]}")
+    page.get_by_test_id("send-code").click()
+    page.get_by_test_id("flash").first.wait_for()
+    number = f"+33612{digits}"
+    sms = page.request.get(f"{live_server}/dev/outbox.json?channel=sms&to={number.replace('+', '%2B')}").json()
+    code = re.search(r"\b(\d{6})\b", sms["messages"][0]["body"]).group(1)  # type: ignore[union-attr]
+    page.get_by_test_id("code").fill("000000" if code != "000000" else "111111")
+    page.get_by_test_id("confirm-code").click()
+    assert "2 essai(s) restant(s)" in page.get_by_test_id("form-error").inner_text()
+    page.get_by_test_id("code").fill(code)
+    page.get_by_test_id("confirm-code").click()
+    page.get_by_test_id("flash").first.wait_for()
+    row = page.locator(f"tr[data-username='{email}']")
+    assert f"SMS +33 61 *** ** {digits[-2:]}" in row.inner_text()  # masked on screen
+    user = gateway.find_user(email)
+    assert user is not None and user.attributes.get("portail.phone") == [number]

@@ -173,6 +173,11 @@ def secondary_login(name: str, principal_login: str) -> str:
 
 
 # -- status -----------------------------------------------------------------------------------------
+def next_statuses(current: str) -> list[str]:
+    """Where an account in ``current`` may go (rule 2), in lifecycle order."""
+    return [s for s in STATUSES if s in _TRANSITIONS[current]]
+
+
 def check_status_transition(current: str, target: str) -> None:
     if target not in STATUSES:
         raise InvalidInput(f"Statut inconnu : {target}.", code="unknown_status", details={"known": list(STATUSES)})

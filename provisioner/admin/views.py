@@ -15,22 +15,33 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from wtforms.fields import SelectChoice
 
-from provisioner.accounts import exports, lockout, services
+from provisioner.accounts import domain, exports, lockout, services
 from provisioner.accounts.actors import Actor
 from provisioner.accounts.api import commit_and_sync
 from provisioner.accounts.audit import entries_for
 from provisioner.accounts.domain import mask_phone
-from provisioner.accounts.models import Account
+from provisioner.accounts.models import Account, Person
 from provisioner.accounts.schemas import AccountPatch, CollaboratorIn, PersonPatch, SecondaryIn, parse
 from provisioner.admin import auth, forms
 from provisioner.errors import DomainError, NotFound, UpstreamUnavailable
 from provisioner.portals import load_portal
 from provisioner.settings import Settings
-from provisioner.web import db_session
+from provisioner.web import database, db_session
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 
 STATUSES = ("requested", "validated", "open", "closed")
+STATUS_LABELS = {
+    "requested": _l("Demande en attente"),
+    "validated": _l("Demande validée"),
+    "open": _l("Ouvert"),
+    "closed": _l("Fermé"),
+}
+STATUS_ACTIONS = {
+    "validated": _l("Valider la demande"),
+    "open": _l("Ouvrir le compte"),
+    "closed": _l("Fermer le compte"),
+}
 PER_PAGE = 20
 
 
@@ -160,8 +171,29 @@ def account(actor: Actor, account_id: int) -> ResponseReturnValue:
         with_mailbox=with_mailbox,
         catalogue=ctx.catalogue.teleprocedures,
         actor=actor,
+        next_statuses=domain.next_statuses(account.status) if actor.operator and account.kind == "principal" else [],
+        status_actions=STATUS_ACTIONS,
         may_manage=actor.operator or (actor.administrator and actor.principal_id == account.principal_id),
     )
+
+
+@bp.post("/comptes/<int:account_id>/statut")
+@auth.login_required
+def set_status(actor: Actor, account_id: int) -> ResponseReturnValue:
+    """Operators move a principal account along its lifecycle (rule 2): validate a request, open,
+    close, reopen."""
+    ctx = _ctx(actor)
+    ctx.actor.require_operator()
+    account = services.get_account(ctx, account_id)
+    target = request.form.get("status", "")
+    try:
+        services.update_account(ctx, account, parse(AccountPatch, {"status": target}))
+    except DomainError as exc:
+        db_session().rollback()
+        flash(_rule_message(exc), "warning")
+        return redirect(url_for("admin.account", account_id=account.id))
+    _after_change(_("Statut du compte %(login)s : %(status)s.", login=account.login, status=str(STATUS_LABELS[target])))
+    return redirect(url_for("admin.account", account_id=account.id))
 
 
 def _set_active(actor: Actor, account_id: int, active: bool) -> ResponseReturnValue:
@@ -600,3 +632,76 @@ def billing(actor: Actor, account_id: int) -> ResponseReturnValue:
     return render_template(
         "admin/billing.html", account=account, form=form, error=error, date=current.get("date")
     ), status
+
+
+# -- a collaborator's mobile number, enrolled on the spot (rule 11, seed 002) ---------------------
+def _phone_person(actor: Actor, person_id: int) -> tuple[services.Context, Person]:
+    ctx = _ctx(actor)
+    person = services.get_person(ctx, person_id)
+    ctx.actor.require_administrator_of(person.account.principal_id)
+    return ctx, person
+
+
+@bp.get("/utilisateurs/<int:person_id>/portable")
+@auth.login_required
+def phone_page(actor: Actor, person_id: int) -> ResponseReturnValue:
+    _, person = _phone_person(actor, person_id)
+    pending = session.get("phone_pending", {}).get(str(person.id))
+    return render_template("admin/phone.html", person=person, pending=pending, error=None)
+
+
+@bp.post("/utilisateurs/<int:person_id>/portable")
+@auth.login_required
+def phone_send(actor: Actor, person_id: int) -> ResponseReturnValue:
+    """« Créer un code SMS »: the code goes to the new number; nothing is saved yet."""
+    from provisioner.accounts import phone
+    from provisioner.sms.providers import provider_from
+
+    ctx, person = _phone_person(actor, person_id)
+    number = request.form.get("phone", "").strip()
+    try:
+        masked = phone.start(ctx, database(), provider_from(_settings(), database()), person, number)
+    except DomainError as exc:
+        db_session().rollback()
+        return render_template(
+            "admin/phone.html", person=person, pending=None, error=_rule_message(exc), number=number
+        ), 400
+    session["phone_pending"] = {
+        **session.get("phone_pending", {}),
+        str(person.id): {"number": number, "masked": masked},
+    }
+    flash(_("Code SMS envoyé au %(number)s : demandez-le à la personne.", number=masked), "success")
+    return redirect(url_for("admin.phone_page", person_id=person.id))
+
+
+@bp.post("/utilisateurs/<int:person_id>/portable/code")
+@auth.login_required
+def phone_confirm(actor: Actor, person_id: int) -> ResponseReturnValue:
+    from provisioner.accounts import phone
+
+    ctx, person = _phone_person(actor, person_id)
+    pending = session.get("phone_pending", {}).get(str(person.id))
+    try:
+        phone.confirm(ctx, person, request.form.get("code", ""))
+    except DomainError as exc:
+        db_session().rollback()
+        return render_template("admin/phone.html", person=person, pending=pending, error=_rule_message(exc)), 400
+    session["phone_pending"] = {k: v for k, v in session.get("phone_pending", {}).items() if k != str(person.id)}
+    _after_change(_("Numéro de portable enregistré pour %(name)s.", name=f"{person.first_name} {person.last_name}"))
+    return redirect(url_for("admin.people", account_id=person.account_id))
+
+
+@bp.post("/utilisateurs/<int:person_id>/portable/supprimer")
+@auth.login_required
+def phone_clear(actor: Actor, person_id: int) -> ResponseReturnValue:
+    from provisioner.accounts import phone
+
+    ctx, person = _phone_person(actor, person_id)
+    phone.clear(ctx, person)
+    _after_change(
+        _(
+            "Numéro effacé : %(name)s enregistrera un numéro à sa prochaine connexion.",
+            name=f"{person.first_name} {person.last_name}",
+        )
+    )
+    return redirect(url_for("admin.people", account_id=person.account_id))
