@@ -448,3 +448,29 @@ def test_an_administrator_enrols_a_collaborator_mobile_on_the_spot(
     assert f"SMS +33 61 *** ** {digits[-2:]}" in row.inner_text()  # masked on screen
     user = gateway.find_user(email)
     assert user is not None and user.attributes.get("portail.phone") == [number]
+
+
+def test_an_operator_creates_a_principal_account(
+    page: Any, live_server: str, settings: Settings, demo_data: Any, gateway: KeycloakGateway, api: Any
+) -> None:
+    login = _login()
+    _sign_in(page, live_server, settings, "operateur", password="Demo2026")
+    page.get_by_test_id("new-principal").click()
+    page.get_by_test_id("login").fill(login)
+    page.get_by_test_id("identifier").fill("732 829 320 00075")  # wrong check digit
+    page.get_by_test_id("company-name").fill("NOUVELLE SOCIETE")
+    page.get_by_test_id("resp-last-name").fill("NOUVEAU")
+    page.get_by_test_id("resp-first-name").fill("Nina")
+    page.get_by_test_id("resp-email").fill(f"{login}@example.org")
+    page.get_by_test_id("tp-DSN").check()
+    page.get_by_test_id("save").click()
+    assert "SIRET invalide" in page.get_by_test_id("form-error").inner_text()
+    assert page.get_by_test_id("tp-DSN").is_checked()  # nothing typed is lost
+    page.get_by_test_id("identifier").fill("732 829 320 00074")
+    page.get_by_test_id("save").click()
+    page.get_by_test_id("flash").first.wait_for()
+    assert page.get_by_test_id("login").inner_text() == login
+    group = gateway.find_group(login)
+    assert group is not None and group.attributes["portail.identifier"] == ["73282932000074"]
+    holder = gateway.find_user(login)
+    assert holder is not None and holder.enabled and "tp-dsn" in gateway.user_realm_roles(holder.id)

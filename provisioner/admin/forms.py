@@ -211,3 +211,54 @@ class BillingForm(FlaskForm):  # type: ignore[misc]
     def validate_city(self, field: Any) -> None:
         if not self.use_responsible_address.data and not (field.data or "").strip():
             raise ValidationError(_l("Indiquez l'adresse de facturation, ou cochez l'adresse du responsable."))
+
+
+COMPANY_TYPES = [
+    ("entreprise", _l("Entreprise")),
+    ("oga", _l("OGA")),
+    ("expert-comptable", _l("Expert-comptable")),
+    ("tiers-declarant", _l("Tiers déclarant")),
+    ("administration", _l("Administration")),
+]
+
+
+class PrincipalForm(IdentityForm):
+    """A new principal account (operators): login, SIRET, profile, the identity of IdentityForm,
+    teleprocedures and the BAL quota. It starts as a request, or open at once."""
+
+    login = StringField(
+        _l("Login"),
+        validators=[DataRequired(), Length(max=31)],
+        description=_l("Lettres minuscules, chiffres et tirets ; unique sur le portail (exemple : asp1ent)."),
+    )
+    identifier = StringField(_l("SIRET"), validators=[DataRequired()])
+    company_type = SelectField(_l("Type"), choices=[SelectChoice(v, label) for v, label in COMPANY_TYPES])
+    status = SelectField(
+        _l("Statut"),
+        choices=[SelectChoice("requested", _l("Demande en attente")), SelectChoice("open", _l("Ouvert"))],
+        default="open",
+    )
+    is_test = BooleanField(_l("Compte de test"))
+    secondary_quota = IntegerField(
+        _l("Nombre de comptes secondaires avec BAL souhaités"),
+        validators=[InputRequired(), NumberRange(0, 100000)],
+        default=0,
+    )
+    teleprocedures = MultiCheckboxField(_l("Téléprocédures"), choices=[])
+
+    def principal(self) -> dict[str, Any]:
+        body = self.patch()
+        body.update(
+            {
+                "login": (self.login.data or "").strip(),
+                "identifier": (self.identifier.data or "").strip(),
+                "company_type": self.company_type.data,
+                "status": self.status.data,
+                "is_test": bool(self.is_test.data),
+                "secondary_quota": self.secondary_quota.data or 0,
+                "teleprocedures": {code: None for code in self.teleprocedures.data or []},
+            }
+        )
+        if body.get("legal_representative") is None:
+            body.pop("legal_representative", None)
+        return body

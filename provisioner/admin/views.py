@@ -21,7 +21,7 @@ from provisioner.accounts.api import commit_and_sync
 from provisioner.accounts.audit import entries_for
 from provisioner.accounts.domain import mask_phone
 from provisioner.accounts.models import Account, Person
-from provisioner.accounts.schemas import AccountPatch, CollaboratorIn, PersonPatch, SecondaryIn, parse
+from provisioner.accounts.schemas import AccountPatch, CollaboratorIn, PersonPatch, PrincipalIn, SecondaryIn, parse
 from provisioner.admin import auth, forms
 from provisioner.errors import DomainError, NotFound, UpstreamUnavailable
 from provisioner.portals import load_portal
@@ -705,3 +705,31 @@ def phone_clear(actor: Actor, person_id: int) -> ResponseReturnValue:
         )
     )
     return redirect(url_for("admin.people", account_id=person.account_id))
+
+
+# -- a new principal account (operators, rules 1 to 3) -------------------------------------------
+@bp.route("/comptes/nouveau", methods=["GET", "POST"])
+@auth.login_required
+def new_principal(actor: Actor) -> ResponseReturnValue:
+    ctx = _ctx(actor)
+    ctx.actor.require_operator()
+    form = forms.PrincipalForm()
+    form.teleprocedures.choices = [SelectChoice(code, code) for code in ctx.catalogue.teleprocedures]
+    error = None
+    if form.validate_on_submit():
+        try:
+            account = services.create_principal(ctx, parse(PrincipalIn, form.principal()))
+        except DomainError as exc:
+            db_session().rollback()
+            error = _rule_message(exc)
+            problems = (exc.details or {}).get("problems", []) if isinstance(exc.details, dict) else []
+            if problems:
+                error = _("Données invalides : %(fields)s.", fields=", ".join(p["field"] for p in problems))
+        else:
+            _after_change(_("Le compte principal %(login)s est créé.", login=account.login))
+            return redirect(url_for("admin.account", account_id=account.id))
+    status = 400 if (error or form.errors) else 200
+    return (
+        render_template("admin/new_principal.html", form=form, error=error, catalogue=ctx.catalogue.teleprocedures),
+        status,
+    )
