@@ -474,3 +474,36 @@ def test_an_operator_creates_a_principal_account(
     assert group is not None and group.attributes["portail.identifier"] == ["73282932000074"]
     holder = gateway.find_user(login)
     assert holder is not None and holder.enabled and "tp-dsn" in gateway.user_realm_roles(holder.id)
+
+
+def test_an_administrator_edits_a_collaborator_but_never_removes_the_last_administrator(
+    page: Any, live_server: str, settings: Settings, principal: dict[str, Any], api: Any, gateway: KeycloakGateway
+) -> None:
+    email = f"r{uuid.uuid4().hex[:6]}@example.org"
+    person = api.call(
+        "POST",
+        f"/accounts/{principal['id']}/collaborators",
+        {"email": email, "first_name": "Rémi", "last_name": "Rôle"},
+    ).json["person"]
+    _sign_in(page, live_server, settings, principal["login"])
+    page.goto(f"{live_server}/comptes/{principal['id']}/utilisateurs")
+    page.locator(f"tr[data-username='{email}']").get_by_test_id("person-link").click()
+    page.get_by_label("Comptabilité").check()
+    page.get_by_test_id("locale").select_option("de")
+    page.get_by_test_id("save").click()
+    page.get_by_test_id("flash").first.wait_for()
+    saved = api.call("GET", f"/people/{person['id']}").json["person"]
+    assert saved["locale"] == "de" and set(saved["roles"]) == {"accounting"}
+    user = gateway.find_user(email)
+    assert user is not None and user.attributes.get("locale") == ["de"]
+
+    page.locator(f"tr[data-username='{principal['login']}']").get_by_test_id("person-link").click()
+    page.get_by_label("Administrateur").uncheck()
+    page.get_by_test_id("save").click()
+    assert "au moins un administrateur actif" in page.get_by_test_id("form-error").inner_text()
+    holder = next(
+        p
+        for p in api.call("GET", f"/accounts/{principal['id']}/people").json["items"]
+        if p["username"] == principal["login"]
+    )
+    assert "account-admin" in holder["roles"]

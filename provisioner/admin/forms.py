@@ -262,3 +262,19 @@ class PrincipalForm(IdentityForm):
         if body.get("legal_representative") is None:
             body.pop("legal_representative", None)
         return body
+
+
+class PersonForm(FlaskForm):  # type: ignore[misc]
+    """« Détail » of a user (seed 002): names, e-mail, language, permissions."""
+
+    first_name = StringField(_l("Prénom"), validators=[DataRequired(), Length(max=128)])
+    last_name = StringField(_l("Nom de famille"), validators=[DataRequired(), Length(max=128)])
+    email = StringField(
+        _l("Adresse e-mail"),
+        validators=[
+            DataRequired(),
+            Regexp(EMAIL, message=_l("Adresse e-mail invalide (exemple : prenom.nom@entreprise.fr).")),
+        ],
+    )
+    locale = SelectField(_l("Langue"), choices=LANGUAGES)
+    roles = MultiCheckboxField(_l("Autorisations"), choices=role_choices)

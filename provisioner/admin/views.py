@@ -733,3 +733,32 @@ def new_principal(actor: Actor) -> ResponseReturnValue:
         render_template("admin/new_principal.html", form=form, error=error, catalogue=ctx.catalogue.teleprocedures),
         status,
     )
+
+
+@bp.route("/utilisateurs/<int:person_id>", methods=["GET", "POST"])
+@auth.login_required
+def person_detail(actor: Actor, person_id: int) -> ResponseReturnValue:
+    """Names, e-mail, language and permissions of a user (rule 12: one active administrator stays)."""
+    ctx = _ctx(actor)
+    person = services.get_person(ctx, person_id)
+    ctx.actor.require_administrator_of(person.account.principal_id)
+    form = forms.PersonForm(obj=person if request.method == "GET" else None)
+    error = None
+    if form.validate_on_submit():
+        patch = PersonPatch(
+            first_name=form.first_name.data,
+            last_name=form.last_name.data,
+            email=form.email.data,
+            locale=form.locale.data,
+            roles=list(form.roles.data or []),
+        )
+        try:
+            services.update_person(ctx, person, patch)
+        except DomainError as exc:
+            db_session().rollback()
+            error = _rule_message(exc)
+        else:
+            _after_change(_("%(name)s est enregistré.", name=f"{form.first_name.data} {form.last_name.data}"))
+            return redirect(url_for("admin.people", account_id=person.account_id))
+    status = 400 if (error or form.errors) else 200
+    return render_template("admin/person.html", person=person, form=form, error=error), status
