@@ -507,3 +507,34 @@ def test_an_administrator_edits_a_collaborator_but_never_removes_the_last_admini
         if p["username"] == principal["login"]
     )
     assert "account-admin" in holder["roles"]
+
+
+def test_permissions_belong_to_the_principal_and_the_holder_follows_the_responsible(
+    page: Any, live_server: str, settings: Settings, principal: dict[str, Any], api: Any
+) -> None:
+    secondaries = api.call("GET", f"/accounts/{principal['id']}/secondaries").json["items"]
+    etab2 = next(a for a in secondaries if a["login"].startswith("etab2."))
+    (login,) = api.call("GET", f"/accounts/{etab2['id']}/people").json["items"]
+    refused = api.call("PATCH", f"/people/{login['id']}", {"roles": ["account-admin"]})
+    assert refused.status_code == 422 and refused.json["error"]["code"] == "not_for_secondary"
+    holder = next(
+        p for p in api.call("GET", f"/accounts/{principal['id']}/people").json["items"] if p["kind"] == "holder"
+    )
+    renamed = api.call("PATCH", f"/people/{holder['id']}", {"email": "autre@example.org"})
+    assert renamed.status_code == 422 and renamed.json["error"]["code"] == "holder_follows_responsible"
+
+    _sign_in(page, live_server, settings, principal["login"])
+    page.goto(f"{live_server}/utilisateurs/{login['id']}")
+    assert page.get_by_label("Administrateur").count() == 0  # no permissions on a secondary's login
+    page.goto(f"{live_server}/utilisateurs/{holder['id']}")
+    assert page.get_by_test_id("holder-hint").is_visible()
+    page.get_by_test_id("locale").select_option("en")
+    page.get_by_test_id("save").click()
+    page.get_by_test_id("flash").first.wait_for()
+    assert api.call("GET", f"/people/{holder['id']}").json["person"]["locale"] == "en"
+
+    # A secondary's options saved unchanged stay within its principal's rights.
+    page.goto(f"{live_server}/comptes/{etab2['id']}/options")
+    page.get_by_test_id("save").click()
+    page.get_by_test_id("flash").first.wait_for()
+    assert "sont enregistrées" in page.get_by_test_id("flash").first.inner_text()

@@ -104,6 +104,7 @@ def confirm(ctx: Context, person: Person, code: str) -> Person:
 def clear(ctx: Context, person: Person) -> Person:
     """The person enrols a number at next login (when MFA is mandatory)."""
     ctx.actor.require_administrator_of(person.account.principal_id)
+    ctx.session.execute(delete(PhoneChallenge).where(PhoneChallenge.person_id == person.id))  # no late confirm
     before = person.phone
     person.phone = None
     record(

@@ -565,6 +565,19 @@ def update_person(ctx: Context, person: Person, patch: PersonPatch) -> Person:
     ctx.actor.require_administrator_of(account.principal_id)
     changes = patch.model_dump(exclude_unset=True)
     before = snapshot_person(person)
+    if "roles" in changes and changes["roles"] != person.roles and account.kind != domain.PRINCIPAL:
+        # Roles are rights within a principal account; a secondary account's login has none to give.
+        raise RuleViolation(
+            "Les autorisations se donnent aux utilisateurs du compte principal, pas à un compte secondaire.",
+            code="not_for_secondary",
+        )
+    names = {"email", "first_name", "last_name"} & {k for k, v in changes.items() if v != getattr(person, k)}
+    if person.kind == domain.HOLDER and names:
+        raise RuleViolation(
+            "Le titulaire du compte suit son responsable : modifiez le responsable dans l'identité du compte.",
+            code="holder_follows_responsible",
+            details={"fields": sorted(names)},
+        )
     if "roles" in changes:
         changes["roles"] = _check_roles(changes["roles"])
     for field, value in changes.items():

@@ -23,7 +23,8 @@ from provisioner.accounts.domain import mask_phone
 from provisioner.accounts.models import Account, Person
 from provisioner.accounts.schemas import AccountPatch, CollaboratorIn, PersonPatch, PrincipalIn, SecondaryIn, parse
 from provisioner.admin import auth, forms
-from provisioner.errors import DomainError, NotFound, UpstreamUnavailable
+from provisioner.errors import DomainError, Forbidden, NotFound, UpstreamUnavailable
+from provisioner.keycloak.gateway import KeycloakApiError
 from provisioner.portals import load_portal
 from provisioner.settings import Settings
 from provisioner.web import database, db_session
@@ -200,24 +201,13 @@ def _set_active(actor: Actor, account_id: int, active: bool) -> ResponseReturnVa
     ctx = _ctx(actor)
     account = services.get_account(ctx, account_id)
     services.set_active(ctx, account, active)
-    sync = commit_and_sync()
-    if active:
-        flash(_("Le compte %(login)s est réactivé.", login=account.login), "success")
-    else:
-        flash(
-            _(
-                "Le compte %(login)s est désactivé : ses utilisateurs ne peuvent plus se connecter.",
-                login=account.login,
-            ),
-            "success",
+    _after_change(
+        _("Le compte %(login)s est réactivé.", login=account.login)
+        if active
+        else _(
+            "Le compte %(login)s est désactivé : ses utilisateurs ne peuvent plus se connecter.", login=account.login
         )
-    if sync["status"] != "applied":
-        flash(
-            _(
-                "Keycloak n'a pas encore pu être mis à jour ; la modification est enregistrée et sera appliquée dès que possible."
-            ),
-            "warning",
-        )
+    )
     back = _local(request.form.get("back")) or url_for("admin.account", account_id=account.principal_id)
     return redirect(back)
 
@@ -287,7 +277,7 @@ def people(actor: Actor, account_id: int) -> ResponseReturnValue:
     try:
         gateway = current_app.extensions["portail.keycloak"]
         locks = {p.id: lockout.locked_until(gateway, p) for p in listed if p.enabled}
-    except UpstreamUnavailable:
+    except (UpstreamUnavailable, KeycloakApiError):
         locks = None  # Keycloak unreachable: lock-outs unknown, the list still shows
     return render_template(
         "admin/people.html",
@@ -352,7 +342,7 @@ def person_unlock(actor: Actor, person_id: int) -> ResponseReturnValue:
     back = _local(request.form.get("back")) or url_for("admin.people", account_id=person.account_id)
     try:
         unlocked = lockout.unlock(ctx, current_app.extensions["portail.keycloak"], person)
-    except UpstreamUnavailable:
+    except (UpstreamUnavailable, KeycloakApiError):
         db_session().rollback()
         flash(_("Keycloak est indisponible : réessayez dans un instant."), "warning")
         return redirect(back)
@@ -472,20 +462,28 @@ def options(actor: Actor, account_id: int) -> ResponseReturnValue:
         for code, tp in catalogue.items()
         if account.kind == "principal" or code in principal.selection
     }
+    on_principal_side = actor.operator or (actor.administrator and actor.principal_id == principal.id)
+    if not (on_principal_side or (account.autonomous and actor.account_id == account.id)):
+        raise Forbidden(
+            _("Vous ne pouvez pas modifier les téléprocédures de ce compte."), code="not_account_administrator"
+        )
     selection = {code: list(types) for code, types in account.selection.items()}
     error = None
     if request.method == "POST":
-        requested: dict[str, list[str] | None] = {}
+        requested: dict[str, list[str]] = {}
         for code in request.form.getlist("tp"):
             if code in offered:
-                requested[code] = [t for t in request.form.getlist(f"types-{code}") if t in offered[code]] or None
+                # No type ticked: every type offered (the catalogue's for a principal, the principal's
+                # for a secondary).
+                ticked = [t for t in request.form.getlist(f"types-{code}") if t in offered[code]]
+                requested[code] = ticked or list(offered[code])
         before = {s.id: s.selection for s in principal.secondaries}
         try:
             services.set_teleprocedures(ctx, account, requested)
         except DomainError as exc:
             db_session().rollback()
             error = _rule_message(exc)
-            selection = {code: list(types or ()) for code, types in requested.items()}
+            selection = {code: list(types) for code, types in requested.items()}
         else:
             clipped = sum(1 for s in principal.secondaries if s.id in before and s.selection != before[s.id])
             _after_change(_("Les téléprocédures de %(login)s sont enregistrées.", login=account.login))
@@ -560,7 +558,7 @@ def account_services(actor: Actor, account_id: int) -> ResponseReturnValue:
     form = forms.ServicesForm()
     error = None
     with_mailbox = sum(1 for s in account.secondaries if s.has_mailbox)
-    if request.method == "POST" and (form.secondary_quota.data or 0) < with_mailbox:
+    if request.method == "POST" and form.validate_on_submit() and (form.secondary_quota.data or 0) < with_mailbox:
         error = ngettext(
             "Le quota ne peut pas être inférieur au %(num)d compte secondaire qui a déjà une BAL.",
             "Le quota ne peut pas être inférieur aux %(num)d comptes secondaires qui ont déjà une BAL.",
@@ -642,6 +640,10 @@ def _phone_person(actor: Actor, person_id: int) -> tuple[services.Context, Perso
     return ctx, person
 
 
+def _other_pending(person: Person) -> dict[str, Any]:
+    return {k: v for k, v in session.get("phone_pending", {}).items() if k != str(person.id)}
+
+
 @bp.get("/utilisateurs/<int:person_id>/portable")
 @auth.login_required
 def phone_page(actor: Actor, person_id: int) -> ResponseReturnValue:
@@ -663,13 +665,11 @@ def phone_send(actor: Actor, person_id: int) -> ResponseReturnValue:
         masked = phone.start(ctx, database(), provider_from(_settings(), database()), person, number)
     except DomainError as exc:
         db_session().rollback()
+        session["phone_pending"] = _other_pending(person)  # no code is waiting any more
         return render_template(
             "admin/phone.html", person=person, pending=None, error=_rule_message(exc), number=number
         ), 400
-    session["phone_pending"] = {
-        **session.get("phone_pending", {}),
-        str(person.id): {"number": number, "masked": masked},
-    }
+    session["phone_pending"] = {**_other_pending(person), str(person.id): {"masked": masked}}  # never the number
     flash(_("Code SMS envoyé au %(number)s : demandez-le à la personne.", number=masked), "success")
     return redirect(url_for("admin.phone_page", person_id=person.id))
 
@@ -686,7 +686,7 @@ def phone_confirm(actor: Actor, person_id: int) -> ResponseReturnValue:
     except DomainError as exc:
         db_session().rollback()
         return render_template("admin/phone.html", person=person, pending=pending, error=_rule_message(exc)), 400
-    session["phone_pending"] = {k: v for k, v in session.get("phone_pending", {}).items() if k != str(person.id)}
+    session["phone_pending"] = _other_pending(person)
     _after_change(_("Numéro de portable enregistré pour %(name)s.", name=f"{person.first_name} {person.last_name}"))
     return redirect(url_for("admin.people", account_id=person.account_id))
 
@@ -698,6 +698,7 @@ def phone_clear(actor: Actor, person_id: int) -> ResponseReturnValue:
 
     ctx, person = _phone_person(actor, person_id)
     phone.clear(ctx, person)
+    session["phone_pending"] = _other_pending(person)
     _after_change(
         _(
             "Numéro effacé : %(name)s enregistrera un numéro à sa prochaine connexion.",
@@ -750,7 +751,8 @@ def person_detail(actor: Actor, person_id: int) -> ResponseReturnValue:
             last_name=form.last_name.data,
             email=form.email.data,
             locale=form.locale.data,
-            roles=list(form.roles.data or []),
+            # A secondary account's login has no permissions to give (the field is not shown).
+            roles=list(form.roles.data or []) if person.account.kind == "principal" else list(person.roles),
         )
         try:
             services.update_person(ctx, person, patch)
