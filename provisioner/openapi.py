@@ -223,6 +223,11 @@ def document() -> dict[str, Any]:
                     params=["person_id"],
                 )
             },
+            "/people/{person_id}/password-link": {
+                "post": _op(
+                    "E-mail a link to choose a password, valid 24 hours (rule 11)", params=["person_id"], ok="202"
+                )
+            },
             "/people/{person_id}/lockout": {
                 "get": _op("Locked out by brute-force detection? Until when (rule 22)", params=["person_id"]),
                 "delete": _op("Unlock (administrators of the account, operators)", params=["person_id"]),

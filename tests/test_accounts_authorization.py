@@ -74,6 +74,7 @@ def _b_requests(b: dict[str, Any]) -> list[tuple[str, str, Any]]:
         ("PUT", f"/people/{person}/phone", {"phone": "+41791112233"}),
         ("POST", f"/people/{person}/phone/verify", {"code": "123456"}),
         ("DELETE", f"/people/{person}/phone", None),
+        ("POST", f"/people/{person}/password-link", None),
         ("GET", f"/people/{person}/lockout", None),
         ("DELETE", f"/people/{person}/lockout", None),
         ("DELETE", f"/people/{person}", None),

@@ -538,3 +538,46 @@ def test_permissions_belong_to_the_principal_and_the_holder_follows_the_responsi
     page.get_by_test_id("save").click()
     page.get_by_test_id("flash").first.wait_for()
     assert "sont enregistrées" in page.get_by_test_id("flash").first.inner_text()
+
+
+def test_an_invited_collaborator_chooses_a_password_from_the_e_mail(
+    page: Any, live_server: str, settings: Settings, principal: dict[str, Any], api: Any, wait_for: Any
+) -> None:
+    from tests.conftest import password_token
+
+    email = f"i{uuid.uuid4().hex[:6]}@example.org"
+    invited = api.call(
+        "POST",
+        f"/accounts/{principal['id']}/collaborators",
+        {"email": email, "first_name": "Inès", "last_name": "Invitée"},
+    )
+    assert invited.status_code == 201 and invited.json["sync"]["status"] == "applied"
+
+    def invitation() -> Any:
+        mails = page.request.get(f"{live_server}/dev/outbox.json?channel=email&to={email}").json()["messages"]
+        return mails[0] if mails else None
+
+    mail = wait_for(invitation)
+    link = re.search(r"https?://\S+/login-actions/action-token\?key=[\w.-]+", mail["body"])
+    assert link, mail["body"]
+    page.goto(link.group(0).replace("&amp;", "&"))
+    page.get_by_text("Cliquez ici pour continuer").click()  # Keycloak names the action first
+    page.locator("#password-new").wait_for()
+    page.fill("#password-new", "Nouveau26")
+    page.fill("#password-confirm", "Nouveau26")
+    page.locator("[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert password_token(settings, email, "Nouveau26").status_code == 200
+
+    # The administrator can send another link (a lost invitation, a forgotten password).
+    _sign_in(page, live_server, settings, principal["login"])
+    person_id = next(
+        p["id"] for p in api.call("GET", f"/accounts/{principal['id']}/people").json["items"] if p["username"] == email
+    )
+    page.goto(f"{live_server}/utilisateurs/{person_id}")
+    page.get_by_test_id("password-link").click()
+    page.get_by_test_id("flash").first.wait_for()
+    assert "valable 24 heures" in page.get_by_test_id("flash").first.inner_text()
+    wait_for(
+        lambda: len(page.request.get(f"{live_server}/dev/outbox.json?channel=email&to={email}").json()["messages"]) >= 2
+    )

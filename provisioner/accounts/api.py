@@ -310,6 +310,14 @@ def delete_person(person_id: int) -> ResponseReturnValue:
     return jsonify({"deleted": person_id, "sync": commit_and_sync()})
 
 
+@bp.post("/people/<int:person_id>/password-link")
+def password_link(person_id: int) -> ResponseReturnValue:
+    """Rule 11: e-mail the person a link to choose a password (24 hours)."""
+    ctx = api_context()
+    services.send_password_link(ctx, services.get_person(ctx, person_id))
+    return jsonify({"status": "link_requested", "sync": commit_and_sync()}), 202
+
+
 @bp.get("/people/<int:person_id>/lockout")
 def get_lockout(person_id: int) -> ResponseReturnValue:
     """Rule 22: is the person locked out by brute-force detection, and until when."""

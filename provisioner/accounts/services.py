@@ -29,7 +29,7 @@ from provisioner.accounts.schemas import (
 from provisioner.catalogue import store as catalogue_store
 from provisioner.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
 from provisioner.portals import Portal
-from provisioner.sync.services import enqueue
+from provisioner.sync.services import enqueue, enqueue_invitation
 
 ACCOUNT_ROLES = (domain.ACCOUNT_ADMIN, "declarant", "accounting", "viewer")
 
@@ -530,6 +530,7 @@ def add_collaborator(ctx: Context, principal: Account, data: CollaboratorIn) -> 
         after=snapshot_person(person),
     )
     enqueue(ctx.session, ctx.realm, principal.id)
+    enqueue_invitation(ctx.session, ctx.realm, person.id)  # after the user exists: ids are in order
     return person
 
 
@@ -558,6 +559,16 @@ def delete_collaborator(ctx: Context, person: Person) -> None:
 
 def _active_admins(account: Account, excluding: Person | None = None) -> int:
     return sum(1 for p in account.people if p is not excluding and p.enabled and domain.ACCOUNT_ADMIN in p.roles)
+
+
+def send_password_link(ctx: Context, person: Person) -> None:
+    """An administrator sends the person a new link to choose a password (the invitation again,
+    or a reset); the previous links keep their own expiry."""
+    ctx.actor.require_administrator_of(person.account.principal_id)
+    if not person.enabled:
+        raise RuleViolation("Cet utilisateur est désactivé : réactivez-le d'abord.", code="person_disabled")
+    record(ctx.session, ctx.actor, "person.password_link", account=person.account, person=person)
+    enqueue_invitation(ctx.session, ctx.realm, person.id)
 
 
 def update_person(ctx: Context, person: Person, patch: PersonPatch) -> Person:

@@ -764,3 +764,21 @@ def person_detail(actor: Actor, person_id: int) -> ResponseReturnValue:
             return redirect(url_for("admin.people", account_id=person.account_id))
     status = 400 if (error or form.errors) else 200
     return render_template("admin/person.html", person=person, form=form, error=error), status
+
+
+@bp.post("/utilisateurs/<int:person_id>/lien-mot-de-passe")
+@auth.login_required
+def person_password_link(actor: Actor, person_id: int) -> ResponseReturnValue:
+    """Send the person a new link to choose a password (a lost invitation, a forgotten password)."""
+    ctx = _ctx(actor)
+    person = services.get_person(ctx, person_id)
+    try:
+        services.send_password_link(ctx, person)
+    except DomainError as exc:
+        db_session().rollback()
+        flash(_rule_message(exc), "warning")
+        return redirect(url_for("admin.person_detail", person_id=person.id))
+    _after_change(
+        _("Un lien pour choisir un mot de passe, valable 24 heures, est envoyé à %(email)s.", email=person.email)
+    )
+    return redirect(url_for("admin.person_detail", person_id=person.id))

@@ -251,6 +251,19 @@ class KeycloakGateway:
         """Clear the user's login failures (the lock-out ends at once)."""
         self.rest.delete(self._path(f"attack-detection/brute-force/users/{user_id}"))
 
+    def send_actions_email(
+        self, user_id: str, actions: list[str], *, lifespan_seconds: int, client_id: str, redirect_uri: str
+    ) -> None:
+        """Keycloak e-mails the user a link to perform ``actions`` (e.g. set a password); the link
+        expires after ``lifespan_seconds``."""
+        self.rest.put(
+            self._path(
+                f"users/{user_id}/execute-actions-email?lifespan={lifespan_seconds}"
+                f"&client_id={quote(client_id)}&redirect_uri={quote(redirect_uri, safe='')}"
+            ),
+            actions,
+        )
+
     def ensure_operator(self, username: str, email: str, password: str) -> None:
         """A support-desk login with the realm role ``portal-operator`` (demo data only). It is not
         one of our users: no owner mark, the reconciler leaves it alone."""

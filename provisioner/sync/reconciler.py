@@ -24,6 +24,7 @@ ATTRIBUTE_PREFIX = "portail."
 # Written by Keycloak itself (the SMS enrolment required action), never by the reconciler.
 KEYCLOAK_OWNED_ATTRIBUTES = frozenset({"portail.phone"})
 UPDATE_PASSWORD = "UPDATE_PASSWORD"
+INVITATION_LIFESPAN = 24 * 3600  # rule 11: the activation link expires after 24 hours
 
 
 def managed_role(name: str) -> bool:
@@ -249,6 +250,29 @@ class Reconciler:
         if extra:
             self.kc.remove_realm_roles(user_id, extra)
             self._say(decisions, f"user {want.username}: roles removed {sorted(extra)}", person=person.id)
+
+    def send_invitation(self, session: Session, person_id: int) -> list[str]:
+        """Rule 11: the activation e-mail (choose a password; the link lives 24 hours)."""
+        person = session.get(Person, person_id)
+        if person is None:
+            return []  # deleted meanwhile: nobody to invite
+        if not person.keycloak_user_id:
+            raise Conflict(f"user {person.username} is not in Keycloak yet", code="not_synced")  # retried
+        settings = self.kc.settings
+        user_id, username = person.keycloak_user_id, person.username
+        # No database transaction stays open while Keycloak sends the mail: the mail server may
+        # write to this database (the dev SMTP sink does, and SQLite has one writer).
+        session.commit()
+        self.kc.send_actions_email(
+            user_id,
+            [UPDATE_PASSWORD],
+            lifespan_seconds=INVITATION_LIFESPAN,
+            client_id=settings.admin_ui_client_id,
+            redirect_uri=f"{settings.public_url}/",
+        )
+        decisions: list[str] = []
+        self._say(decisions, f"user {username}: invitation e-mailed", person=person_id)
+        return decisions
 
     def push_phone(self, session: Session, person_id: int) -> list[str]:
         """Apply an administrator's phone change (the attribute is otherwise Keycloak's)."""

@@ -24,6 +24,7 @@ STALE_CLAIM = timedelta(minutes=10)  # a process that claimed an item and died: 
 RECONCILE_ACCOUNT = "reconcile_account"
 SET_PHONE = "set_phone"
 APPLY_CATALOGUE = "apply_catalogue"
+SEND_INVITATION = "send_invitation"
 
 
 def _track(session: Session, item: OutboxItem) -> OutboxItem:
@@ -67,6 +68,15 @@ def enqueue_phone(session: Session, portal: str, person_id: int) -> OutboxItem:
     """The verified number is Keycloak's to keep (the SMS extension also writes it): the
     provisioner pushes an administrator's change as an explicit command, not as desired state."""
     item = OutboxItem(portal=portal, action=SET_PHONE, payload={"person_id": person_id})
+    session.add(item)
+    session.flush()
+    return _track(session, item)
+
+
+def enqueue_invitation(session: Session, portal: str, person_id: int) -> OutboxItem:
+    """Rule 11: Keycloak e-mails the person a link to choose a password (valid 24 hours). A command,
+    sent once per request, after the account's own item has created the user."""
+    item = OutboxItem(portal=portal, action=SEND_INVITATION, payload={"person_id": person_id})
     session.add(item)
     session.flush()
     return _track(session, item)
@@ -207,6 +217,8 @@ def _apply_one(db: Database, gateway: KeycloakGateway, item_id: int) -> tuple[st
                 decisions = Reconciler(gateway).push_phone(session, item.payload["person_id"])
             elif item.action == APPLY_CATALOGUE:
                 decisions = apply_catalogue(session, gateway)
+            elif item.action == SEND_INVITATION:
+                decisions = Reconciler(gateway).send_invitation(session, item.payload["person_id"])
             else:
                 decisions = Reconciler(gateway).reconcile_account(session, item.payload["account_id"])
         except UpstreamUnavailable as exc:
