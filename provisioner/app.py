@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["portail.keycloak"] = KeycloakGateway(settings)
     Babel(app, locale_selector=_select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["lang_url"] = web.lang_url
     csrf.init_app(app)
     web.install(app)
 

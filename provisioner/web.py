@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from typing import Any
+
+from flask import Flask, current_app, g, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
@@ -13,6 +15,19 @@ from provisioner.logs import get_logger
 
 log = get_logger(__name__)
 LOCALES = ("fr", "de", "en")
+
+
+_KEPT_ARGS = ("q", "status", "kind", "incl_disabled", "page")
+
+
+def lang_url(code: str) -> str:
+    """This page in another language, its filters kept (nothing else from the query string)."""
+    if request.endpoint is None or request.method != "GET":
+        return f"?lang={code}"
+    values: dict[str, Any] = {**(request.view_args or {})}
+    values.update({k: v for k, v in request.args.items() if k in _KEPT_ARGS})
+    values["lang"] = code
+    return url_for(request.endpoint, **values)
 
 
 def database() -> Database:

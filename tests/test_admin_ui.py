@@ -103,7 +103,10 @@ def test_signed_out_visitors_are_sent_to_sign_in_and_the_ui_speaks_german(
     assert page.url.startswith(f"{live_server}/?next=")
     _sign_in(page, live_server, settings, principal["login"], start=page.url.removeprefix(live_server))
     assert page.url.endswith(f"/comptes/{principal['id']}")  # back where they were going
-    page.goto(f"{live_server}/comptes/{principal['id']}?lang=de")
+    page.goto(f"{live_server}/comptes/{principal['id']}?q=etab&status=open")
+    page.locator("a[hreflang=de]").click()  # the language changes, the filters stay
+    page.wait_for_url("**lang=de**")
+    assert "q=etab" in page.url and "status=open" in page.url
     assert page.locator("html").get_attribute("lang") == "de"
     assert "Verwaltung Ihrer Nebenkonten" in page.content()
     page.get_by_test_id("logout").click()
