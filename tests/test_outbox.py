@@ -6,6 +6,9 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import pytest
+from sqlalchemy import delete
+
 from provisioner.db import utcnow
 from provisioner.sync.models import DONE, PENDING, RUNNING, OutboxItem
 from provisioner.sync.services import _claim, _release, backlog, enqueue, enqueue_catalogue, tracked
@@ -13,6 +16,14 @@ from provisioner.sync.services import _claim, _release, backlog, enqueue, enqueu
 
 def _portal() -> str:
     return f"claims-{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture(autouse=True)
+def _forget_test_items(database: Any) -> Any:
+    """These items name portals that do not exist: they must not linger in the session's outbox."""
+    yield
+    with database.session() as session:
+        session.execute(delete(OutboxItem).where(OutboxItem.portal.like("claims-%")))
 
 
 def test_an_item_is_claimed_once_and_a_change_meanwhile_gets_a_new_item(database: Any) -> None:
@@ -70,3 +81,32 @@ def test_an_item_failing_again_and_again_ends_failed(database: Any) -> None:
     assert _claim(database, item_id)
     assert _release(database, item_id, "KeyError: x", give_up=True) is True
     assert _claim(database, item_id) is False
+
+
+@pytest.mark.keycloak
+def test_the_worker_thread_applies_what_is_pending(database: Any, gateway: Any, wait_for: Any) -> None:
+    """`provisioner sync` and `make run` run this loop: pending work reaches Keycloak on its own."""
+    import threading
+
+    from provisioner.accounts import schemas, services
+    from provisioner.accounts.actors import Actor
+    from provisioner.portals import load_portal
+    from provisioner.settings import REPO_ROOT
+    from provisioner.sync.services import run_worker
+    from tests.test_accounts_api import _login, principal_body
+
+    login = _login()
+    portal = load_portal(REPO_ROOT / "keycloak-config", gateway.realm)
+    with database.session() as session:  # saved, not applied: as after an outage
+        ctx = services.Context(session, portal, Actor.system("worker-test"))
+        services.create_principal(ctx, schemas.PrincipalIn.model_validate(principal_body(login, {"DSN": None})))
+    assert gateway.find_group(login) is None
+    stop = threading.Event()
+    worker = threading.Thread(target=run_worker, args=(database, gateway), kwargs={"interval": 0.2, "stop": stop})
+    worker.start()
+    try:
+        wait_for(lambda: gateway.find_group(login) is not None)
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+    assert not worker.is_alive()

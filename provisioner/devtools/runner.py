@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -29,7 +30,9 @@ def run_dev(settings: Settings, *, port: int, start_keycloak: bool) -> int:
     from provisioner.db import Database
     from provisioner.devoutbox.services import start_smtp_sink
     from provisioner.devtools.keycloak_runtime import KeycloakServer, pinned_version, sms_gateway_env
+    from provisioner.keycloak.gateway import KeycloakGateway
     from provisioner.migrate import upgrade
+    from provisioner.sync.services import run_worker
 
     if not settings.dev_mode:
         raise click.ClickException("`provisioner dev` needs PORTAIL_DEV_MODE=true")
@@ -44,6 +47,7 @@ def run_dev(settings: Settings, *, port: int, start_keycloak: bool) -> int:
     )
     smtp = None
     http = None
+    stop_worker = threading.Event()
     _stop_on_signals()
     try:
         if server.is_ready():
@@ -59,6 +63,15 @@ def run_dev(settings: Settings, *, port: int, start_keycloak: bool) -> int:
         click.echo(f"Realm configuration: {len(changes)} change(s)" if changes else "Realm configuration: no changes")
         logins = load_demo_data(settings)
         app = create_app(settings)
+        # The sync worker, as `provisioner sync` runs it in production: what Keycloak could not take
+        # at once (it was restarting, say) is applied as soon as it is back.
+        worker = threading.Thread(
+            target=run_worker,
+            args=(Database(settings.database_url), KeycloakGateway(settings)),
+            kwargs={"stop": stop_worker},
+            daemon=True,
+        )
+        worker.start()
         http = make_server("0.0.0.0", port, app, threaded=True)
         realm = settings.keycloak_realm
         click.echo(
@@ -83,6 +96,7 @@ def run_dev(settings: Settings, *, port: int, start_keycloak: bool) -> int:
     except KeyboardInterrupt:
         click.echo("\nStopping ...")
     finally:
+        stop_worker.set()
         if http is not None:
             http.server_close()
         if smtp is not None:

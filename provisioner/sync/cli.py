@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
 from typing import Any
 
 import click
@@ -26,17 +25,20 @@ def _parts(ctx: click.Context) -> tuple[Any, Any]:
 @click.pass_context
 def sync(ctx: click.Context, once: bool, interval: float, workers: int) -> None:
     """Apply the outbox to Keycloak; keeps retrying while Keycloak is down."""
-    from provisioner.sync.services import process
+    from provisioner.sync.services import SyncReport, process, run_worker
 
     db, gateway = _parts(ctx)
-    while True:
-        report = process(db, gateway, workers=workers)
+
+    def say(report: SyncReport) -> None:
         if report.applied or report.upstream_down or once:
             state = "Keycloak unavailable, will retry" if report.upstream_down else "ok"
             click.echo(f"applied {report.applied}, failed {report.failed}, pending {report.pending} ({state})")
-        if once:
-            ctx.exit(1 if report.pending else 0)
-        time.sleep(interval)
+
+    if once:
+        report = process(db, gateway, workers=workers)
+        say(report)
+        ctx.exit(1 if report.pending else 0)
+    run_worker(db, gateway, interval=interval, workers=workers, on_report=say)
 
 
 @click.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,9 +39,12 @@ def tracked(session: Session) -> list[int]:
     return sorted(session.info.pop(TRACKED, set()))
 
 
-def backlog(session: Session) -> int:
-    """Items not applied yet: pending, or being applied right now."""
-    return session.scalar(select(func.count()).where(OutboxItem.status.in_((PENDING, RUNNING)))) or 0
+def backlog(session: Session, portal: str | None = None) -> int:
+    """Items not applied yet (pending, or being applied right now), of one portal or all."""
+    query = select(func.count()).where(OutboxItem.status.in_((PENDING, RUNNING)))
+    if portal is not None:
+        query = query.where(OutboxItem.portal == portal)
+    return session.scalar(query) or 0
 
 
 def enqueue(session: Session, portal: str, principal_id: int) -> OutboxItem:
@@ -125,7 +129,10 @@ def process(
     report = SyncReport()
     with db.session() as session:
         query = (
-            select(OutboxItem.id, OutboxItem.action).where(_claimable(utcnow())).order_by(OutboxItem.id).limit(limit)
+            select(OutboxItem.id, OutboxItem.action)
+            .where(_claimable(utcnow()), OutboxItem.portal == gateway.realm)  # this gateway's realm only
+            .order_by(OutboxItem.id)
+            .limit(limit)
         )
         if item_ids is not None:
             query = query.where(OutboxItem.id.in_(item_ids))
@@ -159,7 +166,7 @@ def process(
         report.upstream_down |= outcome == "down"
         report.decisions.extend(decisions)
     with db.session() as session:
-        report.pending = backlog(session)
+        report.pending = backlog(session, gateway.realm)
     return report
 
 
@@ -167,6 +174,29 @@ def applied(db: Database, item_ids: list[int]) -> bool:
     with db.session() as session:
         statuses = set(session.scalars(select(OutboxItem.status).where(OutboxItem.id.in_(item_ids))))
     return statuses <= {DONE}
+
+
+def run_worker(
+    db: Database,
+    gateway: KeycloakGateway,
+    *,
+    interval: float = 5.0,
+    workers: int = 1,
+    stop: threading.Event | None = None,
+    on_report: Callable[[SyncReport], None] | None = None,
+) -> None:
+    """The sync worker's loop (``provisioner sync``, and a thread of ``provisioner dev``): apply what
+    is pending, wait, again, until ``stop`` is set. A failing pass is logged, never fatal."""
+    stop = stop or threading.Event()
+    while not stop.is_set():
+        try:
+            report = process(db, gateway, workers=workers)
+        except Exception as exc:  # noqa: BLE001 - e.g. the database briefly locked: next pass
+            log.warning("sync.pass_failed", error=str(exc))
+        else:
+            if on_report is not None:
+                on_report(report)
+        stop.wait(interval)
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
