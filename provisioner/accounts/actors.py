@@ -34,8 +34,10 @@ class Actor:
         if not self.operator:
             raise Forbidden("Réservé aux opérateurs du portail.", code="operator_only")
 
+    def administers(self, principal_id: int) -> bool:
+        """An operator, or an administrator of this principal account (and so of its secondaries)."""
+        return self.operator or (self.administrator and self.principal_id == principal_id)
+
     def require_administrator_of(self, principal_id: int) -> None:
-        if self.operator:
-            return
-        if not (self.administrator and self.principal_id == principal_id):
+        if not self.administers(principal_id):
             raise Forbidden("Vous n'administrez pas ce compte.", code="not_account_administrator")

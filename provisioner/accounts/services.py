@@ -162,7 +162,8 @@ def _phone(ctx: Context, value: str | None) -> str | None:
     return domain.normalize_phone(value, ctx.portal.default_country) if value else None
 
 
-def _with_mailbox(ctx: Context, principal: Account) -> int:
+def mailboxes_used(ctx: Context, principal: Account) -> int:
+    """How many secondary accounts of ``principal`` have a mailbox (what the quota counts)."""
     return (
         ctx.session.scalar(select(func.count()).where(Account.parent_id == principal.id, Account.has_mailbox.is_(True)))
         or 0
@@ -268,7 +269,7 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
     if "mfa_policy" in changes and changes["mfa_policy"] != account.mfa_policy:
         ctx.actor.require_operator()  # relaxing the second factor is the portal's decision
     if "secondary_quota" in changes:
-        domain.check_mailbox_quota(changes["secondary_quota"], _with_mailbox(ctx, account))
+        domain.check_mailbox_quota(changes["secondary_quota"], mailboxes_used(ctx, account))
     if changes.get("responsible"):
         changes["responsible"]["phone"] = _phone(ctx, changes["responsible"].get("phone"))
     for field, value in changes.items():
@@ -300,7 +301,7 @@ def set_teleprocedures(ctx: Context, account: Account, requested: Mapping[str, S
     if account.kind == domain.PRINCIPAL:
         ctx.actor.require_administrator_of(account.id)
     else:
-        on_principal_side = ctx.actor.operator or (ctx.actor.administrator and ctx.actor.principal_id == principal.id)
+        on_principal_side = ctx.actor.administers(principal.id)
         if not on_principal_side and ctx.actor.account_id != account.id:
             raise Forbidden("Vous n'administrez pas ce compte.", code="not_account_administrator")
         domain.check_may_choose_teleprocedures(on_principal_side, account.autonomous)
@@ -374,7 +375,7 @@ def create_secondary(ctx: Context, principal: Account, data: SecondaryIn) -> Acc
     selection = ctx.catalogue.validate(data.teleprocedures)
     domain.check_rights_ceiling(principal.selection, selection)
     if data.has_mailbox:
-        domain.check_mailbox_quota(principal.secondary_quota, _with_mailbox(ctx, principal) + 1)
+        domain.check_mailbox_quota(principal.secondary_quota, mailboxes_used(ctx, principal) + 1)
     responsible = data.responsible.model_dump() if data.responsible else dict(principal.responsible)
     account = Account(
         portal=ctx.realm,
@@ -423,7 +424,7 @@ def set_mailbox(ctx: Context, account: Account, has_mailbox: bool) -> bool:
     if has_mailbox == account.has_mailbox:
         return False
     if has_mailbox:
-        domain.check_mailbox_quota(account.parent.secondary_quota, _with_mailbox(ctx, account.parent) + 1)
+        domain.check_mailbox_quota(account.parent.secondary_quota, mailboxes_used(ctx, account.parent) + 1)
     before = snapshot_account(account)
     reset = domain.mailbox_switch_forces_password_reset(account.has_mailbox, has_mailbox)
     account.has_mailbox = has_mailbox

@@ -51,6 +51,7 @@ def _register(state: Any) -> None:
     auth.register(state.app)
     state.app.add_template_filter(mask_phone, "mask_phone")
     state.app.add_template_global(_pager_args, "pager_args")
+    state.app.add_template_global(STATUS_LABELS, "status_labels")  # one wording of the states
 
 
 def _settings() -> Settings:
@@ -163,7 +164,7 @@ def account(actor: Actor, account_id: int) -> ResponseReturnValue:
             page=_page_number(),
             per_page=PER_PAGE,
         )
-    with_mailbox = sum(1 for s in account.secondaries if s.has_mailbox) if account.kind == "principal" else 0
+    with_mailbox = services.mailboxes_used(ctx, account) if account.kind == "principal" else 0
     return render_template(
         "admin/account.html",
         account=account,
@@ -174,7 +175,7 @@ def account(actor: Actor, account_id: int) -> ResponseReturnValue:
         actor=actor,
         next_statuses=domain.next_statuses(account.status) if actor.operator and account.kind == "principal" else [],
         status_actions=STATUS_ACTIONS,
-        may_manage=actor.operator or (actor.administrator and actor.principal_id == account.principal_id),
+        may_manage=actor.administers(account.principal_id),
     )
 
 
@@ -238,6 +239,9 @@ RULE_MESSAGES = {
 
 
 def _rule_message(error: DomainError) -> str:
+    problems = error.details.get("problems", []) if isinstance(error.details, dict) else []
+    if problems:  # the schema refused fields the form let through
+        return _("Données invalides : %(fields)s.", fields=", ".join(p["field"] for p in problems))
     return str(RULE_MESSAGES.get(error.code, error.message))
 
 
@@ -286,7 +290,7 @@ def people(actor: Actor, account_id: int) -> ResponseReturnValue:
         locks=locks,
         filters=filters,
         roles=forms.ROLES,
-        may_manage=actor.operator or (actor.administrator and actor.principal_id == account.principal_id),
+        may_manage=actor.administers(account.principal_id),
     )
 
 
@@ -462,8 +466,7 @@ def options(actor: Actor, account_id: int) -> ResponseReturnValue:
         for code, tp in catalogue.items()
         if account.kind == "principal" or code in principal.selection
     }
-    on_principal_side = actor.operator or (actor.administrator and actor.principal_id == principal.id)
-    if not (on_principal_side or (account.autonomous and actor.account_id == account.id)):
+    if not (actor.administers(principal.id) or (account.autonomous and actor.account_id == account.id)):
         raise Forbidden(
             _("Vous ne pouvez pas modifier les téléprocédures de ce compte."), code="not_account_administrator"
         )
@@ -537,9 +540,6 @@ def identity(actor: Actor, account_id: int) -> ResponseReturnValue:
         except DomainError as exc:
             db_session().rollback()
             error = _rule_message(exc)
-            problems = (exc.details or {}).get("problems", []) if isinstance(exc.details, dict) else []
-            if problems:
-                error = _("Données invalides : %(fields)s.", fields=", ".join(p["field"] for p in problems))
         else:
             _after_change(_("L'identité du compte %(login)s est enregistrée.", login=account.login))
             return redirect(url_for("admin.account", account_id=account.id))
@@ -557,7 +557,7 @@ def account_services(actor: Actor, account_id: int) -> ResponseReturnValue:
         raise NotFound(_("Compte %(id)s introuvable.", id=account_id), code="account_not_found")
     form = forms.ServicesForm()
     error = None
-    with_mailbox = sum(1 for s in account.secondaries if s.has_mailbox)
+    with_mailbox = services.mailboxes_used(ctx, account)
     if request.method == "POST" and form.validate_on_submit() and (form.secondary_quota.data or 0) < with_mailbox:
         error = ngettext(
             "Le quota ne peut pas être inférieur au %(num)d compte secondaire qui a déjà une BAL.",
@@ -723,9 +723,6 @@ def new_principal(actor: Actor) -> ResponseReturnValue:
         except DomainError as exc:
             db_session().rollback()
             error = _rule_message(exc)
-            problems = (exc.details or {}).get("problems", []) if isinstance(exc.details, dict) else []
-            if problems:
-                error = _("Données invalides : %(fields)s.", fields=", ".join(p["field"] for p in problems))
         else:
             _after_change(_("Le compte principal %(login)s est créé.", login=account.login))
             return redirect(url_for("admin.account", account_id=account.id))

@@ -7,10 +7,8 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func, select
 
 from provisioner.accounts.api import api_context, audit_out, commit_and_sync, json_body
-from provisioner.accounts.models import Account, Subscription
 from provisioner.accounts.schemas import parse
 from provisioner.accounts.services import Context
 from provisioner.catalogue import services, store
@@ -29,13 +27,7 @@ def _flag(name: str) -> bool:
 
 
 def _counts(ctx: Context) -> dict[str, int]:
-    query = (
-        select(Subscription.code, func.count())
-        .join(Account, Subscription.account_id == Account.id)
-        .where(Account.portal == ctx.realm)
-        .group_by(Subscription.code)
-    )
-    return {code: count for code, count in ctx.session.execute(query)}
+    return services.subscriber_counts(ctx.session, ctx.realm)
 
 
 def entry_out(entry: CatalogueEntry, accounts: int | None = None) -> dict[str, Any]:

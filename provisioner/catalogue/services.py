@@ -90,6 +90,17 @@ def holders(session: Session, portal: str, code: str, document_types: set[str] |
     ]
 
 
+def subscriber_counts(session: Session, portal: str) -> dict[str, int]:
+    """How many accounts subscribe to each code (operators see it in the catalogue)."""
+    query = (
+        select(Subscription.code, func.count())
+        .join(Account, Subscription.account_id == Account.id)
+        .where(Account.portal == portal)
+        .group_by(Subscription.code)
+    )
+    return {code: count for code, count in session.execute(query)}
+
+
 def _refuse_in_use(code: str, account_ids: list[int], what: str, removed: list[str] | None = None) -> Conflict:
     held = "ces types de document" if removed else "cette téléprocédure"
     return Conflict(

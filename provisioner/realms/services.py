@@ -98,9 +98,7 @@ class RealmApplier:
             self._client(client)
         self._localization()
         self._required_actions()
-        flows = FlowApplier(self.rest, self.base, self._record, dry_run=self.dry_run)
-        for flow in self.cfg.authentication_flows:
-            flows.apply(flow)  # after roles and scopes: the gates name them
+        self._flows()
         self._retired_teleprocedures()
         return self.changes
 
@@ -116,11 +114,14 @@ class RealmApplier:
                 if current is not None:
                     self._client_scope_links(current, "optional", client.get("optionalClientScopes", []))
         self._localization()
-        flows = FlowApplier(self.rest, self.base, self._record, dry_run=self.dry_run)
-        for flow in self.cfg.authentication_flows:
-            flows.apply(flow)
+        self._flows()
         self._retired_teleprocedures()
         return self.changes
+
+    def _flows(self) -> None:
+        flows = FlowApplier(self.rest, self.base, self._record, dry_run=self.dry_run)
+        for flow in self.cfg.authentication_flows:
+            flows.apply(flow)  # after roles and scopes: the gates name them
 
     # -- retired teleprocedures: their role and scope go (after the gates and links naming them) --
     def _retired_teleprocedures(self) -> None:
