@@ -89,6 +89,7 @@ lint: python-deps
 	$(VENV)/bin/ruff check provisioner tests bench
 	$(VENV)/bin/ruff format --check provisioner tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	mvn -q -f keycloak-extensions/pom.xml -Dkeycloak.version=$(KEYCLOAK_VERSION) spotless:check
 
 bench: install

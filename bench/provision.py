@@ -33,8 +33,9 @@ from keycloak import KeycloakAdmin, KeycloakOpenIDConnection  # noqa: E402 - ben
 
 from bench.docs_section import replace_section  # noqa: E402
 from provisioner.accounts import schemas, services  # noqa: E402
-from provisioner.accounts.actors import Actor  # noqa: E402
-from provisioner.cli import apply_realm_config  # noqa: E402
+from provisioner.actors import Actor  # noqa: E402
+from provisioner.catalogue.realm_files import apply_realm_config  # noqa: E402
+from provisioner.context import Context  # noqa: E402
 from provisioner.db import Database  # noqa: E402
 from provisioner.devtools.keycloak_runtime import KeycloakServer, pinned_version  # noqa: E402
 from provisioner.keycloak.gateway import KeycloakGateway  # noqa: E402
@@ -42,7 +43,7 @@ from provisioner.logs import configure_logging  # noqa: E402
 from provisioner.migrate import upgrade  # noqa: E402
 from provisioner.portals import load_portal  # noqa: E402
 from provisioner.settings import Settings  # noqa: E402
-from provisioner.sync.services import process  # noqa: E402
+from provisioner.sync.worker import process  # noqa: E402
 
 SIRET = "07955542100019"
 TELEPROCEDURES = ("DSN", "DPAE")
@@ -89,7 +90,7 @@ def provisioner_bulk(settings: Settings, prefix: str, n: int, workers: int) -> t
     gateway = KeycloakGateway(settings)
     started = time.perf_counter()
     with db.session() as session:
-        ctx = services.Context(session, portal, Actor.system("bench"))
+        ctx = Context(session, portal, Actor.system("bench"))
         for i in range(n):
             login = f"{prefix}{i}"
             services.create_principal(

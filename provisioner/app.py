@@ -1,28 +1,18 @@
-"""Application factory."""
+"""Application factory: the composition root, the one place that names every feature's web side."""
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask
 from flask_babel import Babel, get_locale
 from flask_wtf import CSRFProtect
 
-from provisioner import web
 from provisioner.db import Database
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.logs import configure_logging
 from provisioner.settings import Settings, load_settings
+from provisioner.web import errors, i18n
 
 csrf = CSRFProtect()
-
-
-def _select_locale() -> str:
-    chosen = request.args.get("lang")
-    if chosen in web.LOCALES:
-        session["lang"] = chosen
-        return chosen
-    if session.get("lang") in web.LOCALES:
-        return str(session["lang"])
-    return request.accept_languages.best_match(web.LOCALES) or "fr"
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -39,34 +29,41 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["portail.settings"] = settings
     app.extensions["portail.db"] = Database(settings.database_url)
     app.extensions["portail.keycloak"] = KeycloakGateway(settings)
-    Babel(app, locale_selector=_select_locale)
+    Babel(app, locale_selector=i18n.select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
-    app.jinja_env.globals["lang_url"] = web.lang_url
+    app.jinja_env.globals["lang_url"] = i18n.lang_url
     csrf.init_app(app)
-    web.install(app)
+    errors.install(app)
 
+    from provisioner.accounts import actors
     from provisioner.accounts.api import bp as accounts_api
+    from provisioner.accounts.settings_views import bp as account_settings_pages
+    from provisioner.accounts.views import bp as accounts_pages
+    from provisioner.admin.views import bp as admin_pages
     from provisioner.catalogue.api import bp as catalogue_api
-    from provisioner.health.views import bp as health_bp
-    from provisioner.openapi import bp as openapi_bp
+    from provisioner.health.views import bp as health
+    from provisioner.openapi import bp as openapi
+    from provisioner.people.api import bp as people_api
+    from provisioner.people.views import bp as people_pages
+    from provisioner.phone.api import bp as phone_api
+    from provisioner.phone.views import bp as phone_pages
+    from provisioner.sms.api import bp as sms_api
 
-    app.register_blueprint(health_bp)
-    csrf.exempt(accounts_api)  # bearer tokens, no cookies: CSRF cannot apply
-    csrf.exempt(catalogue_api)  # idem
-    app.register_blueprint(accounts_api)
-    app.register_blueprint(catalogue_api)
-    app.register_blueprint(openapi_bp)
-    from provisioner.admin.views import bp as admin_bp
-
-    app.register_blueprint(admin_bp)  # the administration UI: forms carry CSRF tokens
-    from provisioner.sms.api import bp as sms_bp
-
-    csrf.exempt(sms_bp)  # called by Keycloak with a shared secret, not from a browser
-    app.register_blueprint(sms_bp)
+    actors.register(app)  # what a signed-in user may do: the accounts feature knows
+    app.register_blueprint(health)
+    for api in (accounts_api, people_api, phone_api, catalogue_api):
+        csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
+        app.register_blueprint(api)
+    app.register_blueprint(openapi)
+    # The administration UI: forms carry CSRF tokens.
+    for pages in (admin_pages, accounts_pages, account_settings_pages, people_pages, phone_pages):
+        app.register_blueprint(pages)
+    csrf.exempt(sms_api)  # called by Keycloak with a shared secret, not from a browser
+    app.register_blueprint(sms_api)
     if settings.dev_mode:
-        from provisioner.demo.relying_app import bp as demo_bp
-        from provisioner.devoutbox.views import bp as devoutbox_bp
+        from provisioner.demo.relying_app import bp as demo_app
+        from provisioner.devoutbox.views import bp as devoutbox
 
-        app.register_blueprint(devoutbox_bp)
-        app.register_blueprint(demo_bp)
+        app.register_blueprint(devoutbox)
+        app.register_blueprint(demo_app)
     return app

@@ -49,39 +49,13 @@ def keycloak() -> None:
     """Keycloak realm configuration as code."""
 
 
-def apply_realm_config(settings: Settings, *, dry_run: bool = False) -> list[str]:
-    """Seed the teleprocedure catalogue with the realm files' new codes, then apply every realm
-    with the database's catalogue (the database owns it once seeded; see provisioner.catalogue)."""
-    from sqlalchemy import inspect
-
-    from provisioner.catalogue.services import effective_config, seed
-    from provisioner.db import Database
-    from provisioner.errors import InvalidInput
-    from provisioner.keycloak.gateway import config_admin
-    from provisioner.realms.config import load_realm_configs, variables_from
-    from provisioner.realms.services import apply_configs
-
-    configs = load_realm_configs(settings.keycloak_config_dir, variables_from(settings))
-    database = Database(settings.database_url)
-    if not inspect(database.engine).has_table("teleprocedure"):
-        raise InvalidInput(
-            "the database has no teleprocedure catalogue yet: run `provisioner db upgrade` first",
-            code="database_not_migrated",
-        )
-    with database.session() as session:
-        seeded = [f"{c.realm}: seed teleprocedure {code}" for c in configs for code in seed(session, c)]
-        effective = [effective_config(session, c) for c in configs]
-        if dry_run:
-            session.rollback()
-    return seeded + [str(c) for c in apply_configs(config_admin(settings), effective, dry_run=dry_run)]
-
-
 @keycloak.command("apply")
 @click.option("--dry-run", is_flag=True, help="Show what would change, change nothing.")
 @click.pass_context
 def keycloak_apply(ctx: click.Context, dry_run: bool) -> None:
     """Create or update every realm of keycloak-config/realms/ (idempotent); seeds the
     teleprocedure catalogue with the codes the database has never held."""
+    from provisioner.catalogue.realm_files import apply_realm_config
     from provisioner.errors import DomainError
 
     try:
@@ -102,18 +76,10 @@ def demo() -> None:
 @click.pass_context
 def demo_load(ctx: click.Context) -> None:
     """Load the demo accounts into the database and Keycloak."""
+    from provisioner.demo.services import load_demo_data
+
     for login in load_demo_data(_settings(ctx)):
         click.echo(f"{login.username} / {login.password}  ({login.who})")
-
-
-def load_demo_data(settings: Settings) -> list:  # type: ignore[type-arg]
-    from provisioner.db import Database
-    from provisioner.demo.services import load_demo
-    from provisioner.keycloak.gateway import KeycloakGateway
-    from provisioner.portals import load_portal
-
-    portal = load_portal(settings.keycloak_config_dir, settings.keycloak_realm)
-    return load_demo(Database(settings.database_url), KeycloakGateway(settings), portal)
 
 
 @main.command()
@@ -133,8 +99,8 @@ def dev(ctx: click.Context, port: int, start_keycloak: bool) -> None:
 
 
 def _register() -> None:
-    from provisioner.accounts.cli import accounts
-    from provisioner.sync.cli import reconcile, sync
+    from provisioner.accounts.cli import accounts, reconcile
+    from provisioner.sync.cli import sync
 
     main.add_command(accounts)
     main.add_command(sync)

@@ -66,9 +66,6 @@ class Database:
 
 def import_models() -> None:
     """Import every feature's models so metadata (and alembic) sees all tables."""
-    from provisioner.accounts import models as _accounts  # noqa: F401
-    from provisioner.accounts import phone as _phone  # noqa: F401
-    from provisioner.catalogue import models as _catalogue  # noqa: F401
-    from provisioner.devoutbox import models as _devoutbox  # noqa: F401
-    from provisioner.sms import models as _sms  # noqa: F401
-    from provisioner.sync import models as _sync  # noqa: F401
+    from provisioner.features import import_all
+
+    import_all("models")

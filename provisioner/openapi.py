@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from provisioner.accounts import schemas
 from provisioner.catalogue.schemas import TeleprocedureIn, TeleprocedurePatch
+from provisioner.people import schemas as people_schemas
 
 bp = Blueprint("openapi", __name__)
 
@@ -75,8 +76,8 @@ def document() -> dict[str, Any]:
         schemas.PrincipalIn,
         schemas.SecondaryIn,
         schemas.AccountPatch,
-        schemas.CollaboratorIn,
-        schemas.PersonPatch,
+        people_schemas.CollaboratorIn,
+        people_schemas.PersonPatch,
         TeleprocedureIn,
         TeleprocedurePatch,
     ]
@@ -204,7 +205,7 @@ def document() -> dict[str, Any]:
                 "get": _op("User list as Excel or PDF", params=[*acc, "format", "q", "include_disabled"])
             },
             "/accounts/{account_id}/collaborators": {
-                "post": _op("Invite a collaborator", body=schemas.CollaboratorIn, params=acc, ok="201")
+                "post": _op("Invite a collaborator", body=people_schemas.CollaboratorIn, params=acc, ok="201")
             },
             "/accounts/{account_id}/audit": {"get": _op("Audit log of an account", params=acc)},
             "/people/{person_id}/phone": {
@@ -236,7 +237,7 @@ def document() -> dict[str, Any]:
                 "get": _op("One person", params=["person_id"]),
                 "patch": _op(
                     "Change a person's names, language, roles, state",
-                    body=schemas.PersonPatch,
+                    body=people_schemas.PersonPatch,
                     params=["person_id"],
                 ),
                 "delete": _op("Delete a collaborator", params=["person_id"]),

@@ -108,7 +108,7 @@ def smtp_sink(settings: Settings, database: Database) -> Iterator[Any]:
 def realm(settings: Settings, keycloak_server: str, smtp_sink: Any, database: Database) -> str:
     """The portal realm, configured from keycloak-config/ for this session's URLs (and the
     teleprocedure catalogue seeded in the database, as `provisioner keycloak apply` does)."""
-    from provisioner.cli import apply_realm_config
+    from provisioner.catalogue.realm_files import apply_realm_config
 
     apply_realm_config(settings)
     return settings.keycloak_realm
@@ -153,7 +153,7 @@ def live_server(app: Any, realm: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def demo_data(settings: Settings, database: Database, realm: str) -> list[Any]:
-    from provisioner.cli import load_demo_data
+    from provisioner.demo.services import load_demo_data
 
     return load_demo_data(settings)
 

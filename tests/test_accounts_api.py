@@ -162,7 +162,7 @@ def test_keycloak_outage_keeps_the_change_and_applies_it_later(
     api: Any, app: Any, settings: Settings, gateway: KeycloakGateway, database: Any
 ) -> None:
     from provisioner.keycloak.gateway import KeycloakGateway as Gateway
-    from provisioner.sync.services import process
+    from provisioner.sync.worker import process
 
     real = app.extensions["portail.keycloak"]
     app.extensions["portail.keycloak"] = Gateway(settings.model_copy(update={"keycloak_url": "http://localhost:1"}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from provisioner.admin.views import _local
+from provisioner.web.ui import local as _local
 
 
 @pytest.mark.parametrize(

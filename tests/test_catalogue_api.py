@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from provisioner.accounts.actors import Actor
-from provisioner.accounts.services import Context
+from provisioner.actors import Actor
+from provisioner.catalogue import realm_files, store
 from provisioner.catalogue import services as catalogue
-from provisioner.catalogue import store
+from provisioner.context import Context
 from provisioner.errors import InvalidInput
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.portals import Portal
@@ -246,7 +246,7 @@ def test_removing_a_document_type_still_granted_is_refused_unless_forced(api: An
 def test_catalogue_change_during_a_keycloak_outage_is_applied_later(
     api: Any, app: Any, settings: Settings, gateway: KeycloakGateway, database: Any
 ) -> None:
-    from provisioner.sync.services import process
+    from provisioner.sync.worker import process
 
     code = _code()
     real = app.extensions["portail.keycloak"]
@@ -265,7 +265,7 @@ def test_catalogue_change_during_a_keycloak_outage_is_applied_later(
 
 
 def test_catalogue_drift_is_repaired(api: Any, gateway: KeycloakGateway, database: Any) -> None:
-    from provisioner.sync.services import apply_catalogue
+    from provisioner.catalogue.outbox import apply_catalogue
 
     code = _code()
     _new(api, code, [])
@@ -286,13 +286,13 @@ def test_the_realm_file_seeds_codes_once_and_never_brings_a_retired_one_back(dat
         portal={"teleprocedures": [{"code": "ZZ", "description": "Essai", "documentTypes": ["a"]}]},
     )
     with database.session() as session:
-        assert catalogue.seed(session, config) == ["ZZ"]
-        assert catalogue.seed(session, config) == []
+        assert realm_files.seed(session, config) == ["ZZ"]
+        assert realm_files.seed(session, config) == []
         ctx = Context(
             session, Portal(realm=realm, identifier_scheme="fr-siret", default_country="FR"), Actor.system("t")
         )
         catalogue.retire(ctx, "ZZ")
-        assert catalogue.seed(session, config) == []
+        assert realm_files.seed(session, config) == []
         assert store.entries(session, realm) == []
         assert [a.action for a in catalogue.history(session, realm, "ZZ")] == [
             "teleprocedure.retire",
@@ -302,7 +302,7 @@ def test_the_realm_file_seeds_codes_once_and_never_brings_a_retired_one_back(dat
             realm=realm, source=Path("bad.json"), settings={}, portal={"teleprocedures": [{"code": "a b"}]}
         )
         with pytest.raises(InvalidInput) as error:
-            catalogue.seed(session, bad)
+            realm_files.seed(session, bad)
         assert error.value.code == "bad_config" and "bad.json" in error.value.message
         session.rollback()
 
@@ -310,7 +310,7 @@ def test_the_realm_file_seeds_codes_once_and_never_brings_a_retired_one_back(dat
 def test_dry_run_apply_shows_the_seed_and_writes_nothing(
     settings: Settings, gateway: KeycloakGateway, database: Any, tmp_path: Path
 ) -> None:
-    from provisioner.cli import apply_realm_config
+    from provisioner.catalogue.realm_files import apply_realm_config
 
     raw = json.loads((REPO_ROOT / "keycloak-config" / "realms" / "portail-demo.json").read_text(encoding="utf-8"))
     code = _code()

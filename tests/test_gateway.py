@@ -65,7 +65,7 @@ def test_service_account_stays_within_its_realm_and_rights(gateway: KeycloakGate
 
 
 def test_demo_data_loads_twice_without_duplicates(demo_data: Any, settings: Settings, gateway: KeycloakGateway) -> None:
-    from provisioner.cli import load_demo_data
+    from provisioner.demo.services import load_demo_data
 
     assert [d.username for d in load_demo_data(settings)] == [d.username for d in demo_data]
     group = gateway.find_group("asp1ent")

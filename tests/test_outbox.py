@@ -9,9 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import delete
 
+from provisioner.accounts.outbox import enqueue_account as enqueue
+from provisioner.catalogue.outbox import enqueue_catalogue
 from provisioner.db import utcnow
 from provisioner.sync.models import DONE, PENDING, RUNNING, OutboxItem
-from provisioner.sync.services import _claim, _release, backlog, enqueue, enqueue_catalogue, tracked
+from provisioner.sync.outbox import backlog, tracked
+from provisioner.sync.worker import _claim, _release
 
 
 def _portal() -> str:
@@ -89,16 +92,17 @@ def test_the_worker_thread_applies_what_is_pending(database: Any, gateway: Any, 
     import threading
 
     from provisioner.accounts import schemas, services
-    from provisioner.accounts.actors import Actor
+    from provisioner.actors import Actor
+    from provisioner.context import Context
     from provisioner.portals import load_portal
     from provisioner.settings import REPO_ROOT
-    from provisioner.sync.services import run_worker
+    from provisioner.sync.worker import run_worker
     from tests.test_accounts_api import _login, principal_body
 
     login = _login()
     portal = load_portal(REPO_ROOT / "keycloak-config", gateway.realm)
     with database.session() as session:  # saved, not applied: as after an outage
-        ctx = services.Context(session, portal, Actor.system("worker-test"))
+        ctx = Context(session, portal, Actor.system("worker-test"))
         services.create_principal(ctx, schemas.PrincipalIn.model_validate(principal_body(login, {"DSN": None})))
     assert gateway.find_group(login) is None
     stop = threading.Event()

@@ -20,15 +20,17 @@ import pytest
 from sqlalchemy import text
 
 from provisioner.accounts import schemas, services
-from provisioner.accounts.actors import Actor
-from provisioner.catalogue.services import seed
+from provisioner.accounts.outbox import enqueue_account as enqueue
+from provisioner.actors import Actor
+from provisioner.catalogue.realm_files import seed
+from provisioner.context import Context
 from provisioner.db import Database
 from provisioner.errors import RuleViolation
 from provisioner.migrate import upgrade
 from provisioner.portals import load_portal
 from provisioner.realms.config import load_realm_configs, variables_from
 from provisioner.settings import REPO_ROOT, Settings
-from provisioner.sync.services import backlog, enqueue
+from provisioner.sync.outbox import backlog
 
 PORT = int(os.environ.get("PORTAIL_TEST_PG_PORT", "5439"))
 
@@ -125,7 +127,7 @@ def _principal(login: str, teleprocedures: dict[str, Any], **extra: Any) -> sche
 def test_migrations_and_rules_on_postgresql(pg: Database) -> None:
     portal = load_portal(REPO_ROOT / "keycloak-config", "portail-demo")
     with pg.session() as session:
-        ctx = services.Context(session, portal, Actor.system("pg-test"))
+        ctx = Context(session, portal, Actor.system("pg-test"))
         principal = services.create_principal(
             ctx, _principal("pgprincipal", {"DSN": None, "DPAE": None}, secondary_quota=1)
         )
@@ -166,7 +168,7 @@ def test_migrations_and_rules_on_postgresql(pg: Database) -> None:
 def test_bulk_savepoints_on_postgresql(pg: Database) -> None:
     portal = load_portal(REPO_ROOT / "keycloak-config", "portail-demo")
     with pg.session() as session:
-        ctx = services.Context(session, portal, Actor.system("pg-test"))
+        ctx = Context(session, portal, Actor.system("pg-test"))
         for login in ("pgbulk1", "pgbulk1", "pgbulk2"):
             savepoint = session.begin_nested()
             try:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 
 from provisioner.catalogue import store
-from provisioner.cli import apply_realm_config
+from provisioner.catalogue.realm_files import apply_realm_config
 from provisioner.keycloak.gateway import KeycloakApiError
 from provisioner.realms.config import load_realm_configs, variables_from
 from provisioner.realms.services import apply_configs

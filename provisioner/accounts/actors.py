@@ -1,43 +1,38 @@
-"""Who is acting, and what they may see. Pure: the API builds an ``Actor`` from a token."""
+"""What a signed-in user may do: an operator by realm role, else what its account gives it.
+
+Registered by the accounts feature as ``portail.actor_for`` (read by ``provisioner.web.tokens``
+for the API and ``provisioner.web.ui`` for the pages), worked out again on every request."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from flask import Flask
+from sqlalchemy import select
 
-from provisioner.errors import Forbidden
+from provisioner.accounts.domain import ACCOUNT_ADMIN
+from provisioner.accounts.models import Person
+from provisioner.actors import OPERATOR_ROLE, Actor
+from provisioner.web.state import db_session, settings
 
-OPERATOR_ROLE = "portal-operator"
+
+def actor_for(username: str, realm_roles: set[str]) -> Actor:
+    if OPERATOR_ROLE in realm_roles:
+        return Actor(name=username, operator=True)
+    person = db_session().scalar(
+        select(Person).where(Person.portal == settings().keycloak_realm, Person.username == username)
+    )
+    if person is None or not person.enabled:
+        return Actor(name=username)  # authenticated, but manages nothing
+    account = person.account
+    principal = account.parent if account.parent is not None else account
+    if account.status != "open" or principal.status != "open":
+        return Actor(name=username)  # a closed (or not yet opened) account gives no rights
+    return Actor(
+        name=username,
+        principal_id=account.principal_id,
+        account_id=account.id,
+        administrator=ACCOUNT_ADMIN in person.roles and account.kind == "principal",
+    )
 
 
-@dataclass(frozen=True)
-class Actor:
-    name: str  # written to the audit log
-    operator: bool = False
-    principal_id: int | None = None  # the principal account an administrator manages
-    account_id: int | None = None  # the account the person belongs to (a secondary's own id)
-    administrator: bool = False
-
-    @classmethod
-    def system(cls, name: str = "system") -> Actor:
-        return cls(name=name, operator=True)
-
-    def may_see(self, principal_id: int, account_id: int | None = None) -> bool:
-        if self.operator:
-            return True
-        if self.principal_id != principal_id:
-            return False
-        # An administrator of the principal sees the principal and all its secondaries;
-        # a secondary account's own login sees only itself.
-        return self.administrator or account_id is None or account_id == self.account_id
-
-    def require_operator(self) -> None:
-        if not self.operator:
-            raise Forbidden("Réservé aux opérateurs du portail.", code="operator_only")
-
-    def administers(self, principal_id: int) -> bool:
-        """An operator, or an administrator of this principal account (and so of its secondaries)."""
-        return self.operator or (self.administrator and self.principal_id == principal_id)
-
-    def require_administrator_of(self, principal_id: int) -> None:
-        if not self.administers(principal_id):
-            raise Forbidden("Vous n'administrez pas ce compte.", code="not_account_administrator")
+def register(app: Flask) -> None:
+    app.extensions["portail.actor_for"] = actor_for

@@ -1,14 +1,15 @@
-"""The audit log: one row per change, written in the change's own transaction."""
+"""What the audit log keeps of accounts and people, and the accounts' way of writing to it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from provisioner.accounts.actors import Actor
-from provisioner.accounts.models import Account, AuditEntry, Person
+from provisioner.accounts.models import Account, Person
+from provisioner.actors import Actor
+from provisioner.audit import services as audit
+from provisioner.audit.models import AuditEntry
 
 
 def snapshot_account(account: Account) -> dict[str, Any]:
@@ -52,10 +53,12 @@ def record(
     after: dict[str, Any] | None = None,
     message: str = "",
 ) -> AuditEntry:
-    entry = AuditEntry(
+    """An entry in ``account``'s change log, about the account or one of its people."""
+    return audit.write(
+        session,
+        actor,
+        action,
         portal=account.portal,
-        actor=actor.name,
-        action=action,
         target_type="person" if person is not None else "account",
         target_id=person.id if person is not None else account.id,
         account_id=account.id,
@@ -63,10 +66,3 @@ def record(
         after=after,
         message=message,
     )
-    session.add(entry)
-    return entry
-
-
-def entries_for(session: Session, account_id: int, limit: int = 200) -> list[AuditEntry]:
-    query = select(AuditEntry).where(AuditEntry.account_id == account_id).order_by(AuditEntry.id.desc()).limit(limit)
-    return list(session.scalars(query))

@@ -1,4 +1,4 @@
-"""``provisioner accounts …``: list, show, create, import, export."""
+"""``provisioner accounts …`` (list, show, create, import, export) and ``provisioner reconcile``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import click
 
 from provisioner.accounts import io as account_io
 from provisioner.accounts import schemas, services
-from provisioner.accounts.actors import Actor
+from provisioner.actors import Actor
+from provisioner.context import Context
 from provisioner.errors import DomainError
 
 
@@ -29,7 +30,7 @@ def _context(ctx: click.Context) -> tuple[Any, Any, Any]:
 
 
 def _sync(db: Any, gateway: Any) -> None:
-    from provisioner.sync.services import process
+    from provisioner.sync.worker import process
 
     report = process(db, gateway)
     if report.upstream_down or report.pending:
@@ -53,7 +54,7 @@ def list_(ctx: click.Context, q: str | None, status: str | None, kind: str | Non
     db, portal, _ = _context(ctx)
     with db.session() as session:
         page = services.list_accounts(
-            services.Context(session, portal, Actor.system("cli")),
+            Context(session, portal, Actor.system("cli")),
             q=q,
             status=status,
             kind=kind,
@@ -75,12 +76,12 @@ def list_(ctx: click.Context, q: str | None, status: str | None, kind: str | Non
 @click.argument("account_id", type=int)
 @click.pass_context
 def show(ctx: click.Context, account_id: int) -> None:
-    from provisioner.accounts.api import account_out
+    from provisioner.accounts.schemas import account_out
 
     db, portal, _ = _context(ctx)
     with db.session() as session:
         try:
-            account = services.get_account(services.Context(session, portal, Actor.system("cli")), account_id)
+            account = services.get_account(Context(session, portal, Actor.system("cli")), account_id)
         except DomainError as exc:
             raise click.ClickException(exc.message) from exc
         click.echo(json.dumps(account_out(account, detail=True), ensure_ascii=False, indent=2))
@@ -95,7 +96,7 @@ def create(ctx: click.Context, file: Any) -> None:
     try:
         with db.session() as session:
             data = schemas.parse(schemas.PrincipalIn, json.load(file))
-            account = services.create_principal(services.Context(session, portal, Actor.system("cli")), data)
+            account = services.create_principal(Context(session, portal, Actor.system("cli")), data)
             click.echo(f"created {account.login} (id {account.id})")
     except DomainError as exc:
         raise click.ClickException(
@@ -123,7 +124,7 @@ def import_(ctx: click.Context, path: Path, fmt: str | None, report_path: Path |
         db.session() as session,
         click.progressbar(records, label="Importing", file=sys.stderr) as rows,
     ):
-        report = services.create_principals(services.Context(session, portal, Actor.system("cli-import")), rows)
+        report = services.create_principals(Context(session, portal, Actor.system("cli-import")), rows)
     for line in report:
         line["row"] = line.pop("index") + 1
         if line["status"] == "error":
@@ -149,7 +150,7 @@ def export(ctx: click.Context, fmt: str, output: Any) -> None:
     """Export principal accounts (re-importable with `accounts import`)."""
     db, portal, _ = _context(ctx)
     with db.session() as session:
-        context = services.Context(session, portal, Actor.system("cli"))
+        context = Context(session, portal, Actor.system("cli"))
         accounts: list[Any] = []
         page_number = 1
         while True:
@@ -159,3 +160,33 @@ def export(ctx: click.Context, fmt: str, output: Any) -> None:
                 break
             page_number += 1
         output.write(account_io.export_accounts(accounts, fmt))
+
+
+@click.command()
+@click.option("--account", "account_ids", type=int, multiple=True, help="Only these principal accounts.")
+@click.pass_context
+def reconcile(ctx: click.Context, account_ids: tuple[int, ...]) -> None:
+    """Compare Keycloak with the database and repair drift on the objects we own: the
+    teleprocedure catalogue's roles, scopes and gates, then every principal account."""
+    from provisioner.accounts.reconciler import Reconciler, principal_ids
+    from provisioner.catalogue.outbox import apply_catalogue
+
+    settings = ctx.obj["settings"]
+    db, _, gateway = _context(ctx)
+    reconciler = Reconciler(gateway)
+    decisions: list[str] = []
+    with db.session() as session:
+        ids = list(account_ids) or principal_ids(session, settings.keycloak_realm)
+        if not account_ids:
+            decisions.extend(apply_catalogue(session, gateway))
+    with click.progressbar(ids, label="Reconciling", file=sys.stderr) as bar:
+        for account_id in bar:
+            with db.session() as session:
+                decisions.extend(reconciler.reconcile_account(session, account_id))
+    for decision in decisions:
+        click.echo(decision)
+    click.echo(
+        f"{len(ids)} account(s) checked, {len(decisions)} change(s)"
+        if decisions
+        else f"{len(ids)} account(s) checked, no changes"
+    )

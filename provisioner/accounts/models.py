@@ -94,21 +94,3 @@ class Person(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     account: Mapped[Account] = relationship(back_populates="people")
-
-
-class AuditEntry(Base):
-    """Who changed what, before and after, when. Written in the same transaction as the change."""
-
-    __tablename__ = "audit_entry"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    portal: Mapped[str] = mapped_column(String(64), index=True)
-    actor: Mapped[str] = mapped_column(String(255))
-    action: Mapped[str] = mapped_column(String(64))
-    target_type: Mapped[str] = mapped_column(String(32))
-    target_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    account_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    message: Mapped[str] = mapped_column(String(1024), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

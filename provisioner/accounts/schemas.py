@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
-from provisioner.errors import InvalidInput
+from provisioner.accounts.models import Account
+from provisioner.schemas import Input, parse
+from provisioner.schemas import email as _email
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _email(value: str) -> str:
-    value = value.strip()
-    if not _EMAIL.match(value):
-        raise ValueError("adresse e-mail invalide (exemple : prenom.nom@entreprise.fr)")
-    return value.lower()
-
-
-class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+__all__ = ["parse"]  # the one parse, re-exported for the accounts' callers
 
 
 class Address(Input):
@@ -125,51 +115,33 @@ class AccountPatch(Input):
     billing: Billing | None = None
 
 
-class CollaboratorIn(Input):
-    email: str
-    first_name: str = Field(min_length=1, max_length=128)
-    last_name: str = Field(min_length=1, max_length=128)
-    locale: Literal["fr", "de", "it", "en"] = "fr"
-    roles: list[str] = []
-
-    _check_email = field_validator("email")(_email)
-
-
-class PersonPatch(Input):
-    first_name: str | None = Field(default=None, min_length=1, max_length=128)
-    last_name: str | None = Field(default=None, min_length=1, max_length=128)
-    email: str | None = None
-    locale: Literal["fr", "de", "it", "en"] | None = None
-    roles: list[str] | None = None
-    enabled: bool | None = None
-
-    @field_validator("email")
-    @classmethod
-    def _check_email(cls, value: str | None) -> str | None:
-        return None if value is None else _email(value)
-
-
-T = TypeVar("T", bound=BaseModel)
-
-
-def parse(model: type[T], data: Any) -> T:
-    """Validate input; every problem is reported at once, with its field path."""
-    if not isinstance(data, dict):
-        raise InvalidInput("Le corps de la requête doit être un objet JSON.", code="invalid_body")
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems = [
-            {
-                "field": ".".join(str(p) for p in err["loc"]),
-                "message": err["msg"],
-                "type": err["type"],
-            }
-            for err in exc.errors(include_url=False, include_input=False)
-        ]
-        fields = ", ".join(p["field"] for p in problems)
-        raise InvalidInput(
-            f"Données invalides ({fields}) : corrigez les champs indiqués.",
-            code="validation_failed",
-            details={"problems": problems},
-        ) from exc
+# -- what the API answers ----------------------------------------------------------------------------
+def account_out(account: Account, *, detail: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": account.id,
+        "kind": account.kind,
+        "login": account.login,
+        "principal_id": account.principal_id,
+        "dossier_number": account.dossier_number,
+        "identifier": account.identifier,
+        "company_name": account.company_name,
+        "company_type": account.company_type,
+        "status": account.status,
+        "is_test": account.is_test,
+        "has_mailbox": account.has_mailbox,
+        "autonomous": account.autonomous,
+        "mfa_policy": account.mfa_policy,
+        "secondary_quota": account.secondary_quota if account.kind == "principal" else None,
+        "teleprocedures": {code: list(types) for code, types in account.selection.items()},
+        "created_at": account.created_at.isoformat() + "Z",
+    }
+    if detail:
+        data.update(
+            responsible=account.responsible,
+            technical_contact=account.technical_contact,
+            administrative_contact=account.administrative_contact,
+            legal_representative=account.legal_representative,
+            services=account.services,
+            billing=account.billing if account.kind == "principal" else None,
+        )
+    return data

@@ -8,46 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
 
 from provisioner.accounts import domain
-from provisioner.accounts.actors import Actor
-from provisioner.accounts.audit import record, snapshot_account, snapshot_person
+from provisioner.accounts.audit import record, snapshot_account
 from provisioner.accounts.models import Account, Person, Subscription
-from provisioner.accounts.schemas import (
-    AccountPatch,
-    CollaboratorIn,
-    PersonPatch,
-    PrincipalIn,
-    SecondaryIn,
-    parse,
-)
+from provisioner.accounts.outbox import enqueue_account
+from provisioner.accounts.schemas import AccountPatch, PrincipalIn, SecondaryIn, parse
 from provisioner.catalogue import store as catalogue_store
-from provisioner.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound, RuleViolation
-from provisioner.portals import Portal
-from provisioner.sync.services import enqueue, enqueue_invitation
-
-ACCOUNT_ROLES = (domain.ACCOUNT_ADMIN, "declarant", "accounting", "viewer")
-
-
-@dataclass(frozen=True)
-class Context:
-    session: Session
-    portal: Portal
-    actor: Actor
-
-    @property
-    def realm(self) -> str:
-        return self.portal.realm
-
-    @cached_property
-    def catalogue(self) -> domain.Catalogue:
-        """The portal's teleprocedures as they are now (read once per context)."""
-        return catalogue_store.load(self.session, self.realm)
+from provisioner.context import Context
+from provisioner.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolation
 
 
 @dataclass(frozen=True)
@@ -65,16 +37,6 @@ def get_account(ctx: Context, account_id: int) -> Account:
     if account is None or account.portal != ctx.realm or not ctx.actor.may_see(account.principal_id, account.id):
         raise NotFound(f"Compte {account_id} introuvable.", code="account_not_found")
     return account
-
-
-def get_person(ctx: Context, person_id: int) -> Person:
-    person = ctx.session.get(Person, person_id)
-    if person is None or person.portal != ctx.realm:
-        raise NotFound(f"Utilisateur {person_id} introuvable.", code="person_not_found")
-    account = person.account
-    if not ctx.actor.may_see(account.principal_id, account.id):
-        raise NotFound(f"Utilisateur {person_id} introuvable.", code="person_not_found")
-    return person
 
 
 def list_accounts(
@@ -117,25 +79,8 @@ def list_accounts(
     return Page(list(items), total, page, per_page)
 
 
-def people_of(ctx: Context, account: Account, *, include_disabled: bool = True, q: str | None = None) -> list[Person]:
-    query = select(Person).where(Person.account_id == account.id)
-    if not include_disabled:
-        query = query.where(Person.enabled.is_(True))
-    if q:
-        like = f"%{q.strip()}%"
-        query = query.where(
-            or_(
-                Person.username.ilike(like),
-                Person.email.ilike(like),
-                Person.last_name.ilike(like),
-                Person.first_name.ilike(like),
-            )
-        )
-    return list(ctx.session.scalars(query.order_by(Person.last_name, Person.first_name)))
-
-
 # -- helpers ----------------------------------------------------------------------------------------
-def _login_free(ctx: Context, login: str) -> None:
+def login_free(ctx: Context, login: str) -> None:
     taken = ctx.session.scalar(
         select(func.count()).where(Account.portal == ctx.realm, Account.login == login)
     ) or ctx.session.scalar(select(func.count()).where(Person.portal == ctx.realm, Person.username == login))
@@ -174,13 +119,37 @@ def _dump(model: Any) -> Any:
     return model.model_dump() if model is not None else {}
 
 
+def _audited(ctx: Context, account: Account, action: str, before: dict[str, Any] | None, message: str = "") -> None:
+    """Write the change of ``account`` (as it was, as it is now) to its log; Keycloak follows."""
+    ctx.session.flush()
+    record(
+        ctx.session,
+        ctx.actor,
+        action,
+        account=account,
+        before=before,
+        after=snapshot_account(account),
+        message=message,
+    )
+    enqueue_account(ctx.session, ctx.realm, account.principal_id)
+
+
+def _reselect(
+    ctx: Context, account: Account, selection: Mapping[str, Sequence[str]], action: str, message: str = ""
+) -> None:
+    """Set the account's subscriptions to ``selection``, audited."""
+    before = snapshot_account(account)
+    _set_selection(account, selection)
+    _audited(ctx, account, action, before, message)
+
+
 # -- principal accounts ----------------------------------------------------------------------------
 def create_principal(ctx: Context, data: PrincipalIn) -> Account:
     ctx.actor.require_operator()
     login = domain.normalize_login(data.login)
-    _login_free(ctx, login)
+    login_free(ctx, login)
     identifier = domain.normalize_identifier(ctx.portal.identifier_scheme, data.identifier)
-    selection = ctx.catalogue.validate(data.teleprocedures)
+    selection = catalogue_store.current(ctx).validate(data.teleprocedures)
     responsible = data.responsible.model_dump()
     responsible["phone"] = _phone(ctx, data.responsible.phone)
     contact_from_responsible = {
@@ -222,8 +191,7 @@ def create_principal(ctx: Context, data: PrincipalIn) -> Account:
     )
     ctx.session.add(holder)
     ctx.session.flush()
-    record(ctx.session, ctx.actor, "account.created", account=account, after=snapshot_account(account))
-    enqueue(ctx.session, ctx.realm, account.id)
+    _audited(ctx, account, "account.created", None)
     return account
 
 
@@ -281,21 +249,13 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
             holder.email = account.responsible["email"]
             holder.first_name = account.responsible["first_name"]
             holder.last_name = account.responsible["last_name"]
-    record(
-        ctx.session,
-        ctx.actor,
-        "account.updated",
-        account=account,
-        before=before,
-        after=snapshot_account(account),
-    )
-    enqueue(ctx.session, ctx.realm, account.principal_id)
+    _audited(ctx, account, "account.updated", before)
     return account
 
 
 def set_teleprocedures(ctx: Context, account: Account, requested: Mapping[str, Sequence[str] | None]) -> Account:
     """Rules 3, 7, 8: subscriptions with document types; secondaries stay within the principal."""
-    selection = ctx.catalogue.validate(requested)
+    selection = catalogue_store.current(ctx).validate(requested)
     principal = account if account.kind == domain.PRINCIPAL else account.parent
     assert principal is not None
     if account.kind == domain.PRINCIPAL:
@@ -306,36 +266,20 @@ def set_teleprocedures(ctx: Context, account: Account, requested: Mapping[str, S
             raise Forbidden("Vous n'administrez pas ce compte.", code="not_account_administrator")
         domain.check_may_choose_teleprocedures(on_principal_side, account.autonomous)
         domain.check_rights_ceiling(principal.selection, selection)
-    before = snapshot_account(account)
-    _set_selection(account, selection)
-    ctx.session.flush()
-    record(
-        ctx.session,
-        ctx.actor,
-        "account.teleprocedures",
-        account=account,
-        before=before,
-        after=snapshot_account(account),
-    )
+    _reselect(ctx, account, selection, "account.teleprocedures")
     if account.kind == domain.PRINCIPAL:
         for secondary in account.secondaries:
             kept, removed = domain.clip_to_ceiling(selection, secondary.selection)
             if not removed:
                 continue
-            secondary_before = snapshot_account(secondary)
-            _set_selection(secondary, kept)
-            ctx.session.flush()
-            record(
-                ctx.session,
-                ctx.actor,
+            _reselect(
+                ctx,
+                secondary,
+                kept,
                 "account.teleprocedures.cascade",
-                account=secondary,
-                before=secondary_before,
-                after=snapshot_account(secondary),
-                message="Retiré car le compte principal n'y est plus abonné : "
+                "Retiré car le compte principal n'y est plus abonné : "
                 + ", ".join(f"{code} {list(types)}" for code, types in sorted(removed.items())),
             )
-    enqueue(ctx.session, ctx.realm, principal.id)
     return account
 
 
@@ -349,20 +293,8 @@ def withdraw_teleprocedure(ctx: Context, account: Account, code: str, document_t
         selection[code] = kept
     else:
         del selection[code]
-    before = snapshot_account(account)
-    _set_selection(account, selection)
-    ctx.session.flush()
     what = code if document_types is None else f"{code} {sorted(document_types)}"
-    record(
-        ctx.session,
-        ctx.actor,
-        "account.teleprocedures.withdrawn",
-        account=account,
-        before=before,
-        after=snapshot_account(account),
-        message=f"Retiré du catalogue du portail : {what}",
-    )
-    enqueue(ctx.session, ctx.realm, account.principal_id)
+    _reselect(ctx, account, selection, "account.teleprocedures.withdrawn", f"Retiré du catalogue du portail : {what}")
 
 
 # -- secondary accounts ----------------------------------------------------------------------------
@@ -370,9 +302,9 @@ def create_secondary(ctx: Context, principal: Account, data: SecondaryIn) -> Acc
     domain.check_secondary_has_no_secondaries(principal.kind)
     ctx.actor.require_administrator_of(principal.id)
     login = domain.secondary_login(data.name, principal.login)
-    _login_free(ctx, login)
+    login_free(ctx, login)
     identifier = domain.normalize_identifier(ctx.portal.identifier_scheme, data.identifier)
-    selection = ctx.catalogue.validate(data.teleprocedures)
+    selection = catalogue_store.current(ctx).validate(data.teleprocedures)
     domain.check_rights_ceiling(principal.selection, selection)
     if data.has_mailbox:
         domain.check_mailbox_quota(principal.secondary_quota, mailboxes_used(ctx, principal) + 1)
@@ -408,8 +340,7 @@ def create_secondary(ctx: Context, principal: Account, data: SecondaryIn) -> Acc
             roles=[],
         )
     )
-    record(ctx.session, ctx.actor, "account.created", account=account, after=snapshot_account(account))
-    enqueue(ctx.session, ctx.realm, principal.id)
+    _audited(ctx, account, "account.created", None)
     return account
 
 
@@ -431,16 +362,8 @@ def set_mailbox(ctx: Context, account: Account, has_mailbox: bool) -> bool:
     if reset:
         for person in account.people:
             person.password_reset_pending = True
-    record(
-        ctx.session,
-        ctx.actor,
-        "account.mailbox",
-        account=account,
-        before=before,
-        after=snapshot_account(account),
-        message="Réinitialisation du mot de passe imposée pour accéder à la boîte aux lettres" if reset else "",
-    )
-    enqueue(ctx.session, ctx.realm, account.parent.id)
+    message = "Réinitialisation du mot de passe imposée pour accéder à la boîte aux lettres" if reset else ""
+    _audited(ctx, account, "account.mailbox", before, message)
     return reset
 
 
@@ -456,15 +379,7 @@ def set_active(ctx: Context, account: Account, active: bool) -> Account:
         return account
     before = snapshot_account(account)
     account.status = target
-    record(
-        ctx.session,
-        ctx.actor,
-        "account.reactivated" if active else "account.deactivated",
-        account=account,
-        before=before,
-        after=snapshot_account(account),
-    )
-    enqueue(ctx.session, ctx.realm, account.principal_id)
+    _audited(ctx, account, "account.reactivated" if active else "account.deactivated", before)
     return account
 
 
@@ -489,122 +404,4 @@ def delete_secondary(ctx: Context, account: Account) -> None:
         ctx.session.delete(person)
     ctx.session.delete(account)
     ctx.session.flush()
-    enqueue(ctx.session, ctx.realm, principal.id)
-
-
-# -- collaborators ---------------------------------------------------------------------------------
-def _check_roles(roles: Sequence[str]) -> list[str]:
-    unknown = sorted(set(roles) - set(ACCOUNT_ROLES))
-    if unknown:
-        raise InvalidInput(
-            f"Rôle(s) inconnu(s) : {', '.join(unknown)}.",
-            code="unknown_role",
-            details={"known": list(ACCOUNT_ROLES)},
-        )
-    return sorted(set(roles))
-
-
-def add_collaborator(ctx: Context, principal: Account, data: CollaboratorIn) -> Person:
-    ctx.actor.require_administrator_of(principal.id)
-    domain.check_secondary_has_no_secondaries(principal.kind)
-    username = data.email
-    _login_free(ctx, username)
-    person = Person(
-        portal=ctx.realm,
-        account_id=principal.id,
-        kind=domain.COLLABORATOR,
-        username=username,
-        email=data.email,
-        first_name=data.first_name,
-        last_name=data.last_name,
-        locale=data.locale,
-        roles=_check_roles(data.roles),
-    )
-    ctx.session.add(person)
-    ctx.session.flush()
-    record(
-        ctx.session,
-        ctx.actor,
-        "person.created",
-        account=principal,
-        person=person,
-        after=snapshot_person(person),
-    )
-    enqueue(ctx.session, ctx.realm, principal.id)
-    enqueue_invitation(ctx.session, ctx.realm, person.id)  # after the user exists: ids are in order
-    return person
-
-
-def delete_collaborator(ctx: Context, person: Person) -> None:
-    account = person.account
-    ctx.actor.require_administrator_of(account.principal_id)
-    if person.kind != domain.COLLABORATOR:
-        raise RuleViolation(
-            "Seuls les collaborateurs se suppriment ; un titulaire ou un compte secondaire se désactive.",
-            code="not_a_collaborator",
-        )
-    if person.enabled and domain.ACCOUNT_ADMIN in person.roles:
-        domain.check_keeps_an_administrator(_active_admins(account, excluding=person))
-    record(
-        ctx.session,
-        ctx.actor,
-        "person.deleted",
-        account=account,
-        person=person,
-        before=snapshot_person(person),
-    )
-    ctx.session.delete(person)
-    ctx.session.flush()
-    enqueue(ctx.session, ctx.realm, account.principal_id)
-
-
-def _active_admins(account: Account, excluding: Person | None = None) -> int:
-    return sum(1 for p in account.people if p is not excluding and p.enabled and domain.ACCOUNT_ADMIN in p.roles)
-
-
-def send_password_link(ctx: Context, person: Person) -> None:
-    """An administrator sends the person a new link to choose a password (the invitation again,
-    or a reset); the previous links keep their own expiry."""
-    ctx.actor.require_administrator_of(person.account.principal_id)
-    if not person.enabled:
-        raise RuleViolation("Cet utilisateur est désactivé : réactivez-le d'abord.", code="person_disabled")
-    record(ctx.session, ctx.actor, "person.password_link", account=person.account, person=person)
-    enqueue_invitation(ctx.session, ctx.realm, person.id)
-
-
-def update_person(ctx: Context, person: Person, patch: PersonPatch) -> Person:
-    account = person.account
-    ctx.actor.require_administrator_of(account.principal_id)
-    changes = patch.model_dump(exclude_unset=True)
-    before = snapshot_person(person)
-    if "roles" in changes and changes["roles"] != person.roles and account.kind != domain.PRINCIPAL:
-        # Roles are rights within a principal account; a secondary account's login has none to give.
-        raise RuleViolation(
-            "Les autorisations se donnent aux utilisateurs du compte principal, pas à un compte secondaire.",
-            code="not_for_secondary",
-        )
-    names = {"email", "first_name", "last_name"} & {k for k, v in changes.items() if v != getattr(person, k)}
-    if person.kind == domain.HOLDER and names:
-        raise RuleViolation(
-            "Le titulaire du compte suit son responsable : modifiez le responsable dans l'identité du compte.",
-            code="holder_follows_responsible",
-            details={"fields": sorted(names)},
-        )
-    if "roles" in changes:
-        changes["roles"] = _check_roles(changes["roles"])
-    for field, value in changes.items():
-        setattr(person, field, value)
-    if account.kind == domain.PRINCIPAL and domain.ACCOUNT_ADMIN in before["roles"]:
-        domain.check_keeps_an_administrator(_active_admins(account))
-    ctx.session.flush()
-    record(
-        ctx.session,
-        ctx.actor,
-        "person.updated",
-        account=account,
-        person=person,
-        before=before,
-        after=snapshot_person(person),
-    )
-    enqueue(ctx.session, ctx.realm, account.principal_id)
-    return person
+    enqueue_account(ctx.session, ctx.realm, principal.id)

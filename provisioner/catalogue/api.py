@@ -5,25 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
-from provisioner.accounts.api import api_context, audit_out, commit_and_sync, json_body
-from provisioner.accounts.schemas import parse
-from provisioner.accounts.services import Context
+from provisioner.audit.services import as_json
 from provisioner.catalogue import services, store
 from provisioner.catalogue.models import CatalogueEntry
 from provisioner.catalogue.schemas import TeleprocedureIn, TeleprocedurePatch
-from provisioner.errors import InvalidInput, NotFound
+from provisioner.context import Context
+from provisioner.errors import NotFound
+from provisioner.schemas import parse
+from provisioner.web.api import api_context, commit_and_sync, flag, json_body
 
 bp = Blueprint("catalogue_api", __name__, url_prefix="/api/v1")
-
-
-def _flag(name: str) -> bool:
-    raw = request.args.get(name, "false").lower()
-    if raw not in ("true", "false", "1", "0"):
-        raise InvalidInput(f"Paramètre « {name} » : true ou false attendu.", code="invalid_parameter")
-    return raw in ("true", "1")
 
 
 def _counts(ctx: Context) -> dict[str, int]:
@@ -47,7 +41,7 @@ def entry_out(entry: CatalogueEntry, accounts: int | None = None) -> dict[str, A
 @bp.get("/teleprocedures")
 def list_teleprocedures() -> ResponseReturnValue:
     ctx = api_context()
-    include_retired = _flag("include_retired")
+    include_retired = flag("include_retired")
     if include_retired:
         ctx.actor.require_operator()  # retired teleprocedures are the operators' history
     counts = _counts(ctx) if ctx.actor.operator else {}
@@ -78,7 +72,7 @@ def create_teleprocedure() -> ResponseReturnValue:
 def patch_teleprocedure(code: str) -> ResponseReturnValue:
     ctx = api_context()
     ctx.actor.require_operator()
-    entry = services.update(ctx, code, parse(TeleprocedurePatch, json_body()), force=_flag("force"))
+    entry = services.update(ctx, code, parse(TeleprocedurePatch, json_body()), force=flag("force"))
     out = entry_out(entry, _counts(ctx).get(entry.code, 0))
     return jsonify({"teleprocedure": out, "sync": commit_and_sync()})
 
@@ -87,7 +81,7 @@ def patch_teleprocedure(code: str) -> ResponseReturnValue:
 def retire_teleprocedure(code: str) -> ResponseReturnValue:
     ctx = api_context()
     ctx.actor.require_operator()
-    entry = services.retire(ctx, code, force=_flag("force"))
+    entry = services.retire(ctx, code, force=flag("force"))
     out = entry_out(entry, _counts(ctx).get(entry.code, 0))
     return jsonify({"teleprocedure": out, "sync": commit_and_sync()})
 
@@ -96,4 +90,4 @@ def retire_teleprocedure(code: str) -> ResponseReturnValue:
 def teleprocedure_audit(code: str) -> ResponseReturnValue:
     ctx = api_context()
     ctx.actor.require_operator()
-    return jsonify({"items": [audit_out(e) for e in services.history(ctx.session, ctx.realm, code)]})
+    return jsonify({"items": [as_json(e) for e in services.history(ctx.session, ctx.realm, code)]})

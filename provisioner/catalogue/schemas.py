@@ -6,7 +6,7 @@ import re
 
 from pydantic import Field, field_validator
 
-from provisioner.accounts.schemas import Input
+from provisioner.schemas import Input
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,30}$")
 DOCUMENT_TYPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

@@ -13,92 +13,35 @@ account first, one audit entry per account.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
-
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from provisioner.accounts.actors import Actor
-from provisioner.accounts.models import Account, AuditEntry, Subscription
-from provisioner.accounts.services import Context, withdraw_teleprocedure
+from provisioner.audit import services as audit
+from provisioner.audit.models import AuditEntry
 from provisioner.catalogue import store
+from provisioner.catalogue.audit import audit_change, snapshot
 from provisioner.catalogue.models import CatalogueEntry
+from provisioner.catalogue.outbox import enqueue_catalogue
 from provisioner.catalogue.schemas import TeleprocedureIn, TeleprocedurePatch
+from provisioner.catalogue.usage import subscribers
+from provisioner.context import Context
 from provisioner.db import utcnow
-from provisioner.errors import Conflict, InvalidInput
-from provisioner.keycloak.gateway import AdminRest
-from provisioner.realms.config import RealmConfig
-from provisioner.sync.services import enqueue_catalogue
-
-
-def snapshot(entry: CatalogueEntry) -> dict[str, Any]:
-    return {
-        "code": entry.code,
-        "description": entry.description,
-        "recipients": list(entry.recipients),
-        "document_types": list(entry.document_types),
-        "retired": entry.retired_at is not None,
-    }
-
-
-def _audit(
-    session: Session,
-    actor: Actor,
-    action: str,
-    entry: CatalogueEntry,
-    before: dict[str, Any] | None,
-    message: str = "",
-) -> None:
-    session.add(
-        AuditEntry(
-            portal=entry.portal,
-            actor=actor.name,
-            action=action,
-            target_type="teleprocedure",
-            target_id=entry.id,
-            account_id=None,
-            before=before,
-            after=snapshot(entry),
-            message=message,
-        )
-    )
+from provisioner.errors import Conflict
 
 
 def history(session: Session, portal: str, code: str, limit: int = 200) -> list[AuditEntry]:
-    entry = store.get_entry(session, portal, code)
-    query = (
-        select(AuditEntry)
-        .where(AuditEntry.target_type == "teleprocedure", AuditEntry.target_id == entry.id)
-        .order_by(AuditEntry.id.desc())
-        .limit(limit)
-    )
-    return list(session.scalars(query))
+    return audit.entries_about(session, "teleprocedure", store.get_entry(session, portal, code).id, limit)
 
 
 def holders(session: Session, portal: str, code: str, document_types: set[str] | None = None) -> list[int]:
     """Ids of the accounts subscribed to ``code`` (holding one of ``document_types`` if given)."""
-    query = (
-        select(Subscription)
-        .join(Account, Subscription.account_id == Account.id)
-        .where(Account.portal == portal, Subscription.code == code)
-        .order_by(Subscription.account_id)
-    )
-    return [
-        s.account_id for s in session.scalars(query) if document_types is None or document_types & set(s.document_types)
-    ]
+    return subscribers().holders(session, portal, code, document_types)
 
 
 def subscriber_counts(session: Session, portal: str) -> dict[str, int]:
     """How many accounts subscribe to each code (operators see it in the catalogue)."""
-    query = (
-        select(Subscription.code, func.count())
-        .join(Account, Subscription.account_id == Account.id)
-        .where(Account.portal == portal)
-        .group_by(Subscription.code)
-    )
-    return {code: count for code, count in session.execute(query)}
+    return subscribers().counts(session, portal)
 
 
 def _refuse_in_use(code: str, account_ids: list[int], what: str, removed: list[str] | None = None) -> Conflict:
@@ -120,7 +63,7 @@ def _refuse_in_use(code: str, account_ids: list[int], what: str, removed: list[s
 def _changed(ctx: Context) -> None:
     """Keycloak must follow, and this context must not go on checking against the old catalogue."""
     enqueue_catalogue(ctx.session, ctx.realm)
-    ctx.__dict__.pop("catalogue", None)  # Context.catalogue is a cached_property
+    store.forget(ctx)
 
 
 def create(ctx: Context, data: TeleprocedureIn) -> CatalogueEntry:
@@ -151,7 +94,7 @@ def create(ctx: Context, data: TeleprocedureIn) -> CatalogueEntry:
             code="teleprocedure_exists",
             details={"teleprocedure": data.code},
         ) from exc
-    _audit(ctx.session, ctx.actor, "teleprocedure.create", existing, before)
+    audit_change(ctx.session, ctx.actor, "teleprocedure.create", existing, before)
     _changed(ctx)
     return existing
 
@@ -177,7 +120,7 @@ def update(ctx: Context, code: str, patch: TeleprocedurePatch, *, force: bool = 
                 removed,
             )
         for account_id in in_use:
-            withdraw_teleprocedure(ctx, ctx.session.get_one(Account, account_id), entry.code, set(removed))
+            subscribers().withdraw(ctx, account_id, entry.code, set(removed))
         entry.document_types = list(patch.document_types)
     if patch.description is not None:
         entry.description = patch.description
@@ -185,7 +128,7 @@ def update(ctx: Context, code: str, patch: TeleprocedurePatch, *, force: bool = 
         entry.recipients = list(patch.recipients)
     ctx.session.flush()
     if snapshot(entry) != before:
-        _audit(ctx.session, ctx.actor, "teleprocedure.update", entry, before)
+        audit_change(ctx.session, ctx.actor, "teleprocedure.update", entry, before)
         _changed(ctx)
     return entry
 
@@ -199,11 +142,11 @@ def retire(ctx: Context, code: str, *, force: bool = False) -> CatalogueEntry:
     if in_use and not force:
         raise _refuse_in_use(entry.code, in_use, f"La téléprocédure {entry.code} ne peut pas être retirée")
     for account_id in in_use:
-        withdraw_teleprocedure(ctx, ctx.session.get_one(Account, account_id), entry.code, None)
+        subscribers().withdraw(ctx, account_id, entry.code, None)
     before = snapshot(entry)
     entry.retired_at = utcnow()
     ctx.session.flush()
-    _audit(
+    audit_change(
         ctx.session,
         ctx.actor,
         "teleprocedure.retire",
@@ -213,70 +156,3 @@ def retire(ctx: Context, code: str, *, force: bool = False) -> CatalogueEntry:
     )
     _changed(ctx)
     return entry
-
-
-# -- the realm file's seed -------------------------------------------------------------------
-def seed(session: Session, config: RealmConfig) -> list[str]:
-    """Add the realm file's teleprocedures whose code the database has never held."""
-    known = {e.code for e in store.entries(session, config.realm, include_retired=True)}
-    added = []
-    for position, raw in enumerate(config.portal.get("teleprocedures", []), start=1):
-        if not isinstance(raw, dict):
-            raise InvalidInput(
-                f"{config.source.name}: portal.teleprocedures[{position - 1}] must be an object "
-                '{"code", "description", "recipients", "documentTypes"}',
-                code="bad_config",
-            )
-        try:
-            data = TeleprocedureIn(
-                code=raw.get("code", ""),
-                description=raw.get("description", ""),
-                recipients=raw.get("recipients", []),
-                document_types=raw.get("documentTypes", []),
-            )
-        except ValueError as exc:
-            raise InvalidInput(
-                f"{config.source.name}: portal.teleprocedures[{position - 1}] is invalid: {exc}", code="bad_config"
-            ) from exc
-        if data.code in known:
-            continue
-        entry = CatalogueEntry(
-            portal=config.realm,
-            code=data.code,
-            description=data.description,
-            recipients=list(data.recipients),
-            document_types=list(data.document_types),
-            position=position,
-        )
-        session.add(entry)
-        session.flush()
-        _audit(session, Actor.system("realm-file"), "teleprocedure.seed", entry, None, message=config.source.name)
-        known.add(data.code)
-        added.append(data.code)
-    return added
-
-
-# -- Keycloak -----------------------------------------------------------------------------------
-def effective_config(session: Session, config: RealmConfig) -> RealmConfig:
-    """The realm configuration with the database's catalogue in place of the file's."""
-    rows = store.entries(session, config.realm, include_retired=True)
-    active = [
-        {
-            "code": e.code,
-            "description": e.description,
-            "recipients": list(e.recipients),
-            "documentTypes": list(e.document_types),
-        }
-        for e in rows
-        if e.retired_at is None
-    ]
-    retired = [e.code for e in rows if e.retired_at is not None]
-    return replace(config, portal={**config.portal, "teleprocedures": active, "retiredTeleprocedures": retired})
-
-
-def apply_to_keycloak(session: Session, rest: AdminRest, config: RealmConfig, *, dry_run: bool = False) -> list[str]:
-    """Bring the catalogue's Keycloak objects in line (the outbox item and ``provisioner reconcile``)."""
-    from provisioner.realms.services import RealmApplier
-
-    changes = RealmApplier(rest, effective_config(session, config), dry_run=dry_run).apply_catalogue()
-    return [str(c) for c in changes]

@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from provisioner.accounts.domain import Catalogue, Teleprocedure
+from provisioner.catalogue.domain import Catalogue, Teleprocedure
 from provisioner.catalogue.models import CatalogueEntry
+from provisioner.context import Context
 from provisioner.errors import NotFound
 
 
@@ -45,6 +46,17 @@ def catalogue_of(items: Iterable[Teleprocedure]) -> Catalogue:
 def load(session: Session, portal: str) -> Catalogue:
     """The teleprocedures accounts may subscribe to now (retired ones excluded)."""
     return catalogue_of(to_domain(e) for e in entries(session, portal))
+
+
+def current(ctx: Context) -> Catalogue:
+    """The catalogue as it is now, read once per unit of work (``forget`` after changing it)."""
+    if "catalogue" not in ctx.memo:
+        ctx.memo["catalogue"] = load(ctx.session, ctx.realm)
+    return ctx.memo["catalogue"]  # type: ignore[no-any-return]
+
+
+def forget(ctx: Context) -> None:
+    ctx.memo.pop("catalogue", None)
 
 
 def from_realm_file(raw: Iterable[dict[str, Any]]) -> Catalogue:

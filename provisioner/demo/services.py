@@ -7,13 +7,18 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from provisioner.accounts import schemas, services
-from provisioner.accounts.actors import Actor
 from provisioner.accounts.models import Account, Person
+from provisioner.actors import Actor
+from provisioner.context import Context
 from provisioner.db import Database
 from provisioner.demo import data
 from provisioner.keycloak.gateway import KeycloakGateway
-from provisioner.portals import Portal
-from provisioner.sync.services import enqueue_phone, process
+from provisioner.people import services as people
+from provisioner.people.schemas import CollaboratorIn
+from provisioner.phone.outbox import enqueue_phone
+from provisioner.portals import Portal, load_portal
+from provisioner.settings import Settings
+from provisioner.sync.worker import process
 
 
 @dataclass(frozen=True)
@@ -23,7 +28,7 @@ class DemoLogin:
     who: str
 
 
-def _create(ctx: services.Context) -> None:
+def _create(ctx: Context) -> None:
     principal = services.create_principal(ctx, schemas.PrincipalIn.model_validate(data.PRINCIPAL))
     for name, ctype, siret, company, last_name, status, mailbox, tps in data.SECONDARIES:
         body = {
@@ -45,7 +50,7 @@ def _create(ctx: services.Context) -> None:
         secondary = services.create_secondary(ctx, principal, schemas.SecondaryIn.model_validate(body))
         if status == "closed":
             services.set_active(ctx, secondary, False)
-    collaborator = services.add_collaborator(ctx, principal, schemas.CollaboratorIn.model_validate(data.COLLABORATOR))
+    collaborator = people.add_collaborator(ctx, principal, CollaboratorIn.model_validate(data.COLLABORATOR))
     # The demo's administrator enrolled Léa's mobile on the spot (seed 002): she signs in with SMS.
     collaborator.phone = data.COLLABORATOR_PHONE
     enqueue_phone(ctx.session, ctx.realm, collaborator.id)
@@ -56,7 +61,7 @@ def load_demo(db: Database, gateway: KeycloakGateway, portal: Portal) -> list[De
     with db.session() as session:
         exists = session.scalar(select(Account.id).where(Account.portal == portal.realm, Account.login == login))
         if exists is None:
-            _create(services.Context(session, portal, Actor.system("demo")))
+            _create(Context(session, portal, Actor.system("demo")))
     process(db, gateway)
     with db.session() as session:
         people = session.scalars(
@@ -80,3 +85,9 @@ def load_demo(db: Database, gateway: KeycloakGateway, portal: Portal) -> list[De
         ),
         DemoLogin(data.OPERATOR, data.DEMO_PASSWORD, "opérateur du portail (tous les comptes, administration)"),
     ]
+
+
+def load_demo_data(settings: Settings) -> list[DemoLogin]:
+    """``provisioner demo load`` and ``make run``: the demo accounts, in the database and Keycloak."""
+    portal = load_portal(settings.keycloak_config_dir, settings.keycloak_realm)
+    return load_demo(Database(settings.database_url), KeycloakGateway(settings), portal)

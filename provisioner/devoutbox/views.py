@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from provisioner.devoutbox import services
-from provisioner.web import db_session
+from provisioner.web.state import db_session
 
 bp = Blueprint("devoutbox", __name__, template_folder="templates")
 

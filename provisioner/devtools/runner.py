@@ -26,13 +26,14 @@ def _stop_on_signals() -> None:
 
 def run_dev(settings: Settings, *, port: int, start_keycloak: bool) -> int:
     from provisioner.app import create_app
-    from provisioner.cli import apply_realm_config, load_demo_data
+    from provisioner.catalogue.realm_files import apply_realm_config
     from provisioner.db import Database
+    from provisioner.demo.services import load_demo_data
     from provisioner.devoutbox.services import start_smtp_sink
     from provisioner.devtools.keycloak_runtime import KeycloakServer, pinned_version, sms_gateway_env
     from provisioner.keycloak.gateway import KeycloakGateway
     from provisioner.migrate import upgrade
-    from provisioner.sync.services import run_worker
+    from provisioner.sync.worker import run_worker
 
     if not settings.dev_mode:
         raise click.ClickException("`provisioner dev` needs PORTAIL_DEV_MODE=true")

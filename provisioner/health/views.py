@@ -8,8 +8,8 @@ from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
-from provisioner.sync.services import backlog
-from provisioner.web import database
+from provisioner.sync.outbox import backlog
+from provisioner.web.state import database
 
 bp = Blueprint("health", __name__)
 

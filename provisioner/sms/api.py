@@ -7,13 +7,13 @@ import hmac
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from provisioner.apiauth import Unauthorized
 from provisioner.errors import InvalidInput
 from provisioner.portals import load_portal
 from provisioner.settings import Settings
 from provisioner.sms.providers import provider_from
 from provisioner.sms.services import SmsRequest, send_code
-from provisioner.web import database
+from provisioner.web.state import database
+from provisioner.web.tokens import Unauthorized
 
 bp = Blueprint("sms_gateway", __name__)
 

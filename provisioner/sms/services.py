@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from provisioner.accounts.actors import Actor
 from provisioner.accounts.audit import record
 from provisioner.accounts.domain import mask_phone, normalize_phone
 from provisioner.accounts.models import Person
+from provisioner.actors import Actor
 from provisioner.db import Database, utcnow
 from provisioner.errors import DomainError, RuleViolation
 from provisioner.logs import get_logger

@@ -13,6 +13,7 @@ from provisioner.db import Base, utcnow
 PENDING = "pending"
 RUNNING = "running"  # claimed by one process; a claim older than STALE_CLAIM is taken over
 DONE = "done"
+FAILED = "failed"  # MAX_ATTEMPTS errors that were not an outage: the last one is kept
 
 
 class OutboxItem(Base):

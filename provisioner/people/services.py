@@ -1,0 +1,157 @@
+"""Collaborators and the people of an account (rules 11 to 13): reading, inviting, changing,
+disabling, deleting; each operation checks the actor's rights and the rules, writes the audit log
+and records the Keycloak work, in the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from provisioner.accounts import domain
+from provisioner.accounts.audit import record, snapshot_person
+from provisioner.accounts.models import Account, Person
+from provisioner.accounts.outbox import enqueue_account
+from provisioner.accounts.services import login_free
+from provisioner.context import Context
+from provisioner.errors import InvalidInput, NotFound, RuleViolation
+from provisioner.people.outbox import enqueue_invitation
+from provisioner.people.schemas import CollaboratorIn, PersonPatch
+
+ACCOUNT_ROLES = (domain.ACCOUNT_ADMIN, "declarant", "accounting", "viewer")
+
+
+# -- reading -----------------------------------------------------------------------------------------
+def get_person(ctx: Context, person_id: int) -> Person:
+    person = ctx.session.get(Person, person_id)
+    if person is None or person.portal != ctx.realm:
+        raise NotFound(f"Utilisateur {person_id} introuvable.", code="person_not_found")
+    account = person.account
+    if not ctx.actor.may_see(account.principal_id, account.id):
+        raise NotFound(f"Utilisateur {person_id} introuvable.", code="person_not_found")
+    return person
+
+
+def people_of(ctx: Context, account: Account, *, include_disabled: bool = True, q: str | None = None) -> list[Person]:
+    query = select(Person).where(Person.account_id == account.id)
+    if not include_disabled:
+        query = query.where(Person.enabled.is_(True))
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(
+            or_(
+                Person.username.ilike(like),
+                Person.email.ilike(like),
+                Person.last_name.ilike(like),
+                Person.first_name.ilike(like),
+            )
+        )
+    return list(ctx.session.scalars(query.order_by(Person.last_name, Person.first_name)))
+
+
+def _audited(ctx: Context, person: Person, action: str, before: dict[str, Any] | None, *, after: bool = True) -> None:
+    """Write the change of ``person`` to its account's log; Keycloak follows."""
+    record(
+        ctx.session,
+        ctx.actor,
+        action,
+        account=person.account,
+        person=person,
+        before=before,
+        after=snapshot_person(person) if after else None,
+    )
+    enqueue_account(ctx.session, ctx.realm, person.account.principal_id)
+
+
+# -- collaborators ---------------------------------------------------------------------------------
+def _check_roles(roles: Sequence[str]) -> list[str]:
+    unknown = sorted(set(roles) - set(ACCOUNT_ROLES))
+    if unknown:
+        raise InvalidInput(
+            f"Rôle(s) inconnu(s) : {', '.join(unknown)}.",
+            code="unknown_role",
+            details={"known": list(ACCOUNT_ROLES)},
+        )
+    return sorted(set(roles))
+
+
+def add_collaborator(ctx: Context, principal: Account, data: CollaboratorIn) -> Person:
+    ctx.actor.require_administrator_of(principal.id)
+    domain.check_secondary_has_no_secondaries(principal.kind)
+    username = data.email
+    login_free(ctx, username)
+    person = Person(
+        portal=ctx.realm,
+        account_id=principal.id,
+        kind=domain.COLLABORATOR,
+        username=username,
+        email=data.email,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        locale=data.locale,
+        roles=_check_roles(data.roles),
+    )
+    ctx.session.add(person)
+    ctx.session.flush()
+    _audited(ctx, person, "person.created", None)
+    enqueue_invitation(ctx.session, ctx.realm, person.id)  # after the user exists: ids are in order
+    return person
+
+
+def delete_collaborator(ctx: Context, person: Person) -> None:
+    account = person.account
+    ctx.actor.require_administrator_of(account.principal_id)
+    if person.kind != domain.COLLABORATOR:
+        raise RuleViolation(
+            "Seuls les collaborateurs se suppriment ; un titulaire ou un compte secondaire se désactive.",
+            code="not_a_collaborator",
+        )
+    if person.enabled and domain.ACCOUNT_ADMIN in person.roles:
+        domain.check_keeps_an_administrator(_active_admins(account, excluding=person))
+    _audited(ctx, person, "person.deleted", snapshot_person(person), after=False)
+    ctx.session.delete(person)
+    ctx.session.flush()
+
+
+def _active_admins(account: Account, excluding: Person | None = None) -> int:
+    return sum(1 for p in account.people if p is not excluding and p.enabled and domain.ACCOUNT_ADMIN in p.roles)
+
+
+def send_password_link(ctx: Context, person: Person) -> None:
+    """An administrator sends the person a new link to choose a password (the invitation again,
+    or a reset); the previous links keep their own expiry."""
+    ctx.actor.require_administrator_of(person.account.principal_id)
+    if not person.enabled:
+        raise RuleViolation("Cet utilisateur est désactivé : réactivez-le d'abord.", code="person_disabled")
+    record(ctx.session, ctx.actor, "person.password_link", account=person.account, person=person)
+    enqueue_invitation(ctx.session, ctx.realm, person.id)
+
+
+def update_person(ctx: Context, person: Person, patch: PersonPatch) -> Person:
+    account = person.account
+    ctx.actor.require_administrator_of(account.principal_id)
+    changes = patch.model_dump(exclude_unset=True)
+    before = snapshot_person(person)
+    if "roles" in changes and changes["roles"] != person.roles and account.kind != domain.PRINCIPAL:
+        # Roles are rights within a principal account; a secondary account's login has none to give.
+        raise RuleViolation(
+            "Les autorisations se donnent aux utilisateurs du compte principal, pas à un compte secondaire.",
+            code="not_for_secondary",
+        )
+    names = {"email", "first_name", "last_name"} & {k for k, v in changes.items() if v != getattr(person, k)}
+    if person.kind == domain.HOLDER and names:
+        raise RuleViolation(
+            "Le titulaire du compte suit son responsable : modifiez le responsable dans l'identité du compte.",
+            code="holder_follows_responsible",
+            details={"fields": sorted(names)},
+        )
+    if "roles" in changes:
+        changes["roles"] = _check_roles(changes["roles"])
+    for field, value in changes.items():
+        setattr(person, field, value)
+    if account.kind == domain.PRINCIPAL and domain.ACCOUNT_ADMIN in before["roles"]:
+        domain.check_keeps_an_administrator(_active_admins(account))
+    ctx.session.flush()
+    _audited(ctx, person, "person.updated", before)
+    return person

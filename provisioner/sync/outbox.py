@@ -1,0 +1,109 @@
+"""The sync outbox: features record Keycloak work in the same transaction as the business change,
+and register one handler per action; the worker (``provisioner.sync.worker``) looks it up.
+
+A feature's ``outbox.py`` declares its handlers::
+
+    @handler("reconcile_account")
+    def _reconcile(session, gateway, payload): ...   # returns the decisions, as sentences
+
+and its changes call ``record(session, portal, "reconcile_account", {...}, merge=True)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from provisioner.keycloak.gateway import KeycloakGateway
+from provisioner.sync.models import PENDING, RUNNING, OutboxItem
+
+TRACKED = "portail.outbox_items"
+Apply = Callable[[Session, KeycloakGateway, dict[str, Any]], list[str]]
+A = TypeVar("A", bound=Apply)
+
+
+@dataclass(frozen=True)
+class Handler:
+    action: str
+    apply: Apply
+    first: bool = False  # applied before the others of a pass (e.g. roles that accounts need)
+    exclusive: bool = False  # one at a time per portal (an older view applied last would undo a newer one)
+
+
+_handlers: dict[str, Handler] = {}
+
+
+def handler(action: str, *, first: bool = False, exclusive: bool = False) -> Callable[[A], A]:
+    def register(apply: A) -> A:
+        if action in _handlers and _handlers[action].apply is not apply:
+            raise RuntimeError(f"outbox action {action!r} has two handlers")
+        _handlers[action] = Handler(action, apply, first=first, exclusive=exclusive)
+        return apply
+
+    return register
+
+
+def handlers() -> dict[str, Handler]:
+    """Every registered handler; the features' ``outbox`` modules are imported the first time."""
+    if not _handlers:
+        from provisioner.features import import_all
+
+        import_all("outbox")
+    return _handlers
+
+
+def handler_for(action: str) -> Handler:
+    try:
+        return handlers()[action]
+    except KeyError:
+        raise LookupError(f"no outbox handler for action {action!r}") from None
+
+
+def _track(session: Session, item: OutboxItem) -> OutboxItem:
+    """Remember the items this unit of work asked for (the API applies just those at once)."""
+    session.info.setdefault(TRACKED, set()).add(item.id)
+    return item
+
+
+def tracked(session: Session) -> list[int]:
+    """The outbox items recorded (or reused) by this session's changes, forgotten once read."""
+    return sorted(session.info.pop(TRACKED, set()))
+
+
+def record(session: Session, portal: str, action: str, payload: dict[str, Any], *, merge: bool = False) -> OutboxItem:
+    """Record Keycloak work. With ``merge``, an item of the same action and payload still pending
+    is reused (the handler reads the whole current state, so once is enough)."""
+    if merge:
+        pending = session.scalar(
+            select(OutboxItem).where(
+                OutboxItem.status == PENDING,
+                OutboxItem.action == action,
+                OutboxItem.portal == portal,
+                *[_same(key, value) for key, value in payload.items()],
+            )
+        )
+        if pending is not None and pending.payload == payload:
+            return _track(session, pending)
+    item = OutboxItem(portal=portal, action=action, payload=payload)
+    session.add(item)
+    session.flush()
+    return _track(session, item)
+
+
+def _same(key: str, value: Any) -> Any:
+    field = OutboxItem.payload[key]
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"outbox payloads that merge hold ints and strings, not {value!r}")
+    return field.as_integer() == value if isinstance(value, int) else field.as_string() == value
+
+
+def backlog(session: Session, portal: str | None = None) -> int:
+    """Items not applied yet (pending, or being applied right now), of one portal or all."""
+    query = select(func.count()).where(OutboxItem.status.in_((PENDING, RUNNING)))
+    if portal is not None:
+        query = query.where(OutboxItem.portal == portal)
+    return session.scalar(query) or 0

@@ -1,0 +1,77 @@
+"""JSON API plumbing: the services' context for a bearer token, bodies and parameters, and
+"commit, then apply to Keycloak" (a change is saved first, never lost)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from provisioner.context import Context
+from provisioner.errors import InvalidInput, UpstreamUnavailable
+from provisioner.portals import load_portal
+from provisioner.sync import worker
+from provisioner.sync.outbox import tracked
+from provisioner.web.state import database, db_session, gateway, settings
+from provisioner.web.tokens import current_actor
+
+INLINE_ITEMS = 50  # a bulk request applies this many accounts at once; the sync worker does the rest
+
+
+def portal_context(actor: Any) -> Context:
+    """The services' context for this request's portal and ``actor``."""
+    config = settings()
+    return Context(db_session(), load_portal(config.keycloak_config_dir, config.keycloak_realm), actor)
+
+
+def api_context() -> Context:
+    return portal_context(current_actor())
+
+
+def json_body() -> Any:
+    body = request.get_json(silent=True)
+    if body is None:
+        raise InvalidInput("Corps JSON attendu (Content-Type: application/json).", code="invalid_body")
+    return body
+
+
+def int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"Paramètre « {name} » : entier attendu.", code="invalid_parameter") from exc
+
+
+def flag(name: str) -> bool:
+    raw = request.args.get(name, "false").lower()
+    if raw not in ("true", "false", "1", "0"):
+        raise InvalidInput(f"Paramètre « {name} » : true ou false attendu.", code="invalid_parameter")
+    return raw in ("true", "1")
+
+
+def commit_and_sync() -> dict[str, Any]:
+    """Save first (never lost), then apply this change's Keycloak work at once (with any work that
+    goes first and is still waiting, e.g. the catalogue: accounts may need its roles); what is not
+    applied now stays in the outbox for the sync worker."""
+    session = db_session()
+    mine = tracked(session)
+    session.commit()
+    if not mine:
+        return {"status": "applied"}
+    ids = sorted({*mine[:INLINE_ITEMS], *worker.waiting_first(database(), settings().keycloak_realm)})
+    try:
+        report = worker.process(database(), gateway(), item_ids=ids)
+    except UpstreamUnavailable:
+        report = None
+    if report is not None and worker.applied(database(), mine):
+        return {"status": "applied"}
+    if report is None or report.upstream_down:
+        message = "Modification enregistrée ; Keycloak est indisponible, elle sera appliquée dès son retour."
+    elif len(mine) > INLINE_ITEMS:
+        message = "Modification enregistrée ; le service de synchronisation termine de l'appliquer dans Keycloak."
+    else:
+        message = "Modification enregistrée ; elle n'a pas encore pu être appliquée dans Keycloak et sera retentée."
+    return {"status": "pending", "message": message}

@@ -1,0 +1,152 @@
+"""The administration UI's plumbing: who is signed in (the session opened by ``admin``'s OpenID
+Connect sign-in; what they may do is worked out again on every request, so a disabled person loses
+access at once), ``login_required``, and the helpers every feature's pages share: the services'
+context, a change tried and reported in the user's language, safe local redirects, the pager."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+
+from provisioner.actors import Actor
+from provisioner.errors import DomainError, Forbidden
+from provisioner.web.api import commit_and_sync
+from provisioner.web.state import rollback
+from provisioner.web.tokens import actor_for
+
+IDLE_SECONDS = 30 * 60  # an unattended administration session ends after 30 minutes
+MAX_SECONDS = 8 * 3600  # and any after 8 hours: roles and rights are read again at the next sign-in
+HOME = "admin.home"  # where an anonymous visitor is sent to sign in
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+
+# -- the session ------------------------------------------------------------------------------------
+def sign_in(claims: dict[str, Any], id_token: str) -> None:
+    kept = {key: session[key] for key in ("lang",) if key in session}
+    session.clear()  # a new session: nothing of the previous one (CSRF token included) carries over
+    session.update(kept)
+    now = time.time()
+    session["ui"] = {
+        "username": str(claims.get("preferred_username", "")),
+        "name": str(claims.get("name") or claims.get("preferred_username", "")),
+        "roles": sorted(claims.get("roles", [])),
+        "since": now,
+        "seen": now,
+    }
+    session["ui_id_token"] = id_token
+
+
+def sign_out() -> str | None:
+    id_token = session.pop("ui_id_token", None)
+    kept = {key: session[key] for key in ("lang",) if key in session}
+    session.clear()
+    session.update(kept)
+    return id_token  # type: ignore[no-any-return]
+
+
+def ui_actor() -> Actor | None:
+    """The signed-in administrator or operator, or None (not signed in, or idle too long)."""
+    user = session.get("ui")
+    if not user:
+        return None
+    now = time.time()
+    if now - float(user.get("seen", 0)) > IDLE_SECONDS or now - float(user.get("since", 0)) > MAX_SECONDS:
+        sign_out()
+        return None
+    user["seen"] = now
+    session.modified = True
+    return actor_for(user["username"], set(user.get("roles", [])))
+
+
+def login_required(view: F) -> F:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        actor = ui_actor()
+        if actor is None:
+            target = request.full_path if request.method == "GET" else None  # a form post is not replayed
+            return redirect(url_for(HOME, next=target))
+        if not actor.operator and actor.principal_id is None:
+            raise Forbidden(
+                _("Votre identifiant ne donne accès à aucun compte à administrer."), code="nothing_to_administer"
+            )
+        return view(actor, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+# -- a change, tried and reported ---------------------------------------------------------------
+_RULE_MESSAGES: dict[str, Any] = {}
+
+
+def add_rule_messages(messages: Mapping[str, Any]) -> None:
+    """A feature words its rules for the pages (lazy translations, keyed by the error's code)."""
+    _RULE_MESSAGES.update(messages)
+
+
+def rule_message(error: DomainError) -> str:
+    problems = error.details.get("problems", []) if isinstance(error.details, dict) else []
+    if problems:  # the schema refused fields the form let through
+        return _("Données invalides : %(fields)s.", fields=", ".join(p["field"] for p in problems))
+    return str(_RULE_MESSAGES.get(error.code, error.message))
+
+
+def attempt(change: Callable[[], T]) -> tuple[T | None, str | None]:
+    """Run a change; a refused one is rolled back whole and its message, in the user's language,
+    is returned for the page: ``(result, None)`` or ``(None, message)``."""
+    try:
+        return change(), None
+    except DomainError as error:
+        rollback()
+        return None, rule_message(error)
+
+
+def after_change(done: str) -> None:
+    """Commit, apply to Keycloak, and say so (or that Keycloak follows later)."""
+    flash(done, "success")
+    if commit_and_sync()["status"] != "applied":
+        flash(
+            _(
+                "Keycloak n'a pas encore pu être mis à jour ; la modification est enregistrée et sera appliquée dès que possible."
+            ),
+            "warning",
+        )
+
+
+def form_status(error: str | None, form: Any = None) -> int:
+    """400 when the page shows a refusal or a field error, else 200."""
+    return 400 if (error or (form is not None and form.errors)) else 200
+
+
+# -- navigation -------------------------------------------------------------------------------------
+_LOCAL_PATH = re.compile(r"/(?![/\\])[^\s\\]*")
+
+
+def local(target: str | None) -> str | None:
+    """Only a path of this site may be a destination (no open redirect: no scheme, no host, no
+    backslash, no whitespace or control character that a browser would strip into ``//host``)."""
+    if target and _LOCAL_PATH.fullmatch(target) and not any(ord(c) < 32 for c in target):
+        return target
+    return None
+
+
+def back_or(default: str) -> str:
+    """The form's ``back`` field when it is a local path, else ``default``."""
+    return local(request.form.get("back")) or default
+
+
+def pager_args(req: Any) -> dict[str, Any]:
+    """The page's own path arguments and its known filters, nothing else from the query string."""
+    args = {k: v for k, v in req.args.items() if k in ("q", "status", "kind") and v}
+    return {**(req.view_args or {}), **args}
+
+
+def page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
