@@ -42,12 +42,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     from provisioner.admin.views import bp as admin_pages
     from provisioner.catalogue.api import bp as catalogue_api
     from provisioner.health.views import bp as health
-    from provisioner.openapi import bp as openapi
     from provisioner.people.api import bp as people_api
     from provisioner.people.views import bp as people_pages
     from provisioner.phone.api import bp as phone_api
     from provisioner.phone.views import bp as phone_pages
     from provisioner.sms.api import bp as sms_api
+    from provisioner.web.openapi import bp as openapi
 
     actors.register(app)  # what a signed-in user may do: the accounts feature knows
     app.register_blueprint(health)

@@ -1,30 +1,113 @@
-"""Input shapes: the base every feature's schemas derive from, and the one way input is parsed
-(every problem reported at once, with its field path, in the one error shape)."""
+"""Input shapes: the base every feature's schemas derive from, the field types they share, and the
+one way input is parsed (every problem reported at once, with its field path, in the one error
+shape). The API document is generated from these models (``provisioner.web.openapi``), so a field
+must say in its type everything the validation checks that a schema can say: lengths, patterns,
+strict booleans and integers, "may be omitted but not null"."""
 
 from __future__ import annotations
 
-import re
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from provisioner.errors import InvalidInput
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# What Keycloak takes as an e-mail address and, for collaborators, as a username: ASCII, no quotes
+# or other characters its username rules prohibit, labels of at most 63 characters.
+EMAIL_PATTERN = r"^[A-Za-z0-9._+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+CONTROL = "\\x00-\\x1f\\x7f"
+# Characters Keycloak's person-name validator refuses in first and last names, and control ones.
+NOT_IN_NAMES = CONTROL + '<>&"$%!#?§;*~/\\\\|^=\\[\\]{}()'
 
 
 def email(value: str) -> str:
-    value = value.strip()
-    if not _EMAIL.match(value):
-        raise ValueError("adresse e-mail invalide (exemple : prenom.nom@entreprise.fr)")
-    return value.lower()
+    return value.strip().lower()
+
+
+def Absent(*, json_schema_extra: Mapping[str, Any] | None = None, **constraints: Any) -> Any:  # noqa: N802
+    """A field that may be omitted but is never ``null``: the document says just its type, and
+    ``model_dump(exclude_unset=True)`` leaves it out when it was not sent."""
+
+    def schema(field: dict[str, Any]) -> None:
+        field.pop("default", None)
+        field.update(json_schema_extra or {})
+
+    return Field(default=None, json_schema_extra=schema, **constraints)
+
+
+def _visible(excluded: str) -> str:
+    return f"^[^{excluded}]*[^\\s{excluded}][^{excluded}]*$"
+
+
+def Text(max_length: int, *, min_length: int = 1) -> Any:  # noqa: N802 - a type
+    """Text with at least one visible character and no control one, its length checked as sent,
+    then trimmed."""
+    constraints = StringConstraints(
+        strip_whitespace=False, min_length=min_length, max_length=max_length, pattern=_visible(CONTROL)
+    )
+    return Annotated[str, constraints, AfterValidator(str.strip)]
+
+
+def OptionalText(max_length: int) -> Any:  # noqa: N802 - a type
+    """Text that may be empty (""), without control characters, its length checked as sent, then
+    trimmed."""
+    constraints = StringConstraints(strip_whitespace=False, max_length=max_length, pattern=f"^[^{CONTROL}]*$")
+    return Annotated[str, constraints, AfterValidator(str.strip)]
+
+
+# A person's first or last name, as Keycloak takes it.
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=False, min_length=1, max_length=128, pattern=_visible(NOT_IN_NAMES)),
+    AfterValidator(str.strip),
+]
+
+
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=False, max_length=255, pattern=EMAIL_PATTERN),
+    AfterValidator(email),
+]
 
 
 class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
+
+
+class Sync(BaseModel):
+    """Whether Keycloak already follows the change; ``pending`` says why not yet (it will)."""
+
+    status: Literal["applied", "pending"]
+    message: str | None = None
 
 
 T = TypeVar("T", bound=BaseModel)
+
+
+def invalid_input(error: ValidationError, *, parameters: bool = False) -> InvalidInput:
+    """pydantic's problems, in the one error shape: each with its field path (``parameters``: the
+    query string's, code ``invalid_parameter``)."""
+    problems = [
+        {
+            "field": ".".join(str(p) for p in err["loc"]),
+            "message": err["msg"],
+            "type": err["type"],
+        }
+        for err in error.errors(include_url=False, include_input=False)
+    ]
+    fields = ", ".join(p["field"] for p in problems)
+    if parameters:
+        return InvalidInput(
+            f"Paramètre(s) invalide(s) ({fields}) : corrigez l'adresse de la requête.",
+            code="invalid_parameter",
+            details={"problems": problems},
+        )
+    return InvalidInput(
+        f"Données invalides ({fields}) : corrigez les champs indiqués.",
+        code="validation_failed",
+        details={"problems": problems},
+    )
 
 
 def parse(model: type[T], data: Any) -> T:
@@ -34,17 +117,4 @@ def parse(model: type[T], data: Any) -> T:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            {
-                "field": ".".join(str(p) for p in err["loc"]),
-                "message": err["msg"],
-                "type": err["type"],
-            }
-            for err in exc.errors(include_url=False, include_input=False)
-        ]
-        fields = ", ".join(p["field"] for p in problems)
-        raise InvalidInput(
-            f"Données invalides ({fields}) : corrigez les champs indiqués.",
-            code="validation_failed",
-            details={"problems": problems},
-        ) from exc
+        raise invalid_input(exc) from exc

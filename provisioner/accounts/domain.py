@@ -103,11 +103,13 @@ def mask_phone(e164: str) -> str:
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")
 
 
-def normalize_login(value: str) -> str:
+def normalize_login(value: str, *, min_length: int = 1) -> str:
+    """A login (or a secondary account's name, ``min_length`` 1): Keycloak wants usernames of at
+    least 3 characters, so a principal's login has ``min_length`` 3."""
     login = (value or "").strip().lower()
-    if not _LOGIN.match(login):
+    if not _LOGIN.match(login) or len(login) < min_length:
         raise InvalidInput(
-            f"Identifiant « {value} » invalide : 1 à 31 lettres, chiffres ou tirets, sans espace ni point.",
+            f"Identifiant « {value} » invalide : {min_length} à 31 lettres, chiffres ou tirets, sans espace ni point.",
             code="invalid_login",
             details={"value": value},
         )

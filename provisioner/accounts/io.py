@@ -93,7 +93,8 @@ def read_records(text: str, fmt: str) -> list[dict[str, Any]]:
         if row.get("is_test"):
             record["is_test"] = row["is_test"].lower() in ("1", "true", "oui", "yes")
         if row.get("secondary_quota"):
-            record["secondary_quota"] = row["secondary_quota"]
+            quota = row["secondary_quota"]
+            record["secondary_quota"] = int(quota) if quota.isdigit() else quota  # else refused, with its field
         record["responsible"] = {
             k.removeprefix("responsible_"): v for k, v in row.items() if k.startswith("responsible_") and v
         }

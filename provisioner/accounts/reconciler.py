@@ -254,8 +254,8 @@ class Reconciler:
     def send_invitation(self, session: Session, person_id: int) -> list[str]:
         """Rule 11: the activation e-mail (choose a password; the link lives 24 hours)."""
         person = session.get(Person, person_id)
-        if person is None:
-            return []  # deleted meanwhile: nobody to invite
+        if person is None or not _may_sign_in(person):
+            return []  # deleted or disabled meanwhile: nobody to invite (Keycloak would refuse)
         if not person.keycloak_user_id:
             raise Conflict(f"user {person.username} is not in Keycloak yet", code="not_synced")  # retried
         settings = self.kc.settings
@@ -294,6 +294,12 @@ class Reconciler:
         decisions: list[str] = []
         self._say(decisions, f"user {person.username}: phone {'set' if person.phone else 'cleared'}", person=person.id)
         return decisions
+
+
+def _may_sign_in(person: Person) -> bool:
+    account = person.account
+    principal = account.parent or account
+    return person.enabled and account.status == "open" and principal.status == "open"
 
 
 def principal_ids(session: Session, portal: str) -> list[int]:

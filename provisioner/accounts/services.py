@@ -16,10 +16,10 @@ from provisioner.accounts import domain
 from provisioner.accounts.audit import record, snapshot_account
 from provisioner.accounts.models import Account, Person, Subscription
 from provisioner.accounts.outbox import enqueue_account
-from provisioner.accounts.schemas import AccountPatch, PrincipalIn, SecondaryIn, parse
+from provisioner.accounts.schemas import AccountPatch, PrincipalIn, parse
 from provisioner.catalogue import store as catalogue_store
 from provisioner.context import Context
-from provisioner.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolation
+from provisioner.errors import Conflict, DomainError, Forbidden, NotFound
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def login_free(ctx: Context, login: str) -> None:
         )
 
 
-def _set_selection(account: Account, selection: Mapping[str, Sequence[str]]) -> None:
+def set_selection(account: Account, selection: Mapping[str, Sequence[str]]) -> None:
     current = {s.code: s for s in account.subscriptions}
     for code in set(current) - set(selection):
         account.subscriptions.remove(current[code])
@@ -119,8 +119,9 @@ def _dump(model: Any) -> Any:
     return model.model_dump() if model is not None else {}
 
 
-def _audited(ctx: Context, account: Account, action: str, before: dict[str, Any] | None, message: str = "") -> None:
-    """Write the change of ``account`` (as it was, as it is now) to its log; Keycloak follows."""
+def audited(ctx: Context, account: Account, action: str, before: dict[str, Any] | None, message: str = "") -> None:
+    """Write the change of ``account`` (as it was, as it is now) to its log; Keycloak follows.
+    (For the account operations here and in ``secondaries``.)"""
     ctx.session.flush()
     record(
         ctx.session,
@@ -139,14 +140,14 @@ def _reselect(
 ) -> None:
     """Set the account's subscriptions to ``selection``, audited."""
     before = snapshot_account(account)
-    _set_selection(account, selection)
-    _audited(ctx, account, action, before, message)
+    set_selection(account, selection)
+    audited(ctx, account, action, before, message)
 
 
 # -- principal accounts ----------------------------------------------------------------------------
 def create_principal(ctx: Context, data: PrincipalIn) -> Account:
     ctx.actor.require_operator()
-    login = domain.normalize_login(data.login)
+    login = domain.normalize_login(data.login, min_length=3)
     login_free(ctx, login)
     identifier = domain.normalize_identifier(ctx.portal.identifier_scheme, data.identifier)
     selection = catalogue_store.current(ctx).validate(data.teleprocedures)
@@ -175,7 +176,7 @@ def create_principal(ctx: Context, data: PrincipalIn) -> Account:
         services=data.services.model_dump(),
         dossier_number=data.dossier_number,
     )
-    _set_selection(account, selection)
+    set_selection(account, selection)
     ctx.session.add(account)
     ctx.session.flush()
     account.dossier_number = account.dossier_number or str(20000 + account.id)
@@ -191,7 +192,7 @@ def create_principal(ctx: Context, data: PrincipalIn) -> Account:
     )
     ctx.session.add(holder)
     ctx.session.flush()
-    _audited(ctx, account, "account.created", None)
+    audited(ctx, account, "account.created", None)
     return account
 
 
@@ -249,7 +250,7 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
             holder.email = account.responsible["email"]
             holder.first_name = account.responsible["first_name"]
             holder.last_name = account.responsible["last_name"]
-    _audited(ctx, account, "account.updated", before)
+    audited(ctx, account, "account.updated", before)
     return account
 
 
@@ -297,76 +298,6 @@ def withdraw_teleprocedure(ctx: Context, account: Account, code: str, document_t
     _reselect(ctx, account, selection, "account.teleprocedures.withdrawn", f"Retiré du catalogue du portail : {what}")
 
 
-# -- secondary accounts ----------------------------------------------------------------------------
-def create_secondary(ctx: Context, principal: Account, data: SecondaryIn) -> Account:
-    domain.check_secondary_has_no_secondaries(principal.kind)
-    ctx.actor.require_administrator_of(principal.id)
-    login = domain.secondary_login(data.name, principal.login)
-    login_free(ctx, login)
-    identifier = domain.normalize_identifier(ctx.portal.identifier_scheme, data.identifier)
-    selection = catalogue_store.current(ctx).validate(data.teleprocedures)
-    domain.check_rights_ceiling(principal.selection, selection)
-    if data.has_mailbox:
-        domain.check_mailbox_quota(principal.secondary_quota, mailboxes_used(ctx, principal) + 1)
-    responsible = data.responsible.model_dump() if data.responsible else dict(principal.responsible)
-    account = Account(
-        portal=ctx.realm,
-        kind=domain.SECONDARY,
-        parent_id=principal.id,
-        login=login,
-        identifier=identifier,
-        company_name=data.company_name,
-        company_type=data.company_type,
-        status=data.status,
-        is_test=data.is_test,
-        has_mailbox=data.has_mailbox,
-        autonomous=data.autonomous,
-        responsible=responsible,
-        services=data.services.model_dump(),
-    )
-    _set_selection(account, selection)
-    ctx.session.add(account)
-    ctx.session.flush()
-    account.dossier_number = str(20000 + account.id)
-    ctx.session.add(
-        Person(
-            portal=ctx.realm,
-            account_id=account.id,
-            kind="secondary",
-            username=login,
-            email=data.email or responsible.get("email") or principal.responsible["email"],
-            first_name=responsible.get("first_name") or "Compte",
-            last_name=responsible.get("last_name") or data.name.upper(),
-            roles=[],
-        )
-    )
-    _audited(ctx, account, "account.created", None)
-    return account
-
-
-def set_mailbox(ctx: Context, account: Account, has_mailbox: bool) -> bool:
-    """Rule 9. Returns True when the switch forces the holder to reset the password."""
-    if account.kind != domain.SECONDARY or account.parent is None:
-        raise Forbidden(
-            "Seuls les comptes secondaires ont une option boîte aux lettres.",
-            code="not_for_principal",
-        )
-    ctx.actor.require_administrator_of(account.parent.id)
-    if has_mailbox == account.has_mailbox:
-        return False
-    if has_mailbox:
-        domain.check_mailbox_quota(account.parent.secondary_quota, mailboxes_used(ctx, account.parent) + 1)
-    before = snapshot_account(account)
-    reset = domain.mailbox_switch_forces_password_reset(account.has_mailbox, has_mailbox)
-    account.has_mailbox = has_mailbox
-    if reset:
-        for person in account.people:
-            person.password_reset_pending = True
-    message = "Réinitialisation du mot de passe imposée pour accéder à la boîte aux lettres" if reset else ""
-    _audited(ctx, account, "account.mailbox", before, message)
-    return reset
-
-
 def set_active(ctx: Context, account: Account, active: bool) -> Account:
     """Rule 10: deactivate/reactivate; the account stays listed with its state."""
     if account.kind == domain.PRINCIPAL:
@@ -379,29 +310,5 @@ def set_active(ctx: Context, account: Account, active: bool) -> Account:
         return account
     before = snapshot_account(account)
     account.status = target
-    _audited(ctx, account, "account.reactivated" if active else "account.deactivated", before)
+    audited(ctx, account, "account.reactivated" if active else "account.deactivated", before)
     return account
-
-
-def delete_secondary(ctx: Context, account: Account) -> None:
-    """A secondary account and its login disappear (a principal is closed, never deleted)."""
-    if account.kind != domain.SECONDARY or account.parent is None:
-        raise RuleViolation(
-            "Un compte principal ne se supprime pas : fermez-le (désactivation).",
-            code="principal_not_deletable",
-        )
-    principal = account.parent
-    ctx.actor.require_administrator_of(principal.id)
-    record(
-        ctx.session,
-        ctx.actor,
-        "account.deleted",
-        account=account,
-        before=snapshot_account(account),
-        message=f"Compte secondaire {account.login} supprimé",
-    )
-    for person in list(account.people):
-        ctx.session.delete(person)
-    ctx.session.delete(account)
-    ctx.session.flush()
-    enqueue_account(ctx.session, ctx.realm, principal.id)

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.fields import SelectChoice
 
-from provisioner.accounts import domain, forms, services
+from provisioner.accounts import domain, forms, secondaries, services
 from provisioner.accounts.models import Account
 from provisioner.accounts.schemas import AccountPatch, PrincipalIn, SecondaryIn, parse
 from provisioner.actors import Actor
@@ -238,7 +238,7 @@ def new_secondary(actor: Actor, account_id: int) -> ResponseReturnValue:
             "autonomous": form.autonomous.data,
             "teleprocedures": {code: list(principal.selection[code]) for code in form.teleprocedures.data or []},
         }
-        secondary, error = attempt(lambda: services.create_secondary(ctx, principal, parse(SecondaryIn, body)))
+        secondary, error = attempt(lambda: secondaries.create_secondary(ctx, principal, parse(SecondaryIn, body)))
         if secondary is not None:
             after_change(_("Le compte secondaire %(login)s est créé.", login=secondary.login))
             return _to_account(principal.id)
@@ -259,7 +259,7 @@ def mailbox(actor: Actor, account_id: int) -> ResponseReturnValue:
     ctx = portal_context(actor)
     account = services.get_account(ctx, account_id)
     wanted = request.form.get("has_mailbox") == "1"
-    reset, error = attempt(lambda: services.set_mailbox(ctx, account, wanted))
+    reset, error = attempt(lambda: secondaries.set_mailbox(ctx, account, wanted))
     if error:
         flash(error, "warning")
         return _to_account(account.id)

@@ -1,79 +1,88 @@
-"""Input shapes of the teleprocedure catalogue (API and realm-file seed: one validation)."""
+"""Input shapes of the teleprocedure catalogue (API and realm-file seed: one validation), and what
+the API answers about it."""
 
 from __future__ import annotations
 
-import re
+from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator
 
-from provisioner.schemas import Input
+from provisioner.schemas import Absent, Input, Sync
 
-CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,30}$")
-DOCUMENT_TYPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{0,30}$"  # kept in upper case
+# Shown in Keycloak's refusal message, a Java MessageFormat pattern: no braces.
+DESCRIPTION_PATTERN = r"^[^{}]*\S[^{}]*$"
+DOCUMENT_TYPE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+Description = Annotated[
+    str,
+    StringConstraints(strip_whitespace=False, max_length=200, pattern=DESCRIPTION_PATTERN),
+    AfterValidator(str.strip),
+]
+Recipient = Annotated[
+    str, StringConstraints(strip_whitespace=False, max_length=64, pattern=r"\S"), AfterValidator(str.strip)
+]
+DocumentType = Annotated[str, StringConstraints(pattern=DOCUMENT_TYPE_PATTERN)]
+DocumentTypes = list[DocumentType]
+UNIQUE: dict[str, Any] = {"uniqueItems": True}
 
 
-def _description(value: str) -> str:
-    # The description is shown in Keycloak's refusal message, a Java MessageFormat pattern.
-    if "{" in value or "}" in value:
-        raise ValueError("les accolades { } ne sont pas autorisées dans le libellé")
-    return value
-
-
-def _recipients(values: list[str]) -> list[str]:
-    cleaned = [v.strip() for v in values]
-    if any(not v or len(v) > 64 for v in cleaned):
-        raise ValueError("chaque destinataire est un texte de 1 à 64 caractères (exemple : URSSAF)")
-    return cleaned
-
-
-def _document_types(values: list[str]) -> list[str]:
-    cleaned = [v.strip() for v in values]
-    bad = [v for v in cleaned if not DOCUMENT_TYPE.match(v)]
-    if bad:
-        raise ValueError(
-            f"type(s) de document invalide(s) : {', '.join(map(repr, bad))} ; "
-            "lettres, chiffres, « . », « _ » et « - » (exemple : mensuelle)"
-        )
-    if len(set(cleaned)) != len(cleaned):
+def _distinct(values: list[str] | None) -> list[str] | None:
+    if values is not None and len(set(values)) != len(values):
         raise ValueError("un type de document est listé deux fois")
-    return cleaned
+    return values
 
 
 class TeleprocedureIn(Input):
-    code: str = Field(min_length=1, max_length=31)
-    description: str = Field(min_length=1, max_length=200)
-    recipients: list[str] = []
-    document_types: list[str] = []
+    code: str = Field(pattern=CODE_PATTERN, description="e.g. DSN, DADS-U (kept in upper case)")
+    description: Description
+    recipients: list[Recipient] = []
+    document_types: DocumentTypes = Field(default=[], json_schema_extra=UNIQUE)
 
     @field_validator("code")
     @classmethod
-    def _check_code(cls, value: str) -> str:
-        value = value.upper()
-        if not CODE.match(value):
-            raise ValueError("code en majuscules, chiffres et tirets, 31 caractères au plus (exemple : DSN, DADS-U)")
-        return value
+    def _upper(cls, value: str) -> str:
+        return value.upper()
 
-    _check_description = field_validator("description")(_description)
-    _check_recipients = field_validator("recipients")(_recipients)
-    _check_document_types = field_validator("document_types")(_document_types)
+    _check_document_types = field_validator("document_types")(_distinct)
 
 
 class TeleprocedurePatch(Input):
-    description: str | None = Field(default=None, min_length=1, max_length=200)
-    recipients: list[str] | None = None
-    document_types: list[str] | None = None
+    """Only the fields sent change; none of them may be null."""
 
-    @field_validator("description")
-    @classmethod
-    def _check_description(cls, value: str | None) -> str | None:
-        return None if value is None else _description(value)
+    description: Description = Absent()
+    recipients: list[Recipient] = Absent()
+    document_types: DocumentTypes = Absent(json_schema_extra=UNIQUE)
 
-    @field_validator("recipients")
-    @classmethod
-    def _check_recipients(cls, value: list[str] | None) -> list[str] | None:
-        return None if value is None else _recipients(value)
+    _check_document_types = field_validator("document_types")(_distinct)
 
-    @field_validator("document_types")
-    @classmethod
-    def _check_document_types(cls, value: list[str] | None) -> list[str] | None:
-        return None if value is None else _document_types(value)
+
+class CatalogueQuery(Input):
+    include_retired: bool = False
+
+
+class ForceQuery(Input):
+    force: bool = Field(default=False, description="withdraw it from the accounts that hold it")
+
+
+class TeleprocedureOut(BaseModel):
+    code: str
+    description: str
+    recipients: list[str]
+    document_types: list[str]
+    retired: bool
+    retired_at: str | None
+    accounts: int | None = Field(default=None, description="operators only: how many accounts subscribe")
+
+
+class TeleprocedureList(BaseModel):
+    items: list[TeleprocedureOut]
+
+
+class TeleprocedureRead(BaseModel):
+    teleprocedure: TeleprocedureOut
+
+
+class TeleprocedureChanged(BaseModel):
+    teleprocedure: TeleprocedureOut
+    sync: Sync

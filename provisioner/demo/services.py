@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from provisioner.accounts import schemas, services
+from provisioner.accounts import schemas, secondaries, services
 from provisioner.accounts.models import Account, Person
 from provisioner.actors import Actor
 from provisioner.context import Context
@@ -47,7 +47,7 @@ def _create(ctx: Context) -> None:
                 "email": f"{name}@asp1ent.example",
             },
         }
-        secondary = services.create_secondary(ctx, principal, schemas.SecondaryIn.model_validate(body))
+        secondary = secondaries.create_secondary(ctx, principal, schemas.SecondaryIn.model_validate(body))
         if status == "closed":
             services.set_active(ctx, secondary, False)
     collaborator = people.add_collaborator(ctx, principal, CollaboratorIn.model_validate(data.COLLABORATOR))

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from fpdf import FPDF
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from provisioner.accounts.domain import mask_phone
@@ -52,7 +53,8 @@ def to_xlsx(title: str, people: Sequence[Person]) -> bytes:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows(people):
-        sheet.append(list(row))
+        # Control characters have no place in a worksheet (openpyxl refuses them): dropped.
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) for value in row])
     for column, width in zip("ABCDEFG", (28, 30, 34, 8, 11, 30, 30), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A3"

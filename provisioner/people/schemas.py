@@ -1,42 +1,97 @@
-"""Input shapes of the people of an account (API and pages: one validation)."""
+"""Input shapes of the people of an account (API and pages: one validation), and what the API
+answers about people."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, StrictBool
 
 from provisioner.accounts.audit import snapshot_person
 from provisioner.accounts.models import Person
-from provisioner.schemas import Input
-from provisioner.schemas import email as _email
+from provisioner.schemas import Absent, Email, Input, Name, Sync
+
+Locale = Literal["fr", "de", "it", "en"]
+Role = Literal["account-admin", "declarant", "accounting", "viewer"]
 
 
 class CollaboratorIn(Input):
-    email: str
-    first_name: str = Field(min_length=1, max_length=128)
-    last_name: str = Field(min_length=1, max_length=128)
-    locale: Literal["fr", "de", "it", "en"] = "fr"
-    roles: list[str] = []
-
-    _check_email = field_validator("email")(_email)
+    email: Email
+    first_name: Name
+    last_name: Name
+    locale: Locale = "fr"
+    roles: list[Role] = []
 
 
 class PersonPatch(Input):
-    first_name: str | None = Field(default=None, min_length=1, max_length=128)
-    last_name: str | None = Field(default=None, min_length=1, max_length=128)
-    email: str | None = None
-    locale: Literal["fr", "de", "it", "en"] | None = None
-    roles: list[str] | None = None
-    enabled: bool | None = None
+    """Only the fields sent change; none of them may be null."""
 
-    @field_validator("email")
-    @classmethod
-    def _check_email(cls, value: str | None) -> str | None:
-        return None if value is None else _email(value)
+    first_name: Name = Absent()
+    last_name: Name = Absent()
+    email: Email = Absent()
+    locale: Locale = Absent()
+    roles: list[Role] = Absent()
+    enabled: StrictBool = Absent()
+
+
+# -- query parameters -------------------------------------------------------------------------------
+class PeopleQuery(Input):
+    q: str = Absent(max_length=200)
+    include_disabled: bool = True
+
+
+class ExportQuery(PeopleQuery):
+    format: Literal["xlsx", "pdf"] = "xlsx"
 
 
 # -- what the API answers ----------------------------------------------------------------------------
+class PersonOut(BaseModel):
+    id: int
+    account_id: int
+    kind: Literal["holder", "secondary", "collaborator"]
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+    locale: str
+    roles: list[str]
+    enabled: bool
+    phone: str | None
+    synced: bool
+
+
+class PersonList(BaseModel):
+    items: list[PersonOut]
+
+
+class PersonRead(BaseModel):
+    person: PersonOut
+
+
+class PersonChanged(BaseModel):
+    person: PersonOut
+    sync: Sync
+
+
+class PersonDeleted(BaseModel):
+    deleted: int
+    sync: Sync
+
+
+class LinkRequested(BaseModel):
+    status: Literal["link_requested"]
+    sync: Sync
+
+
+class Lockout(BaseModel):
+    locked: bool
+    until: str | None = Field(description="ISO 8601, UTC")
+
+
+class Unlocked(BaseModel):
+    unlocked: bool
+
+
 def person_out(person: Person) -> dict[str, Any]:
     return {
         "id": person.id,

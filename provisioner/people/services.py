@@ -124,6 +124,12 @@ def send_password_link(ctx: Context, person: Person) -> None:
     ctx.actor.require_administrator_of(person.account.principal_id)
     if not person.enabled:
         raise RuleViolation("Cet utilisateur est désactivé : réactivez-le d'abord.", code="person_disabled")
+    principal = person.account.parent or person.account
+    if person.account.status != "open" or principal.status != "open":
+        raise RuleViolation(
+            "Ce compte n'est pas ouvert : ses utilisateurs ne peuvent pas se connecter ; ouvrez-le d'abord.",
+            code="account_not_open",
+        )
     record(ctx.session, ctx.actor, "person.password_link", account=person.account, person=person)
     enqueue_invitation(ctx.session, ctx.realm, person.id)
 

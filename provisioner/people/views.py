@@ -171,7 +171,7 @@ def person_detail(actor: Actor, person_id: int) -> ResponseReturnValue:
             email=form.email.data,
             locale=form.locale.data,
             # A secondary account's login has no permissions to give (the field is not shown).
-            roles=list(form.roles.data or []) if person.account.kind == "principal" else list(person.roles),
+            roles=list(form.roles.data or []) if person.account.kind == "principal" else list(person.roles),  # type: ignore[arg-type]
         )
         error = attempt(lambda: services.update_person(ctx, person, patch))[1]
         if error is None:

@@ -3,48 +3,65 @@ person's mobile number."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
-from flask.typing import ResponseReturnValue
+from typing import Literal
 
-from provisioner.errors import InvalidInput
-from provisioner.people.schemas import person_out
+from flask import Blueprint, jsonify
+from pydantic import BaseModel, Field
+
+from provisioner.people.schemas import PersonChanged, person_out
 from provisioner.people.services import get_person
 from provisioner.phone import services
+from provisioner.schemas import Input, Text
 from provisioner.sms.providers import provider_from
-from provisioner.web.api import api_context, commit_and_sync, json_body
+from provisioner.web.api import api_context, authenticate, commit_and_sync
+from provisioner.web.openapi import PERSON_ID, Answer, answers, spec
 from provisioner.web.state import database, settings
 
 bp = Blueprint("phone_api", __name__, url_prefix="/api/v1")
+bp.before_request(authenticate)
+TAGS = ["people"]
 
 
-def _text(name: str, message: str) -> str:
-    body = json_body()
-    if not isinstance(body, dict) or not isinstance(body.get(name), str):
-        raise InvalidInput(message, code="invalid_body")
-    return str(body[name])
+class PhoneIn(Input):
+    phone: Text(32) = Field(  # type: ignore[valid-type]
+        json_schema_extra={"format": "phone"}, description="a mobile number, e.g. +41 79 111 22 33 or 06 12 34 56 78"
+    )
 
 
-@bp.put("/people/<int:person_id>/phone")
-def start_phone_enrolment(person_id: int) -> ResponseReturnValue:
-    """Send a code to the new number; the person reads it out to the administrator."""
+class CodeIn(Input):
+    code: str = Field(pattern=r"^\s*[0-9]{6}\s*$", description="the 6 digits the person read out")
+
+
+class CodeSent(BaseModel):
+    status: Literal["code_sent"]
+    phone: str = Field(description="the number, masked")
+
+
+@bp.put(f"/people/{PERSON_ID}/phone")
+@spec.validate(json=PhoneIn, resp=answers(HTTP_202=CodeSent), tags=TAGS)
+def start_phone_enrolment(person_id: int, json: PhoneIn) -> Answer:
+    """Send a code to the new number; the person reads it out to the administrator. Nothing is
+    saved until the code comes back."""
     ctx = api_context()
-    number = _text("phone", "« phone » attendu, par exemple +41 79 111 22 33.")
     person = get_person(ctx, person_id)
-    masked = services.start(ctx, database(), provider_from(settings(), database()), person, number)
+    masked = services.start(ctx, database(), provider_from(settings(), database()), person, json.phone)
     return jsonify({"status": "code_sent", "phone": masked}), 202
 
 
-@bp.post("/people/<int:person_id>/phone/verify")
-def verify_phone(person_id: int) -> ResponseReturnValue:
+@bp.post(f"/people/{PERSON_ID}/phone/verify")
+@spec.validate(json=CodeIn, resp=answers(HTTP_200=PersonChanged), tags=TAGS)
+def verify_phone(person_id: int, json: CodeIn) -> Answer:
+    """Confirm the number with the code: it is saved and Keycloak follows."""
     ctx = api_context()
-    code = _text("code", "« code » attendu (6 chiffres).")
-    person = services.confirm(ctx, get_person(ctx, person_id), code)
+    person = services.confirm(ctx, get_person(ctx, person_id), json.code)
     out = person_out(person)
     return jsonify({"person": out, "sync": commit_and_sync()})
 
 
-@bp.delete("/people/<int:person_id>/phone")
-def clear_phone(person_id: int) -> ResponseReturnValue:
+@bp.delete(f"/people/{PERSON_ID}/phone")
+@spec.validate(resp=answers(HTTP_200=PersonChanged), tags=TAGS)
+def clear_phone(person_id: int) -> Answer:
+    """Clear the number: the person enrols one at the next sign-in."""
     ctx = api_context()
     person = services.clear(ctx, get_person(ctx, person_id))
     out = person_out(person)

@@ -9,8 +9,7 @@ import pytest
 
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.settings import Settings
-from tests.conftest import TEST_PASSWORD
-from tests.test_accounts_api import _login, principal_body
+from tests.fixtures import TEST_PASSWORD
 
 pytestmark = pytest.mark.keycloak
 
@@ -20,9 +19,14 @@ def _mails(app: Any, to: str) -> list[dict[str, Any]]:
 
 
 def test_admin_reset_notifies_the_responsible(
-    app: Any, operator_headers: dict[str, str], gateway: KeycloakGateway, wait_for: Any
+    app: Any,
+    operator_headers: dict[str, str],
+    gateway: KeycloakGateway,
+    wait_for: Any,
+    principal_body: Any,
+    new_login: Any,
 ) -> None:
-    login = _login()
+    login = new_login()
     account = (
         app.test_client()
         .post("/api/v1/accounts", json=principal_body(login, {}), headers=operator_headers)
@@ -47,10 +51,12 @@ def test_password_update_at_login_notifies_the_secondary_responsible(
     gateway: KeycloakGateway,
     login_as: Any,
     wait_for: Any,
+    principal_body: Any,
+    new_login: Any,
 ) -> None:
     client = app.test_client()
     principal = client.post(
-        "/api/v1/accounts", json=principal_body(_login(), {}, secondary_quota=1), headers=operator_headers
+        "/api/v1/accounts", json=principal_body(new_login(), {}, secondary_quota=1), headers=operator_headers
     ).json["account"]
     responsible = f"resp-{uuid.uuid4().hex[:8]}@example.org"
     secondary = client.post(

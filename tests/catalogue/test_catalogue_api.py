@@ -23,7 +23,7 @@ from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.portals import Portal
 from provisioner.realms.config import RealmConfig
 from provisioner.settings import REPO_ROOT, Settings
-from tests.test_teleprocedure_tokens import Browser, assert_denied, claims, exchange, login
+from tests.fixtures.oidc import Browser, assert_denied, claims, exchange, login
 
 pytestmark = pytest.mark.keycloak
 

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from provisioner.keycloak.gateway import KeycloakGateway
-from tests.test_accounts_api import _login, principal_body
 
 pytestmark = pytest.mark.keycloak
 
@@ -21,11 +20,16 @@ def _last_code(client: Any, number: str) -> str:
 
 
 def test_admin_enrols_then_clears_a_collaborator_number(
-    app: Any, operator_headers: dict[str, str], login_as: Any, gateway: KeycloakGateway
+    app: Any,
+    operator_headers: dict[str, str],
+    login_as: Any,
+    gateway: KeycloakGateway,
+    principal_body: Any,
+    new_login: Any,
 ) -> None:
     client = app.test_client()
     account = client.post(
-        "/api/v1/accounts", json=principal_body(_login(), {"DSN": None}), headers=operator_headers
+        "/api/v1/accounts", json=principal_body(new_login(), {"DSN": None}), headers=operator_headers
     ).json["account"]
     admin = login_as(account["login"])
     lea = client.post(
@@ -66,10 +70,10 @@ def test_admin_enrols_then_clears_a_collaborator_number(
 
 
 def test_landlines_are_refused_and_codes_expire_after_three_attempts(
-    app: Any, operator_headers: dict[str, str], login_as: Any
+    app: Any, operator_headers: dict[str, str], login_as: Any, principal_body: Any, new_login: Any
 ) -> None:
     client = app.test_client()
-    account = client.post("/api/v1/accounts", json=principal_body(_login(), {}), headers=operator_headers).json[
+    account = client.post("/api/v1/accounts", json=principal_body(new_login(), {}), headers=operator_headers).json[
         "account"
     ]
     admin = login_as(account["login"])
@@ -88,9 +92,11 @@ def test_landlines_are_refused_and_codes_expire_after_three_attempts(
     assert blocked.status_code == 422 and blocked.json["error"]["code"] == "phone_code_attempts_exceeded"
 
 
-def test_sms_limits_answer_clearly_and_are_audited(app: Any, operator_headers: dict[str, str], login_as: Any) -> None:
+def test_sms_limits_answer_clearly_and_are_audited(
+    app: Any, operator_headers: dict[str, str], login_as: Any, principal_body: Any, new_login: Any
+) -> None:
     client = app.test_client()
-    account = client.post("/api/v1/accounts", json=principal_body(_login(), {}), headers=operator_headers).json[
+    account = client.post("/api/v1/accounts", json=principal_body(new_login(), {}), headers=operator_headers).json[
         "account"
     ]
     admin = login_as(account["login"])
@@ -104,38 +110,3 @@ def test_sms_limits_answer_clearly_and_are_audited(app: Any, operator_headers: d
     audit = client.get(f"/api/v1/accounts/{account['id']}/audit", headers=admin).json["items"]
     refusal = next(e for e in audit if e["action"] == "sms.rate_limited")
     assert "+33 61 *** ** 89" in refusal["message"] and "+33612345689" not in refusal["message"]
-
-
-def test_user_list_exports_to_excel_and_pdf(app: Any, operator_headers: dict[str, str], login_as: Any) -> None:
-    import io
-
-    from openpyxl import load_workbook
-
-    client = app.test_client()
-    account = client.post("/api/v1/accounts", json=principal_body(_login(), {}), headers=operator_headers).json[
-        "account"
-    ]
-    admin = login_as(account["login"])
-    lea = client.post(
-        f"/api/v1/accounts/{account['id']}/collaborators",
-        json={"email": f"lea.{account['login']}@example.org", "first_name": "Léa", "last_name": "MODÈLE"},
-        headers=admin,
-    ).json["person"]
-    client.patch(f"/api/v1/people/{lea['id']}", json={"enabled": False}, headers=admin)
-
-    xlsx = client.get(f"/api/v1/accounts/{account['id']}/people/export?format=xlsx", headers=admin)
-    assert xlsx.status_code == 200 and xlsx.headers["Content-Disposition"].endswith('.xlsx"')
-    sheet = load_workbook(io.BytesIO(xlsx.data)).active
-    values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
-    assert ["MODÈLE, Léa", lea["username"], lea["email"], "FR", "oui", None, None] in values
-    without_disabled = client.get(
-        f"/api/v1/accounts/{account['id']}/people/export?format=xlsx&include_disabled=false", headers=admin
-    )
-    assert lea["username"] not in [
-        c.value for row in load_workbook(io.BytesIO(without_disabled.data)).active.iter_rows() for c in row
-    ]
-
-    pdf = client.get(f"/api/v1/accounts/{account['id']}/people/export?format=pdf", headers=admin)
-    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")
-    bad = client.get(f"/api/v1/accounts/{account['id']}/people/export?format=doc", headers=admin)
-    assert bad.status_code == 400 and bad.json["error"]["code"] == "invalid_parameter"

@@ -10,8 +10,7 @@ import pytest
 
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.settings import Settings
-from tests.conftest import TEST_PASSWORD
-from tests.test_accounts_api import _login, principal_body
+from tests.fixtures import TEST_PASSWORD
 
 pytestmark = [pytest.mark.keycloak, pytest.mark.browser]
 
@@ -365,7 +364,7 @@ def test_the_demo_operator_signs_in_to_the_accounts_search(
 def test_a_locked_out_user_shows_until_when_and_is_unlocked(
     page: Any, live_server: str, settings: Settings, principal: dict[str, Any], api: Any, login_as: Any
 ) -> None:
-    from tests.conftest import password_token
+    from tests.fixtures.tokens import password_token
 
     collaborator = api.call(
         "POST",
@@ -395,9 +394,16 @@ def test_a_locked_out_user_shows_until_when_and_is_unlocked(
 
 
 def test_an_operator_validates_then_opens_a_requested_account(
-    page: Any, live_server: str, settings: Settings, demo_data: Any, api: Any, gateway: KeycloakGateway
+    page: Any,
+    live_server: str,
+    settings: Settings,
+    demo_data: Any,
+    api: Any,
+    gateway: KeycloakGateway,
+    principal_body: Any,
+    new_login: Any,
 ) -> None:
-    requested = api.call("POST", "/accounts", principal_body(_login(), {"DSN": None}, status="requested")).json[
+    requested = api.call("POST", "/accounts", principal_body(new_login(), {"DSN": None}, status="requested")).json[
         "account"
     ]
     holder = gateway.find_user(requested["login"])
@@ -454,9 +460,9 @@ def test_an_administrator_enrols_a_collaborator_mobile_on_the_spot(
 
 
 def test_an_operator_creates_a_principal_account(
-    page: Any, live_server: str, settings: Settings, demo_data: Any, gateway: KeycloakGateway, api: Any
+    page: Any, live_server: str, settings: Settings, demo_data: Any, gateway: KeycloakGateway, api: Any, new_login: Any
 ) -> None:
-    login = _login()
+    login = new_login()
     _sign_in(page, live_server, settings, "operateur", password="Demo2026")
     page.get_by_test_id("new-principal").click()
     page.get_by_test_id("login").fill(login)
@@ -546,7 +552,7 @@ def test_permissions_belong_to_the_principal_and_the_holder_follows_the_responsi
 def test_an_invited_collaborator_chooses_a_password_from_the_e_mail(
     page: Any, live_server: str, settings: Settings, principal: dict[str, Any], api: Any, wait_for: Any
 ) -> None:
-    from tests.conftest import password_token
+    from tests.fixtures.tokens import password_token
 
     email = f"i{uuid.uuid4().hex[:6]}@example.org"
     invited = api.call(

@@ -9,34 +9,10 @@ import pytest
 
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.settings import Settings
-from tests.conftest import password_token
+from tests.fixtures.accounts import SIRET
+from tests.fixtures.tokens import password_token
 
 pytestmark = pytest.mark.keycloak
-
-SIRET = "07955542100019"
-SIRET_2 = "42872048600011"
-
-
-def _login() -> str:
-    return f"t{uuid.uuid4().hex[:10]}"
-
-
-def principal_body(login: str, teleprocedures: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {
-        "login": login,
-        "identifier": SIRET,
-        "company_name": f"SOCIETE {login.upper()}",
-        "status": "open",
-        "responsible": {
-            "civility": "M.",
-            "last_name": "DUPONT",
-            "first_name": "Pierre",
-            "email": f"{login}@example.org",
-            "phone": "01 49 09 87 37",
-        },
-        "teleprocedures": teleprocedures,
-        **extra,
-    }
 
 
 def _roles(gateway: KeycloakGateway, username: str) -> set[str]:
@@ -118,11 +94,11 @@ def test_switching_to_mailbox_forces_a_password_reset(api: Any, gateway: Keycloa
     assert "UPDATE_PASSWORD" in gateway.get_user(user.id).required_actions  # type: ignore[union-attr]
 
 
-def test_errors_have_one_shape_and_name_the_rule(api: Any) -> None:
-    bad_siret = api.call("POST", "/accounts", principal_body(_login(), {}, identifier="07955542100018"))
+def test_errors_have_one_shape_and_name_the_rule(api: Any, principal_body: Any, new_login: Any) -> None:
+    bad_siret = api.call("POST", "/accounts", principal_body(new_login(), {}, identifier="07955542100018"))
     assert bad_siret.status_code == 400
     assert bad_siret.json["error"]["code"] == "invalid_siret"
-    login = _login()
+    login = new_login()
     assert api.call("POST", "/accounts", principal_body(login, {})).status_code == 201
     duplicate = api.call("POST", "/accounts", principal_body(login, {}))
     assert duplicate.status_code == 409 and duplicate.json["error"]["code"] == "duplicate_login"
@@ -130,13 +106,13 @@ def test_errors_have_one_shape_and_name_the_rule(api: Any) -> None:
     assert invalid.status_code == 400 and invalid.json["error"]["code"] == "validation_failed"
     fields = {p["field"] for p in invalid.json["error"]["details"]["problems"]}
     assert {"identifier", "company_name", "responsible"} <= fields
-    unknown = api.call("POST", "/accounts", principal_body(_login(), {"XYZ": None}))
+    unknown = api.call("POST", "/accounts", principal_body(new_login(), {"XYZ": None}))
     assert unknown.json["error"]["code"] == "unknown_teleprocedure"
 
 
-def test_bulk_create_reports_each_item(api: Any, gateway: KeycloakGateway) -> None:
-    good = [principal_body(_login(), {"DSN": None}) for _ in range(3)]
-    bad = principal_body(_login(), {}, identifier="123")
+def test_bulk_create_reports_each_item(api: Any, gateway: KeycloakGateway, principal_body: Any, new_login: Any) -> None:
+    good = [principal_body(new_login(), {"DSN": None}) for _ in range(3)]
+    bad = principal_body(new_login(), {}, identifier="123")
     response = api.call("POST", "/accounts/bulk", {"items": [good[0], bad, good[1], good[2]]})
     assert response.status_code == 207
     assert [r["status"] for r in response.json["results"]] == [
@@ -149,7 +125,7 @@ def test_bulk_create_reports_each_item(api: Any, gateway: KeycloakGateway) -> No
     assert all(gateway.find_group(item["login"]) is not None for item in good)
 
 
-def test_search_and_pagination(api: Any) -> None:
+def test_search_and_pagination(api: Any, principal_body: Any) -> None:
     tag = uuid.uuid4().hex[:6]
     for i in range(3):
         api.call("POST", "/accounts", principal_body(f"s{tag}{i}", {}))
@@ -159,7 +135,7 @@ def test_search_and_pagination(api: Any) -> None:
 
 
 def test_keycloak_outage_keeps_the_change_and_applies_it_later(
-    api: Any, app: Any, settings: Settings, gateway: KeycloakGateway, database: Any
+    api: Any, app: Any, settings: Settings, gateway: KeycloakGateway, database: Any, principal_body: Any, new_login: Any
 ) -> None:
     from provisioner.keycloak.gateway import KeycloakGateway as Gateway
     from provisioner.sync.worker import process
@@ -167,7 +143,7 @@ def test_keycloak_outage_keeps_the_change_and_applies_it_later(
     real = app.extensions["portail.keycloak"]
     app.extensions["portail.keycloak"] = Gateway(settings.model_copy(update={"keycloak_url": "http://localhost:1"}))
     try:
-        login = _login()
+        login = new_login()
         response = api.call("POST", "/accounts", principal_body(login, {"DSN": None}))
         assert response.status_code == 201
         assert response.json["sync"]["status"] == "pending"

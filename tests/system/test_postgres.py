@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from provisioner.accounts import schemas, services
+from provisioner.accounts import schemas, secondaries, services
 from provisioner.accounts.outbox import enqueue_account as enqueue
 from provisioner.actors import Actor
 from provisioner.catalogue.realm_files import seed
@@ -131,7 +131,7 @@ def test_migrations_and_rules_on_postgresql(pg: Database) -> None:
         principal = services.create_principal(
             ctx, _principal("pgprincipal", {"DSN": None, "DPAE": None}, secondary_quota=1)
         )
-        secondary = services.create_secondary(
+        secondary = secondaries.create_secondary(
             ctx,
             principal,
             schemas.SecondaryIn.model_validate(
@@ -145,7 +145,7 @@ def test_migrations_and_rules_on_postgresql(pg: Database) -> None:
             ),
         )
         with pytest.raises(RuleViolation):
-            services.create_secondary(
+            secondaries.create_secondary(
                 ctx,
                 principal,
                 schemas.SecondaryIn.model_validate(

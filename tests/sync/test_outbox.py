@@ -87,7 +87,9 @@ def test_an_item_failing_again_and_again_ends_failed(database: Any) -> None:
 
 
 @pytest.mark.keycloak
-def test_the_worker_thread_applies_what_is_pending(database: Any, gateway: Any, wait_for: Any) -> None:
+def test_the_worker_thread_applies_what_is_pending(
+    database: Any, gateway: Any, wait_for: Any, principal_body: Any, new_login: Any
+) -> None:
     """`provisioner sync` and `make run` run this loop: pending work reaches Keycloak on its own."""
     import threading
 
@@ -97,9 +99,8 @@ def test_the_worker_thread_applies_what_is_pending(database: Any, gateway: Any, 
     from provisioner.portals import load_portal
     from provisioner.settings import REPO_ROOT
     from provisioner.sync.worker import run_worker
-    from tests.test_accounts_api import _login, principal_body
 
-    login = _login()
+    login = new_login()
     portal = load_portal(REPO_ROOT / "keycloak-config", gateway.realm)
     with database.session() as session:  # saved, not applied: as after an outage
         ctx = Context(session, portal, Actor.system("worker-test"))

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]  # tests/system/ -> the repository
 
 # Variables the stack cannot run without (``${NAME:?message}`` in docker-compose.yml).
 REQUIRED = {

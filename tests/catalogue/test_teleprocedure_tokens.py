@@ -8,51 +8,21 @@ not count as a failed login: refusals never lock the user out (``portail-deny-te
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
-import re
-import secrets
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import requests
-from joserfc import jwt
-from joserfc.jwk import KeySet
 
 from provisioner.settings import Settings
+from tests.fixtures import TEST_PASSWORD
+from tests.fixtures.oidc import Browser, assert_denied, claims, exchange, login
 
 pytestmark = pytest.mark.keycloak
-
-PASSWORD = "Test2026"
-
-
-class Browser(requests.Session):
-    """Cookies as a browser keeps them: Keycloak marks its cookies ``Secure``, and browsers still
-    send those to http://localhost (a trustworthy origin); ``requests`` would not."""
-
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        for cookie in self.cookies:
-            cookie.secure = False
-        return super().request(*args, **kwargs)
-
-
-@dataclass
-class Login:
-    """Where a login attempt ended: a code for the app, or a page Keycloak kept the browser on."""
-
-    code: str | None
-    status: int
-    page: str
-    location: str | None = None
-    verifier: str = ""
-    redirect_uri: str = ""
 
 
 @pytest.fixture()
@@ -81,7 +51,7 @@ def subscriber(admin_rest: Any, realm: str) -> Iterator[dict[str, Any]]:
     )
     admin_rest.put(
         f"{base}/users/{user_id}/reset-password",
-        {"type": "password", "value": PASSWORD, "temporary": False},
+        {"type": "password", "value": TEST_PASSWORD, "temporary": False},
     )
     _grant(admin_rest, base, user_id, "tp-dsn")
     yield {"id": user_id, "username": username, "base": base}
@@ -91,93 +61,6 @@ def subscriber(admin_rest: Any, realm: str) -> Iterator[dict[str, Any]]:
 def _grant(admin_rest: Any, base: str, user_id: str, role_name: str) -> None:
     role = admin_rest.get(f"{base}/roles/{role_name}")
     admin_rest.post(f"{base}/users/{user_id}/role-mappings/realm", [role])
-
-
-def _authorize(browser: Browser, settings: Settings, scope: str, **extra: str) -> tuple[requests.Response, str, str]:
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    redirect_uri = f"{settings.public_url}/demo-app/callback"
-    response = browser.get(
-        f"{settings.realm_issuer}/protocol/openid-connect/auth",
-        params={
-            "client_id": settings.demo_app_client_id,
-            "response_type": "code",
-            "redirect_uri": redirect_uri,
-            "scope": scope,
-            "state": secrets.token_urlsafe(16),
-            "nonce": secrets.token_urlsafe(16),
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-            **extra,
-        },
-        allow_redirects=False,
-        timeout=10,
-    )
-    return response, verifier, redirect_uri
-
-
-def _ended(response: requests.Response, verifier: str, redirect_uri: str) -> Login:
-    location = response.headers.get("Location")
-    if response.status_code in (302, 303) and location and location.startswith(redirect_uri):
-        query = parse_qs(urlsplit(location).query)
-        code = query.get("code", [None])[0]
-        return Login(code, response.status_code, response.text, location, verifier, redirect_uri)
-    return Login(None, response.status_code, response.text, location, verifier, redirect_uri)
-
-
-def login(browser: Browser, settings: Settings, scope: str, username: str | None = None, **extra: str) -> Login:
-    """Drive Keycloak's login page like a browser; ``username=None``: the SSO cookie must do."""
-    response, verifier, redirect_uri = _authorize(browser, settings, scope, **extra)
-    if response.status_code == 200 and username is not None:
-        form = re.search(r'<form[^>]*id="kc-form-login"[^>]*action="([^"]+)"', response.text)
-        assert form, "no login form on the page"
-        response = browser.post(
-            html.unescape(form.group(1)),
-            data={"username": username, "password": PASSWORD, "credentialId": ""},
-            allow_redirects=False,
-            timeout=10,
-        )
-    # Keycloak may hop through its own URLs (e.g. after required actions) before the app's redirect.
-    hops = 0
-    while response.status_code in (302, 303) and not response.headers["Location"].startswith(redirect_uri):
-        hops += 1
-        assert hops < 5, "redirect loop"
-        response = browser.get(urljoin(response.url, response.headers["Location"]), allow_redirects=False, timeout=10)
-    return _ended(response, verifier, redirect_uri)
-
-
-def exchange(settings: Settings, result: Login) -> dict[str, Any]:
-    assert result.code, f"no code: {result.status} {result.location} {result.page[:300]}"
-    response = requests.post(
-        f"{settings.realm_issuer}/protocol/openid-connect/token",
-        data={
-            "grant_type": "authorization_code",
-            "code": result.code,
-            "redirect_uri": result.redirect_uri,
-            "code_verifier": result.verifier,
-            "client_id": settings.demo_app_client_id,
-            "client_secret": settings.demo_app_client_secret.get_secret_value(),
-        },
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    tokens: dict[str, Any] = response.json()
-    return tokens
-
-
-def claims(settings: Settings, token: str) -> dict[str, Any]:
-    jwks = requests.get(f"{settings.realm_issuer}/protocol/openid-connect/certs", timeout=10).json()
-    decoded: dict[str, Any] = jwt.decode(token, KeySet.import_key_set(jwks)).claims  # checks the signature
-    return decoded
-
-
-def assert_denied(result: Login, code: str) -> None:
-    assert result.code is None
-    assert result.location is None or "code=" not in result.location
-    # 403 from portail-deny-teleprocedure (Keycloak's own deny-access answers 401).
-    assert result.status == 403, (result.status, result.location)
-    page = html.unescape(result.page)
-    assert f"votre compte n’est pas habilité à la téléprocédure {code}" in page, page[-1500:]
 
 
 def test_subscribed_teleprocedure_gives_its_claims(settings: Settings, subscriber: dict[str, Any]) -> None:

@@ -11,8 +11,7 @@ import pytest
 
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.settings import Settings
-from tests.conftest import ARTIFACTS, TEST_PASSWORD
-from tests.test_accounts_api import _login, principal_body
+from tests.fixtures import KEYCLOAK_LOG, TEST_PASSWORD
 
 pytestmark = [pytest.mark.keycloak, pytest.mark.browser]
 
@@ -33,7 +32,12 @@ def _code(message: dict[str, Any]) -> str:
 
 @pytest.fixture()
 def sms_user(
-    app: Any, operator_headers: dict[str, str], login_as: Any, gateway: KeycloakGateway
+    app: Any,
+    operator_headers: dict[str, str],
+    login_as: Any,
+    gateway: KeycloakGateway,
+    principal_body: Any,
+    new_login: Any,
 ) -> Callable[..., dict[str, Any]]:
     """A principal account holder; with a verified number unless told otherwise."""
 
@@ -41,7 +45,7 @@ def sms_user(
         client = app.test_client()
         extra = {"mfa_policy": mfa_policy} if mfa_policy else {}
         account = client.post(
-            "/api/v1/accounts", json=principal_body(_login(), {"DSN": None}), headers=operator_headers
+            "/api/v1/accounts", json=principal_body(new_login(), {"DSN": None}), headers=operator_headers
         ).json["account"]
         if extra:
             client.patch(f"/api/v1/accounts/{account['id']}", json=extra, headers=operator_headers)
@@ -82,7 +86,7 @@ def test_password_then_sms_code_signs_in(
     assert page.get_by_test_id("username").inner_text() == user["username"]
     # Keycloak's own log (when this session started it) shows the masked number, never the code,
     # the full number or the gateway secret.
-    log_file = ARTIFACTS / "keycloak.log"
+    log_file = KEYCLOAK_LOG
     if log_file.exists():
         lines = [line for line in log_file.read_text(errors="replace").splitlines() if "keycloak.sms" in line]
         assert any(masked in line for line in lines)

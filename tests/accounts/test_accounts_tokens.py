@@ -11,18 +11,17 @@ from typing import Any
 import pytest
 
 from provisioner.settings import Settings
-from tests.test_accounts_api import _login, principal_body  # noqa: F401
-from tests.test_teleprocedure_tokens import Browser, assert_denied, claims, exchange, login
+from tests.fixtures.oidc import Browser, assert_denied, claims, exchange, login
 
 pytestmark = pytest.mark.keycloak
 
 
 def test_secondary_gets_dsn_not_dpae(
-    app: Any, operator_headers: dict[str, str], login_as: Any, settings: Settings
+    app: Any, operator_headers: dict[str, str], login_as: Any, settings: Settings, principal_body: Any, new_login: Any
 ) -> None:
     client = app.test_client()
     principal = client.post(
-        "/api/v1/accounts", json=principal_body(_login(), {"DSN": None, "DPAE": None}), headers=operator_headers
+        "/api/v1/accounts", json=principal_body(new_login(), {"DSN": None, "DPAE": None}), headers=operator_headers
     ).json["account"]
     secondary = client.post(
         f"/api/v1/accounts/{principal['id']}/secondaries",
