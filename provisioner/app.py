@@ -10,7 +10,7 @@ from provisioner.db import Database
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.logs import configure_logging
 from provisioner.settings import Settings, load_settings
-from provisioner.web import errors, i18n
+from provisioner.web import errors, headers, i18n
 
 csrf = CSRFProtect()
 
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.jinja_env.globals["lang_url"] = i18n.lang_url
     csrf.init_app(app)
     errors.install(app)
+    headers.install(app, settings)
 
     from provisioner.accounts import actors
     from provisioner.accounts.api import bp as accounts_api

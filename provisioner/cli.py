@@ -75,10 +75,15 @@ def demo() -> None:
 @demo.command("load")
 @click.pass_context
 def demo_load(ctx: click.Context) -> None:
-    """Load the demo accounts into the database and Keycloak."""
+    """Load the demo accounts into the database and Keycloak (development only)."""
     from provisioner.demo.services import load_demo_data
 
-    for login in load_demo_data(_settings(ctx)):
+    settings = _settings(ctx)
+    if not settings.dev_mode:
+        raise click.ClickException(
+            "the demo accounts (known passwords) are for development only: set PORTAIL_DEV_MODE=true on a dev machine"
+        )
+    for login in load_demo_data(settings):
         click.echo(f"{login.username} / {login.password}  ({login.who})")
 
 

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 
@@ -17,6 +17,9 @@ class Base(DeclarativeBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+READ_ONLY = "portail_read_only"
 
 
 def make_engine(url: str) -> Engine:
@@ -36,7 +39,14 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(connection):  # type: ignore[no-untyped-def]
-            connection.exec_driver_sql("BEGIN")
+            # A unit of work that may write begins IMMEDIATE: it takes the write lock first, so
+            # concurrent writers (requests, the sync worker, the dev mail sink) wait their turn (the
+            # 30 s timeout) instead of failing with "database is locked" when a read turns into a
+            # write. Readers (``Database.read_sessions``) take no lock. The rule that goes with it:
+            # no unit of work that may write stays open while Keycloak is called (Keycloak's mail
+            # reaches the dev sink, which writes here).
+            read_only = connection.get_execution_options().get(READ_ONLY, False)
+            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -49,6 +59,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # For work that only reads (GET pages and API calls): on SQLite it holds no write lock.
+        self.read_sessions = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -62,6 +74,18 @@ class Database:
             raise
         finally:
             session.close()
+
+
+def serialize(session: Session, key: str) -> None:
+    """Until this transaction ends, another one asking for the same ``key`` waits: for the checks
+    that read and then write (the last administrator, the mailbox quota, the SMS caps), so that two
+    requests at once cannot both pass. PostgreSQL: a transaction-level advisory lock; SQLite: a
+    writer's transaction already holds the database's write lock (BEGIN IMMEDIATE). What the
+    session read before the lock is read again (``expire_all``, after a flush of its changes)."""
+    session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+    session.expire_all()
 
 
 def import_models() -> None:

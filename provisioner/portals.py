@@ -20,6 +20,10 @@ class SmsPolicy:
     max_per_user_per_hour: int = 5
     max_per_number_per_hour: int = 5
     max_enrolment_per_ip_per_hour: int = 10
+    # Codes an administrator has sent from the administration pages (enrolling someone's mobile):
+    # per administrator, and for the whole portal.
+    max_per_administrator_per_hour: int = 20
+    max_administered_per_portal_per_hour: int = 200
     texts: dict[str, str] = field(default_factory=dict)
 
 
@@ -50,6 +54,8 @@ def load_portal(config_dir: Path, realm: str) -> Portal:
                 max_per_user_per_hour=int(sms.get("maxPerUserPerHour", 5)),
                 max_per_number_per_hour=int(sms.get("maxPerNumberPerHour", 5)),
                 max_enrolment_per_ip_per_hour=int(sms.get("maxEnrolmentPerIpPerHour", 10)),
+                max_per_administrator_per_hour=int(sms.get("maxPerAdministratorPerHour", 20)),
+                max_administered_per_portal_per_hour=int(sms.get("maxAdministeredPerPortalPerHour", 200)),
                 texts=dict(sms.get("texts", {})),
             ),
         )

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     keycloak_admin_password: SecretStr = SecretStr("")
     keycloak_config_dir: Path = REPO_ROOT / "keycloak-config"
 
+    # The audience a token must carry to call /api/v1 (client scope portail-api of the realm files).
+    api_audience: str = "portail-api"
     admin_ui_client_id: str = "portail-admin-ui"
     admin_ui_client_secret: SecretStr = SecretStr("")
     demo_app_client_id: str = "portail-demo-app"
@@ -82,6 +84,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "PORTAIL_SECRET_KEY, PORTAIL_KEYCLOAK_CLIENT_SECRET and PORTAIL_SMS_GATEWAY_SECRET "
                 "must be set (or PORTAIL_DEV_MODE=true for local development)"
+            )
+        if self.sms_provider == "dev" and not self.dev_mode:
+            raise ValueError(
+                "PORTAIL_SMS_PROVIDER=dev keeps codes in the database instead of sending them: it is for "
+                "development only; set PORTAIL_SMS_PROVIDER=twilio or ovh (and its credentials) in production"
             )
         if self.sms_provider == "twilio" and not (self.twilio_account_sid and self.twilio_from):
             raise ValueError("PORTAIL_SMS_PROVIDER=twilio needs PORTAIL_TWILIO_ACCOUNT_SID and PORTAIL_TWILIO_FROM")

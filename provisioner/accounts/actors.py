@@ -14,11 +14,13 @@ from provisioner.actors import OPERATOR_ROLE, Actor
 from provisioner.web.state import db_session, settings
 
 
-def actor_for(username: str, realm_roles: set[str]) -> Actor:
+def actor_for(subject: str, username: str, realm_roles: set[str]) -> Actor:
+    """``subject`` is the Keycloak user id of the token or sign-in, matched against the one the
+    reconciler stored: a person not yet in Keycloak, or another user of the same name, has no rights."""
     if OPERATOR_ROLE in realm_roles:
         return Actor(name=username, operator=True)
     person = db_session().scalar(
-        select(Person).where(Person.portal == settings().keycloak_realm, Person.username == username)
+        select(Person).where(Person.portal == settings().keycloak_realm, Person.keycloak_user_id == subject)
     )
     if person is None or not person.enabled:
         return Actor(name=username)  # authenticated, but manages nothing
@@ -27,7 +29,7 @@ def actor_for(username: str, realm_roles: set[str]) -> Actor:
     if account.status != "open" or principal.status != "open":
         return Actor(name=username)  # a closed (or not yet opened) account gives no rights
     return Actor(
-        name=username,
+        name=person.username,
         principal_id=account.principal_id,
         account_id=account.id,
         administrator=ACCOUNT_ADMIN in person.roles and account.kind == "principal",

@@ -7,7 +7,7 @@ whose ``code`` names the rule, so the UI, the API and the CLI report the same th
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import phonenumbers
 from stdnum import exceptions as stdnum_errors
@@ -202,6 +202,51 @@ def check_mailbox_quota(quota: int, with_mailbox_after: int) -> None:
 
 def mailbox_switch_forces_password_reset(before: bool, after: bool) -> bool:
     return not before and after
+
+
+# -- permissions within an account (rule 12) ------------------------------------------------------
+ACCOUNTING, VIEWER = "accounting", "viewer"
+DECLARANT = "declarant:"  # + a teleprocedure code: may file that teleprocedure (DSN, DPAE…)
+PERMISSION_PATTERN = r"^(account-admin|accounting|viewer|declarant:[A-Z0-9][A-Z0-9-]{0,31})$"
+
+
+def declarant(code: str) -> str:
+    return f"{DECLARANT}{code}"
+
+
+def declared(roles: Iterable[str]) -> set[str]:
+    """The teleprocedure codes ``roles`` may file."""
+    return {r.removeprefix(DECLARANT) for r in roles if r.startswith(DECLARANT)}
+
+
+def granted(person_kind: str, roles: Iterable[str], selection: Mapping[str, Sequence[str]]) -> Selection:
+    """What a login may file, within the account's subscriptions ``selection``: a holder or a
+    secondary account's login all of them; a collaborator those it is declarant of, all of them
+    when it administers the account; accounting and read-only rights file nothing."""
+    roles = list(roles)
+    if person_kind != COLLABORATOR or ACCOUNT_ADMIN in roles:
+        return {code: tuple(types) for code, types in selection.items()}
+    codes = declared(roles)
+    return {code: tuple(types) for code, types in selection.items() if code in codes}
+
+
+def check_permissions(roles: Iterable[str], selection: Mapping[str, Sequence[str]]) -> list[str]:
+    """Rule 12: a declarant permission names a teleprocedure the account subscribes to."""
+    roles = sorted(set(roles))
+    outside = sorted(declared(roles) - set(selection))
+    if outside:
+        raise RuleViolation(
+            f"Le compte n'est pas abonné à : {', '.join(outside)} ; une autorisation de déclarant "
+            "ne se donne que pour une téléprocédure du compte.",
+            code="permission_outside_subscriptions",
+            details={"field": "roles", "teleprocedures": outside, "subscribed": sorted(selection)},
+        )
+    return roles
+
+
+def without_lapsed(roles: Iterable[str], selection: Mapping[str, Sequence[str]]) -> list[str]:
+    """The permissions left once the account no longer subscribes to some teleprocedures."""
+    return [r for r in roles if not r.startswith(DECLARANT) or r.removeprefix(DECLARANT) in selection]
 
 
 # -- administrators (rule 12) ------------------------------------------------------------------------

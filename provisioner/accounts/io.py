@@ -10,6 +10,7 @@ from typing import Any
 
 from provisioner.accounts.models import Account
 from provisioner.errors import InvalidInput
+from provisioner.spreadsheets import neutral, restored
 
 CSV_COLUMNS = (
     "login",
@@ -68,7 +69,7 @@ def export_accounts(accounts: Iterable[Account], fmt: str) -> str:
         row.update({f"responsible_{k}": v for k, v in record["responsible"].items()})
         row["is_test"] = "1" if record["is_test"] else "0"
         row["teleprocedures"] = _teleprocedures_cell({k: tuple(v) for k, v in record["teleprocedures"].items()})
-        writer.writerow(row)
+        writer.writerow({k: neutral(v) for k, v in row.items()})
     return out.getvalue()
 
 
@@ -84,8 +85,9 @@ def read_records(text: str, fmt: str) -> list[dict[str, Any]]:
         return data
     dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ";", delimiters=";,")
     records = []
-    for row in csv.DictReader(io.StringIO(text), dialect=dialect):
-        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+    # Only the delimiter is guessed: quoting is always CSV's own (an apostrophe-led cell is not a quote).
+    for row in csv.DictReader(io.StringIO(text), delimiter=dialect.delimiter, quotechar='"', doublequote=True):
+        row = {k.strip(): restored((v or "").strip()) for k, v in row.items() if k}
         record: dict[str, Any] = {k: row[k] for k in ("login", "identifier", "company_name") if k in row}
         for key in ("company_type", "status"):
             if row.get(key):

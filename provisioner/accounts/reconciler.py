@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from provisioner.accounts.domain import ACCOUNT_ADMIN, COLLABORATOR, HOLDER, PRINCIPAL
+from provisioner.accounts.domain import ACCOUNT_ADMIN, COLLABORATOR, HOLDER, PRINCIPAL, granted
 from provisioner.accounts.models import Account, Person
 from provisioner.errors import Conflict, NotFound
 from provisioner.keycloak.gateway import OWNER_ATTRIBUTE, KcGroup, KeycloakApiError, KeycloakGateway
@@ -53,7 +53,9 @@ def group_attributes(principal: Account) -> dict[str, list[str]]:
 
 
 def desired_user(person: Person, account: Account, principal: Account) -> DesiredUser:
-    selection = account.selection if account.kind != PRINCIPAL or person.kind != COLLABORATOR else principal.selection
+    # Rule 12: what this login may file, within its account's subscriptions; the roles, claims and
+    # login gates below all follow it.
+    selection = granted(person.kind, person.roles, account.selection)
     kind = {HOLDER: "principal", COLLABORATOR: "collaborator"}.get(person.kind, "secondary")
     responsible_email = (account.responsible or {}).get("email") or (principal.responsible or {}).get("email")
     attributes: dict[str, list[str]] = {

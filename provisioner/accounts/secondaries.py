@@ -8,15 +8,17 @@ from provisioner.accounts.audit import record, snapshot_account
 from provisioner.accounts.models import Account, Person
 from provisioner.accounts.outbox import enqueue_account
 from provisioner.accounts.schemas import SecondaryIn
-from provisioner.accounts.services import audited, login_free, mailboxes_used, set_selection
+from provisioner.accounts.services import audited, invite_logins, login_free, mailboxes_used, set_selection
 from provisioner.catalogue import store as catalogue_store
 from provisioner.context import Context
+from provisioner.db import serialize
 from provisioner.errors import Forbidden, RuleViolation
 
 
 def create_secondary(ctx: Context, principal: Account, data: SecondaryIn) -> Account:
     domain.check_secondary_has_no_secondaries(principal.kind)
     ctx.actor.require_administrator_of(principal.id)
+    serialize(ctx.session, f"mailboxes:{principal.id}")  # the quota check
     login = domain.secondary_login(data.name, principal.login)
     login_free(ctx, login)
     identifier = domain.normalize_identifier(ctx.portal.identifier_scheme, data.identifier)
@@ -57,6 +59,8 @@ def create_secondary(ctx: Context, principal: Account, data: SecondaryIn) -> Acc
         )
     )
     audited(ctx, account, "account.created", None)
+    if account.status == "open":
+        invite_logins(ctx, account)
     return account
 
 
@@ -68,6 +72,7 @@ def set_mailbox(ctx: Context, account: Account, has_mailbox: bool) -> bool:
             code="not_for_principal",
         )
     ctx.actor.require_administrator_of(account.parent.id)
+    serialize(ctx.session, f"mailboxes:{account.parent.id}")  # the quota check
     if has_mailbox == account.has_mailbox:
         return False
     if has_mailbox:

@@ -15,10 +15,11 @@ from sqlalchemy import func, or_, select
 from provisioner.accounts import domain
 from provisioner.accounts.audit import record, snapshot_account
 from provisioner.accounts.models import Account, Person, Subscription
-from provisioner.accounts.outbox import enqueue_account
+from provisioner.accounts.outbox import enqueue_account, enqueue_invitation
 from provisioner.accounts.schemas import AccountPatch, PrincipalIn, parse
 from provisioner.catalogue import store as catalogue_store
 from provisioner.context import Context
+from provisioner.db import serialize
 from provisioner.errors import Conflict, DomainError, Forbidden, NotFound
 
 
@@ -141,6 +142,14 @@ def _reselect(
     """Set the account's subscriptions to ``selection``, audited."""
     before = snapshot_account(account)
     set_selection(account, selection)
+    lapsed = []
+    for person in account.people:  # rule 12: no declarant permission outlives its subscription
+        kept = domain.without_lapsed(person.roles, account.selection)
+        if kept != list(person.roles):
+            lapsed.append(f"{person.username}: {', '.join(sorted(set(person.roles) - set(kept)))}")
+            person.roles = kept
+    if lapsed:
+        message = "; ".join(filter(None, [message, "Autorisations retirées : " + " / ".join(lapsed)]))
     audited(ctx, account, action, before, message)
 
 
@@ -193,6 +202,8 @@ def create_principal(ctx: Context, data: PrincipalIn) -> Account:
     ctx.session.add(holder)
     ctx.session.flush()
     audited(ctx, account, "account.created", None)
+    if account.status == "open":
+        invite_logins(ctx, account)
     return account
 
 
@@ -215,6 +226,8 @@ def create_principals(ctx: Context, records: Iterable[Any]) -> list[dict[str, An
 
 def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Account:
     ctx.actor.require_administrator_of(account.principal_id)
+    if "secondary_quota" in patch.model_fields_set:
+        serialize(ctx.session, f"mailboxes:{account.principal_id}")  # the quota check
     before = snapshot_account(account)
     changes = patch.model_dump(exclude_unset=True)
     if "status" in changes and changes["status"] != account.status:
@@ -223,6 +236,14 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
         domain.check_status_transition(account.status, changes["status"])
     if "identifier" in changes:
         changes["identifier"] = domain.normalize_identifier(ctx.portal.identifier_scheme, changes["identifier"])
+        if changes["identifier"] != account.identifier and account.kind == domain.PRINCIPAL and not ctx.actor.operator:
+            # The legal identifier is what relying apps trust (tokens carry it): the portal checks it.
+            raise Forbidden(
+                "Le SIRET (identifiant légal) d'un compte principal ne se change que par le support du portail : "
+                "contactez-le avec un justificatif.",
+                code="identifier_change_operator_only",
+                details={"field": "identifier"},
+            )
     if account.kind != domain.PRINCIPAL:
         for field in ("secondary_quota", "billing"):
             if field in changes:
@@ -241,6 +262,7 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
         domain.check_mailbox_quota(changes["secondary_quota"], mailboxes_used(ctx, account))
     if changes.get("responsible"):
         changes["responsible"]["phone"] = _phone(ctx, changes["responsible"].get("phone"))
+    first_opening = account.status == "validated" and changes.get("status") == "open"
     for field, value in changes.items():
         setattr(account, field, value)
     ctx.session.flush()
@@ -251,7 +273,24 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
             holder.first_name = account.responsible["first_name"]
             holder.last_name = account.responsible["last_name"]
     audited(ctx, account, "account.updated", before)
+    if first_opening:
+        invite_logins(ctx, account)
     return account
+
+
+def invite_logins(ctx: Context, account: Account) -> None:
+    """First access (rule 11 for every login): when an account opens, its holder (a principal) or
+    its login (a secondary) is e-mailed the link to choose a password, as invited collaborators
+    are; opening a principal also opens the way for its open secondaries' logins."""
+    accounts = [account]
+    if account.kind == domain.PRINCIPAL:
+        accounts += [s for s in account.secondaries if s.status == "open"]
+    elif account.parent is not None and account.parent.status != "open":
+        return  # the principal opens later, and invites then
+    for each in accounts:
+        for person in each.people:
+            if person.kind != domain.COLLABORATOR and person.enabled:
+                enqueue_invitation(ctx.session, ctx.realm, person.id)
 
 
 def set_teleprocedures(ctx: Context, account: Account, requested: Mapping[str, Sequence[str] | None]) -> Account:

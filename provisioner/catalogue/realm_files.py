@@ -89,7 +89,7 @@ def apply_to_keycloak(session: Session, rest: AdminRest, config: RealmConfig, *,
 def apply_realm_config(settings: Settings, *, dry_run: bool = False) -> list[str]:
     """Seed the teleprocedure catalogue with the realm files' new codes, then apply every realm
     with the database's catalogue (the database owns it once seeded)."""
-    configs = load_realm_configs(settings.keycloak_config_dir, variables_from(settings))
+    configs = load_realm_configs(settings.keycloak_config_dir, variables_from(settings), dev_mode=settings.dev_mode)
     database = Database(settings.database_url)
     if not inspect(database.engine).has_table("teleprocedure"):
         raise InvalidInput(

@@ -85,5 +85,5 @@ COLLABORATOR = {
     "first_name": "Léa",
     "last_name": "MARTIN",
     "locale": "fr",
-    "roles": ["declarant"],
+    "roles": ["declarant:DSN"],
 }

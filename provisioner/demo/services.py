@@ -63,17 +63,22 @@ def load_demo(db: Database, gateway: KeycloakGateway, portal: Portal) -> list[De
         if exists is None:
             _create(Context(session, portal, Actor.system("demo")))
     process(db, gateway)
-    with db.session() as session:
+    with db.read_sessions() as session:  # read, then call Keycloak with no transaction open
         people = session.scalars(
             select(Person).where(Person.portal == portal.realm, Person.username.like(f"%{login}%"))
         )
-        for person in [
-            *people,
-            *session.scalars(select(Person).where(Person.username == data.COLLABORATOR["email"])),
-        ]:
-            user = gateway.get_user(person.keycloak_user_id) if person.keycloak_user_id else None
-            if user is not None and not gateway.has_password(user.id):
-                gateway.set_password(user.id, data.DEMO_PASSWORD)
+        user_ids = [
+            person.keycloak_user_id
+            for person in [
+                *people,
+                *session.scalars(select(Person).where(Person.username == data.COLLABORATOR["email"])),
+            ]
+            if person.keycloak_user_id
+        ]
+    for user_id in user_ids:
+        user = gateway.get_user(user_id)
+        if user is not None and not gateway.has_password(user.id):
+            gateway.set_password(user.id, data.DEMO_PASSWORD)
     gateway.ensure_operator(data.OPERATOR, f"{data.OPERATOR}@portail.example", data.DEMO_PASSWORD)
     return [
         DemoLogin(login, data.DEMO_PASSWORD, "titulaire du compte principal (administrateur)"),

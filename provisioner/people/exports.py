@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 from provisioner.accounts.domain import mask_phone
 from provisioner.accounts.models import Account, Person
 from provisioner.errors import InvalidInput
+from provisioner.spreadsheets import FORMULA_STARTS
 
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
 
@@ -55,6 +56,10 @@ def to_xlsx(title: str, people: Sequence[Person]) -> bytes:
     for row in rows(people):
         # Control characters have no place in a worksheet (openpyxl refuses them): dropped.
         sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) for value in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"  # text, never a formula (openpyxl would store "=…" as one)
+                cell.quotePrefix = True
     for column, width in zip("ABCDEFG", (28, 30, 34, 8, 11, 30, 30), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A3"

@@ -3,16 +3,25 @@ answers about people."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StrictBool
 
 from provisioner.accounts.audit import snapshot_person
+from provisioner.accounts.domain import PERMISSION_PATTERN
 from provisioner.accounts.models import Person
 from provisioner.schemas import Absent, Email, Input, Name, Sync
 
 Locale = Literal["fr", "de", "it", "en"]
-Role = Literal["account-admin", "declarant", "accounting", "viewer"]
+# Rule 12: administrator, declarant of one teleprocedure (``declarant:DSN``), accounting, read-only.
+Role = Annotated[
+    str,
+    Field(
+        pattern=PERMISSION_PATTERN,
+        description="account-admin, accounting, viewer, or declarant:<CODE> (a teleprocedure of the account)",
+        examples=["declarant:DSN"],
+    ),
+]
 
 
 class CollaboratorIn(Input):

@@ -12,14 +12,12 @@ from sqlalchemy import or_, select
 from provisioner.accounts import domain
 from provisioner.accounts.audit import record, snapshot_person
 from provisioner.accounts.models import Account, Person
-from provisioner.accounts.outbox import enqueue_account
+from provisioner.accounts.outbox import enqueue_account, enqueue_invitation
 from provisioner.accounts.services import login_free
 from provisioner.context import Context
-from provisioner.errors import InvalidInput, NotFound, RuleViolation
-from provisioner.people.outbox import enqueue_invitation
+from provisioner.db import serialize
+from provisioner.errors import NotFound, RuleViolation
 from provisioner.people.schemas import CollaboratorIn, PersonPatch
-
-ACCOUNT_ROLES = (domain.ACCOUNT_ADMIN, "declarant", "accounting", "viewer")
 
 
 # -- reading -----------------------------------------------------------------------------------------
@@ -65,15 +63,8 @@ def _audited(ctx: Context, person: Person, action: str, before: dict[str, Any] |
 
 
 # -- collaborators ---------------------------------------------------------------------------------
-def _check_roles(roles: Sequence[str]) -> list[str]:
-    unknown = sorted(set(roles) - set(ACCOUNT_ROLES))
-    if unknown:
-        raise InvalidInput(
-            f"Rôle(s) inconnu(s) : {', '.join(unknown)}.",
-            code="unknown_role",
-            details={"known": list(ACCOUNT_ROLES)},
-        )
-    return sorted(set(roles))
+def _check_roles(principal: Account, roles: Sequence[str]) -> list[str]:
+    return domain.check_permissions(roles, principal.selection)
 
 
 def add_collaborator(ctx: Context, principal: Account, data: CollaboratorIn) -> Person:
@@ -90,7 +81,7 @@ def add_collaborator(ctx: Context, principal: Account, data: CollaboratorIn) -> 
         first_name=data.first_name,
         last_name=data.last_name,
         locale=data.locale,
-        roles=_check_roles(data.roles),
+        roles=_check_roles(principal, data.roles),
     )
     ctx.session.add(person)
     ctx.session.flush()
@@ -100,8 +91,9 @@ def add_collaborator(ctx: Context, principal: Account, data: CollaboratorIn) -> 
 
 
 def delete_collaborator(ctx: Context, person: Person) -> None:
+    ctx.actor.require_administrator_of(person.account.principal_id)
+    serialize(ctx.session, f"people:{person.account.principal_id}")  # the last-administrator check
     account = person.account
-    ctx.actor.require_administrator_of(account.principal_id)
     if person.kind != domain.COLLABORATOR:
         raise RuleViolation(
             "Seuls les collaborateurs se suppriment ; un titulaire ou un compte secondaire se désactive.",
@@ -135,8 +127,9 @@ def send_password_link(ctx: Context, person: Person) -> None:
 
 
 def update_person(ctx: Context, person: Person, patch: PersonPatch) -> Person:
+    ctx.actor.require_administrator_of(person.account.principal_id)
+    serialize(ctx.session, f"people:{person.account.principal_id}")  # the last-administrator check
     account = person.account
-    ctx.actor.require_administrator_of(account.principal_id)
     changes = patch.model_dump(exclude_unset=True)
     before = snapshot_person(person)
     if "roles" in changes and changes["roles"] != person.roles and account.kind != domain.PRINCIPAL:
@@ -153,7 +146,7 @@ def update_person(ctx: Context, person: Person, patch: PersonPatch) -> Person:
             details={"fields": sorted(names)},
         )
     if "roles" in changes:
-        changes["roles"] = _check_roles(changes["roles"])
+        changes["roles"] = _check_roles(account, changes["roles"])
     for field, value in changes.items():
         setattr(person, field, value)
     if account.kind == domain.PRINCIPAL and domain.ACCOUNT_ADMIN in before["roles"]:

@@ -70,7 +70,7 @@ def people(actor: Actor, account_id: int) -> ResponseReturnValue:
         people=listed,
         locks=locks,
         filters=filters,
-        roles=forms.ROLES,
+        permission_label=forms.permission_label,
         may_manage=actor.administers(account.principal_id),
     )
 
@@ -138,6 +138,7 @@ def invite(actor: Actor, account_id: int) -> ResponseReturnValue:
     """Rule 11: invite a collaborator (the activation link goes by e-mail)."""
     ctx, principal = principal_to_manage(actor, account_id)
     form = forms.CollaboratorForm()
+    form.roles.choices = forms.permission_choices(principal.selection)
     error = None
     if form.validate_on_submit():
         data = CollaboratorIn(
@@ -163,6 +164,7 @@ def person_detail(actor: Actor, person_id: int) -> ResponseReturnValue:
     person = services.get_person(ctx, person_id)
     ctx.actor.require_administrator_of(person.account.principal_id)
     form = forms.PersonForm(obj=person if request.method == "GET" else None)
+    form.roles.choices = forms.permission_choices(person.account.selection)
     error = None
     if form.validate_on_submit():
         patch = PersonPatch(

@@ -55,6 +55,7 @@ def start(ctx: Context, db: Database, provider: SmsProvider, person: Person, pho
             purpose="enrolment",
             locale=person.locale,
             code=code,
+            requested_by=ctx.actor.name,  # the administrator's caps (per administrator, per portal)
         ),
     )
     return domain.mask_phone(number)

@@ -33,6 +33,8 @@ class RealmConfig:
     authentication_flows: list[dict[str, Any]] = field(default_factory=list)
     localization: dict[str, dict[str, str]] = field(default_factory=dict)
     required_actions: list[dict[str, Any]] = field(default_factory=list)
+    # Scopes every client of the realm gets by default, those registered later included.
+    realm_default_client_scopes: list[str] = field(default_factory=list)
 
 
 def variables_from(settings: Settings) -> dict[str, str]:
@@ -66,7 +68,12 @@ def _substitute(value: Any, variables: dict[str, str], source: Path) -> Any:
     return value
 
 
-def load_realm_configs(config_dir: Path, variables: dict[str, str]) -> list[RealmConfig]:
+def _clients(clients: list[dict[str, Any]], dev_mode: bool) -> list[dict[str, Any]]:
+    """A client marked ``"devOnly": true`` (the demo relying app) exists only in dev mode."""
+    return [{k: v for k, v in c.items() if k != "devOnly"} for c in clients if dev_mode or not c.get("devOnly")]
+
+
+def load_realm_configs(config_dir: Path, variables: dict[str, str], *, dev_mode: bool = True) -> list[RealmConfig]:
     files = sorted((config_dir / "realms").glob("*.json"))
     if not files:
         raise InvalidInput(f"no realm configuration in {config_dir / 'realms'}", code="no_config")
@@ -87,11 +94,12 @@ def load_realm_configs(config_dir: Path, variables: dict[str, str]) -> list[Real
                 user_profile=data.get("userProfile", {}),
                 roles=data.get("roles", []),
                 client_scopes=data.get("clientScopes", []),
-                clients=data.get("clients", []),
+                clients=_clients(data.get("clients", []), dev_mode),
                 portal=data.get("portal", {}),
                 authentication_flows=data.get("authenticationFlows", []),
                 localization=data.get("localization", {}),
                 required_actions=data.get("requiredActions", []),
+                realm_default_client_scopes=data.get("realmDefaultClientScopes", []),
             )
         )
     return configs

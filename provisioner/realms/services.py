@@ -94,6 +94,7 @@ class RealmApplier:
         self._user_profile()
         self._roles()
         self._client_scopes()
+        self._realm_default_scopes()
         for client in self.cfg.clients:
             self._client(client)
         self._localization()
@@ -233,6 +234,18 @@ class RealmApplier:
                 scope.get("protocolMappers", []),
                 owner=scope["name"],
             )
+
+    def _realm_default_scopes(self) -> None:
+        """Add the listed scopes to the realm's default scopes (Keycloak's own stay): a client
+        registered later by an integrator gets them without asking."""
+        path = f"{self.base}/default-default-client-scopes"
+        have = {s["name"] for s in self.rest.get(path)}
+        missing = [name for name in self.cfg.realm_default_client_scopes if name not in have]
+        if missing:
+            ids = self._scope_ids()
+            for name in missing:
+                if self._record("scope-link", f"realm/default/{name}", "add"):
+                    self.rest.put(f"{path}/{ids[name]}", {})
 
     def _mappers(self, base: str, desired: list[dict[str, Any]], *, owner: str) -> None:
         actual = {m["name"]: m for m in self.rest.get(f"{base}/models")}

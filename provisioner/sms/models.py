@@ -21,6 +21,8 @@ class SmsEvent(Base):
     number_masked: Mapped[str] = mapped_column(String(32))
     purpose: Mapped[str] = mapped_column(String(16))  # login | enrolment
     ip: Mapped[str] = mapped_column(String(64), default="", index=True)
-    outcome: Mapped[str] = mapped_column(String(32))  # sent | rate_limited | country_refused | failed
+    # The administrator who had it sent from the administration pages ("" when Keycloak asked).
+    requested_by: Mapped[str] = mapped_column(String(255), default="", server_default="", index=True)
+    outcome: Mapped[str] = mapped_column(String(32))  # sending | sent | rate_limited | country_refused | failed
     provider: Mapped[str] = mapped_column(String(16), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -14,7 +14,7 @@ from provisioner.accounts.audit import record
 from provisioner.accounts.domain import mask_phone, normalize_phone
 from provisioner.accounts.models import Person
 from provisioner.actors import Actor
-from provisioner.db import Database, utcnow
+from provisioner.db import Database, serialize, utcnow
 from provisioner.errors import DomainError, RuleViolation
 from provisioner.logs import get_logger
 from provisioner.portals import Portal
@@ -47,16 +47,21 @@ class SmsRequest:
     code: str
     ip: str = ""
     ttl_minutes: int = 5
+    requested_by: str = ""  # the administrator, for a code sent from the administration pages
+
+
+ANY = object()  # in _count: any non-empty value
 
 
 def _hash(number: str) -> str:
     return hashlib.sha256(number.encode()).hexdigest()
 
 
-def _count(session: Session, since: Any, **where: str) -> int:
-    query = select(func.count()).where(SmsEvent.created_at >= since, SmsEvent.outcome == "sent")
+def _count(session: Session, since: Any, **where: object) -> int:
+    query = select(func.count()).where(SmsEvent.created_at >= since, SmsEvent.outcome.in_(("sending", "sent")))
     for column, value in where.items():
-        query = query.where(getattr(SmsEvent, column) == value)
+        column_ = getattr(SmsEvent, column)
+        query = query.where(column_ != "" if value is ANY else column_ == value)
     return session.scalar(query) or 0
 
 
@@ -69,6 +74,7 @@ def _event(portal: Portal, req: SmsRequest, outcome: str, provider: str = "") ->
         number_masked=mask_phone(req.to),
         purpose=req.purpose,
         ip=req.ip,
+        requested_by=req.requested_by,
         outcome=outcome,
         provider=provider,
     )
@@ -97,6 +103,8 @@ def send_code(db: Database, portal: Portal, provider: SmsProvider, req: SmsReque
     req = SmsRequest(**{**req.__dict__, "to": to})
     limits = portal.sms
     with db.session() as session:
+        # Counted and reserved in one serialised transaction: two sends at once cannot both pass a cap.
+        serialize(session, f"sms:{portal.realm}")
         if limits.allowed_prefixes and not any(to.startswith(p) for p in limits.allowed_prefixes):
             _refuse(
                 session,
@@ -114,6 +122,21 @@ def send_code(db: Database, portal: Portal, provider: SmsProvider, req: SmsReque
             (_count(session, hour_ago, user_id=req.user_id), limits.max_per_user_per_hour, "user"),
             (_count(session, hour_ago, number_hash=_hash(to)), limits.max_per_number_per_hour, "number"),
         ]
+        if req.requested_by:
+            checks.append(
+                (
+                    _count(session, hour_ago, portal=portal.realm, requested_by=req.requested_by),
+                    limits.max_per_administrator_per_hour,
+                    "administrator",
+                )
+            )
+            checks.append(
+                (
+                    _count(session, hour_ago, portal=portal.realm, requested_by=ANY),
+                    limits.max_administered_per_portal_per_hour,
+                    "portal",
+                )
+            )
         if req.purpose == "enrolment" and req.ip:
             checks.append(
                 (_count(session, hour_ago, ip=req.ip, purpose="enrolment"), limits.max_enrolment_per_ip_per_hour, "ip")
@@ -130,16 +153,25 @@ def send_code(db: Database, portal: Portal, provider: SmsProvider, req: SmsReque
                         details={"scope": scope, "limit": limit, "window": "1h"},
                     ),
                 )
+        reserved = _event(portal, req, "sending", provider.name)
+        session.add(reserved)
+        session.flush()
+        reserved_id = reserved.id
     template = portal.sms.texts.get(req.locale) or portal.sms.texts.get("fr") or DEFAULT_TEXTS["fr"]
     text = template.format(portal=portal.display_name, code=req.code, minutes=req.ttl_minutes)
     try:
         message_id = provider.send(to, text)
     except SmsDeliveryFailed:
-        with db.session() as session:
-            session.add(_event(portal, req, "failed", provider.name))
+        _settle(db, reserved_id, "failed")
         log.error("sms.failed", provider=provider.name, to=mask_phone(to), user=req.username)
         raise
-    with db.session() as session:
-        session.add(_event(portal, req, "sent", provider.name))
+    _settle(db, reserved_id, "sent")
     log.info("sms.sent", provider=provider.name, to=mask_phone(to), user=req.username, purpose=req.purpose)
     return message_id
+
+
+def _settle(db: Database, event_id: int, outcome: str) -> None:
+    with db.session() as session:
+        event = session.get(SmsEvent, event_id)
+        if event is not None:
+            event.outcome = outcome

@@ -9,12 +9,14 @@ from flask import g, request
 
 from provisioner.context import Context
 from provisioner.errors import InvalidInput, UpstreamUnavailable
+from provisioner.logs import get_logger
 from provisioner.portals import load_portal
 from provisioner.sync import worker
 from provisioner.sync.outbox import tracked
 from provisioner.web.state import database, db_session, gateway, settings
 from provisioner.web.tokens import current_actor
 
+log = get_logger(__name__)
 INLINE_ITEMS = 50  # a bulk request applies this many accounts at once; the sync worker does the rest
 
 
@@ -67,12 +69,16 @@ def commit_and_sync() -> dict[str, Any]:
     session.commit()
     if not mine:
         return {"status": "applied"}
-    ids = sorted({*mine[:INLINE_ITEMS], *worker.waiting_first(database(), settings().keycloak_realm)})
     try:
+        ids = sorted({*mine[:INLINE_ITEMS], *worker.waiting_first(database(), settings().keycloak_realm)})
         report = worker.process(database(), gateway(), item_ids=ids)
+        done = worker.applied(database(), mine)
     except UpstreamUnavailable:
-        report = None
-    if report is not None and worker.applied(database(), mine):
+        report, done = None, False
+    except Exception as exc:  # noqa: BLE001 - the change is committed: it is pending, never a 500
+        log.warning("sync.inline_failed", error=f"{type(exc).__name__}: {exc}")
+        report, done = None, False
+    if done:
         return {"status": "applied"}
     if report is None or report.upstream_down:
         message = "Modification enregistrée ; Keycloak est indisponible, elle sera appliquée dès son retour."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app, g, request
 from sqlalchemy.orm import Session
 
 from provisioner.db import Database
@@ -26,9 +26,11 @@ def gateway() -> Any:
 
 
 def db_session() -> Session:
-    """The request's session; committed at the end of a successful request."""
+    """The request's session; committed at the end of a successful request. A GET or HEAD
+    reads (no write lock on SQLite); any other method may write."""
     if "db_session" not in g:
-        g.db_session = database().sessions()
+        reads = request.method in ("GET", "HEAD", "OPTIONS")
+        g.db_session = (database().read_sessions if reads else database().sessions)()
     return g.db_session  # type: ignore[no-any-return]
 
 

@@ -1,7 +1,13 @@
 """Bearer tokens issued by the portal's Keycloak realm -> an ``Actor`` for the services.
 
+Only an access token (``typ`` Bearer) of this realm, signed by it, unexpired, and issued for the
+API's audience (``settings.api_audience``: the realm's ``portail-api`` scope adds it, on the admin
+UI and the operators' service-account clients only) is accepted: a token a relying application
+received for itself, an ID token or another realm's token answers 401. The person is the token's
+``sub`` (the Keycloak user id the provisioner stores), never a name a client could choose.
+
 What a signed-in user may do is the accounts' business: the feature that knows people registers
-its ``actor_for(username, realm_roles)`` as the application extension ``portail.actor_for``."""
+its ``actor_for(subject, name, realm_roles)`` as the application extension ``portail.actor_for``."""
 
 from __future__ import annotations
 
@@ -58,11 +64,27 @@ def _claims(token: str, settings: Settings) -> dict[str, Any]:
         except (ValueError, JoseError) as exc:
             if refresh:
                 raise Unauthorized("Jeton d'accès invalide.", details={"reason": type(exc).__name__}) from exc
-    registry = jwt.JWTClaimsRegistry(iss={"essential": True, "value": settings.token_issuer}, exp={"essential": True})
+    registry = jwt.JWTClaimsRegistry(
+        iss={"essential": True, "value": settings.token_issuer},
+        exp={"essential": True},
+        sub={"essential": True},
+        typ={"essential": True, "value": "Bearer"},
+    )
     try:
         registry.validate(decoded.claims)
     except JoseError as exc:
-        raise Unauthorized("Jeton d'accès expiré ou d'un autre émetteur.", details={"reason": exc.error}) from exc
+        raise Unauthorized(
+            "Jeton refusé : il faut un jeton d'accès valide et non expiré de ce portail.",
+            details={"reason": exc.error, "claim": getattr(exc, "claim", None)},
+        ) from exc
+    audience = decoded.claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    if settings.api_audience not in audiences:
+        raise Unauthorized(
+            f"Jeton refusé : il n'est pas émis pour l'API (audience « {settings.api_audience} » attendue). "
+            "Demandez le jeton par un client qui a la portée portail-api.",
+            details={"reason": "invalid_audience", "claim": "aud", "expected": settings.api_audience},
+        )
     return dict(decoded.claims)
 
 
@@ -72,10 +94,12 @@ def current_actor() -> Actor:
         raise Unauthorized("Authentification requise : envoyez « Authorization: Bearer <jeton> ».")
     settings: Settings = current_app.extensions["portail.settings"]
     claims = _claims(header.split(" ", 1)[1].strip(), settings)
-    username = str(claims.get("preferred_username", claims.get("sub", "")))
-    return actor_for(username, set(claims.get("realm_access", {}).get("roles", [])))
+    subject = str(claims["sub"])
+    name = str(claims.get("preferred_username") or claims.get("azp") or subject)
+    return actor_for(subject, name, set(claims.get("realm_access", {}).get("roles", [])))
 
 
-def actor_for(username: str, realm_roles: set[str]) -> Actor:
-    """What a signed-in user may do (the resolver the accounts feature registered)."""
-    return current_app.extensions["portail.actor_for"](username, realm_roles)  # type: ignore[no-any-return]
+def actor_for(subject: str, name: str, realm_roles: set[str]) -> Actor:
+    """What a signed-in user may do (the resolver the accounts feature registered): ``subject``
+    is the Keycloak user id, ``name`` only labels the actor in logs and the audit."""
+    return current_app.extensions["portail.actor_for"](subject, name, realm_roles)  # type: ignore[no-any-return]

@@ -34,6 +34,7 @@ def sign_in(claims: dict[str, Any], id_token: str) -> None:
     session.update(kept)
     now = time.time()
     session["ui"] = {
+        "subject": str(claims.get("sub", "")),
         "username": str(claims.get("preferred_username", "")),
         "name": str(claims.get("name") or claims.get("preferred_username", "")),
         "roles": sorted(claims.get("roles", [])),
@@ -57,12 +58,13 @@ def ui_actor() -> Actor | None:
     if not user:
         return None
     now = time.time()
-    if now - float(user.get("seen", 0)) > IDLE_SECONDS or now - float(user.get("since", 0)) > MAX_SECONDS:
+    stale = now - float(user.get("seen", 0)) > IDLE_SECONDS or now - float(user.get("since", 0)) > MAX_SECONDS
+    if stale or not user.get("subject"):
         sign_out()
         return None
     user["seen"] = now
     session.modified = True
-    return actor_for(user["username"], set(user.get("roles", [])))
+    return actor_for(user["subject"], user["username"], set(user.get("roles", [])))
 
 
 def login_required(view: F) -> F:

@@ -157,12 +157,14 @@ def test_user_list_filters_exports_and_disables_collaborators(
     assert "Adresse e-mail invalide" in page.locator(".field-error").inner_text()  # kept, explained
     assert page.get_by_test_id("first-name").input_value() == "Zoé"
     page.get_by_test_id("email").fill(email)
+    page.get_by_label("Déclarant DSN").check()  # rule 12: one permission per teleprocedure of the account
     page.get_by_test_id("save").click()
     page.get_by_test_id("flash").first.wait_for()
     assert f"Invitation envoyée à {email}" in page.get_by_test_id("flash").first.inner_text()
     row = page.locator(f"tr[data-username='{email}']")
-    assert "Déclarant" in row.inner_text()
-    assert gateway.find_user(email) is not None
+    assert "Déclarant DSN" in row.inner_text()
+    invited = gateway.find_user(email)
+    assert invited is not None and "tp-dsn" in gateway.user_realm_roles(invited.id)
 
     page.on("dialog", lambda dialog: dialog.accept())
     row.get_by_test_id("person-disable").click()

@@ -39,7 +39,7 @@ def test_admin_enrols_then_clears_a_collaborator_number(
             "first_name": "Léa",
             "last_name": "MODELE",
             "locale": "de",
-            "roles": ["declarant"],
+            "roles": ["declarant:DSN"],
         },
         headers=admin,
     ).json["person"]

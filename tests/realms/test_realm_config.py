@@ -102,7 +102,7 @@ def test_the_catalogue_gives_a_role_a_scope_and_a_gate_per_teleprocedure() -> No
     assert roles["tp-dsn"]["description"] == "Téléprocédure DSN : Déclaration Sociale Nominative"
 
     scopes = {s["name"]: s for s in derived.client_scopes}
-    assert set(scopes) == {"portail-account", *(f"tp-{c.lower()}" for c in codes)}
+    assert set(scopes) == {"portail-account", "portail-api", *(f"tp-{c.lower()}" for c in codes)}
     (mapper,) = scopes["tp-dads-u"]["protocolMappers"]
     assert mapper["config"]["user.attribute"] == "portail.tp.dads-u"
     assert mapper["config"]["claim.name"] == "document_types.DADS-U"
@@ -126,7 +126,8 @@ def test_the_catalogue_gives_a_role_a_scope_and_a_gate_per_teleprocedure() -> No
     assert "portail-account" in clients["portail-admin-ui"]["defaultClientScopes"]
     assert "optionalClientScopes" not in clients["portail-admin-ui"]
 
-    (flow,) = derived.authentication_flows
+    flow, reset = derived.authentication_flows
+    assert reset["alias"] == "portail-reset-credentials" and reset["bindAs"] == "resetCredentialsFlow"
     assert flow["alias"] == "portail-browser" and flow["bindAs"] == "browserFlow"
     top = flow["executions"]
     assert top[0]["flow"] == "portail-browser authentification" and top[0]["requirement"] == "REQUIRED"
@@ -156,10 +157,10 @@ def test_a_teleprocedure_code_must_make_clean_names(tmp_path: Path, code: str) -
 
 def test_teleprocedure_scopes_without_gates_are_refused(tmp_path: Path) -> None:
     demo = _demo(tmp_path)
-    (flow,) = demo.authentication_flows
+    flow, reset = demo.authentication_flows
     ungated = {**flow, "executions": [e for e in flow["executions"] if "generated" not in e]}
     with pytest.raises(InvalidInput, match="teleprocedure-gates"):
-        with_teleprocedures(replace(demo, authentication_flows=[ungated]))
+        with_teleprocedures(replace(demo, authentication_flows=[ungated, reset]))
 
 
 def test_a_derived_role_declared_by_hand_is_refused(tmp_path: Path) -> None:

@@ -204,3 +204,60 @@ def test_changing_the_number_from_the_account_reverifies_it(
     page.wait_for_url(f"{live_server}/demo-app/")
     changed = gateway.find_user(user["username"])
     assert changed is not None and changed.attributes["portail.phone"] == [new_number]
+
+
+def test_a_password_reset_by_mail_still_asks_the_sms_code(
+    page: Any, live_server: str, settings: Settings, app: Any, sms_user: Any, wait_for: Any
+) -> None:
+    """Finding 1 of the hardening issue: whoever reads the mailbox must not own the account."""
+    user = sms_user()
+    email = f"{user['username']}@example.org"
+    page.goto(f"{live_server}/demo-app/login")
+    page.wait_for_url(f"{settings.realm_issuer}/**")
+    page.get_by_role("link", name=re.compile("Mot de passe oublié")).click()
+    page.fill("#username", user["username"])
+    page.locator("[type=submit]").first.click()
+
+    def reset_mail() -> Any:
+        mails = app.test_client().get(f"/dev/outbox.json?channel=email&to={email}").json["messages"]
+        return next((m for m in mails if "login-actions/action-token" in m["body"]), None)
+
+    mail = wait_for(reset_mail)
+    assert re.search(r"\b1 heure\b|\b60 minutes\b", mail["body"]), mail["body"]  # the link lives one hour
+    link = re.search(r"https?://\S+/login-actions/action-token\?key=[\w.-]+", mail["body"])
+    assert link, mail["body"]
+    page.goto(link.group(0).replace("&amp;", "&"))
+    page.locator("#code").wait_for()  # the SMS step, before any new password can be chosen
+    assert page.locator("#password-new").count() == 0
+    page.screenshot(path="test-artifacts/reset-sms-page.png")
+    (sms,) = _sms(app, user["phone"])
+    page.fill("#code", _code(sms))
+    page.locator("#kc-submit").click()
+    page.locator("#password-new").wait_for()
+    page.fill("#password-new", "Reprise26")
+    page.fill("#password-confirm", "Reprise26")
+    page.locator("[type=submit]").first.click()
+    page.get_by_text("Votre compte a été mis à jour").first.wait_for()  # reset done, nobody signed in
+    page.screenshot(path="test-artifacts/reset-done.png")
+    # Signing in again takes the new password and, again, the SMS code.
+    page.context.clear_cookies()
+    page.goto(f"{live_server}/demo-app/login")
+    page.wait_for_url(f"{settings.realm_issuer}/**")
+    page.fill("#username", user["username"])
+    page.fill("#password", "Reprise26")
+    page.locator("#kc-login").click()
+    page.locator("#code").wait_for()
+    page.fill("#code", _code(_sms(app, user["phone"])[0]))  # the newest
+    page.locator("#kc-submit").click()
+    page.wait_for_url(f"{live_server}/demo-app/")
+    assert page.get_by_test_id("username").inner_text() == user["username"]
+
+
+def test_a_stored_number_that_cannot_be_used_asks_to_enrol_again(
+    page: Any, live_server: str, settings: Settings, sms_user: Any
+) -> None:
+    """A number Keycloak cannot read never turns the second factor off (hardening issue)."""
+    user = sms_user(phone="numéro illisible")  # the realm's policy: SMS only for those with a number
+    _password_step(page, live_server, settings, user["username"])
+    page.locator("#phone").wait_for()  # enrol a number, verified by SMS, before the login completes
+    assert "/demo-app/" not in page.url

@@ -104,7 +104,7 @@ def _fuzz_data(settings: Settings) -> tuple[Settings, int, int]:
             ctx,
             principal,
             CollaboratorIn(
-                email=f"collab.{login}@fuzz.example", first_name="Léo", last_name="Fuzz", roles=["declarant"]
+                email=f"collab.{login}@fuzz.example", first_name="Léo", last_name="Fuzz", roles=["declarant:DSN"]
             ),
         )
         ids = principal.id, person.id

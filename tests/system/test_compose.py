@@ -29,7 +29,7 @@ REQUIRED = {
     "PORTAIL_SECRET_KEY": "test-secret-key",
     "PORTAIL_KEYCLOAK_CLIENT_SECRET": "test-provisioner-client",
     "PORTAIL_ADMIN_UI_CLIENT_SECRET": "test-admin-ui-client",
-    "PORTAIL_DEMO_APP_CLIENT_SECRET": "test-demo-app-client",
+    "PORTAIL_SMS_PROVIDER": "twilio",
     "PORTAIL_SMTP_HOST": "smtp.example.test",
     "PORTAIL_SMS_GATEWAY_SECRET": "test-sms-gateway",
 }

@@ -7,17 +7,11 @@ the module is skipped with the reason.
 
 from __future__ import annotations
 
-import glob
 import os
-import shutil
-import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import text
 
 from provisioner.accounts import schemas, secondaries, services
 from provisioner.accounts.outbox import enqueue_account as enqueue
@@ -25,6 +19,7 @@ from provisioner.actors import Actor
 from provisioner.catalogue.realm_files import seed
 from provisioner.context import Context
 from provisioner.db import Database
+from provisioner.devtools.postgres_runtime import PostgresUnavailable, postgres_cluster
 from provisioner.errors import RuleViolation
 from provisioner.migrate import upgrade
 from provisioner.portals import load_portal
@@ -35,65 +30,13 @@ from provisioner.sync.outbox import backlog
 PORT = int(os.environ.get("PORTAIL_TEST_PG_PORT", "5439"))
 
 
-def _as_postgres(args: list[str]) -> list[str]:
-    return args if os.geteuid() != 0 else ["runuser", "-u", "postgres", "--", *args]
-
-
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
-    binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not binaries:
-        pytest.skip("PostgreSQL server not installed (make test installs Debian's postgresql)")
-    if os.geteuid() == 0 and shutil.which("runuser") is None:
-        pytest.skip("running as root without runuser: cannot start PostgreSQL as the postgres user")
-    bindir = os.path.dirname(binaries[-1])
-    workdir = tempfile.mkdtemp(prefix="portail-pg-")
-    if os.geteuid() == 0:
-        shutil.chown(workdir, "postgres")
-    data = os.path.join(workdir, "data")
-    subprocess.run(
-        _as_postgres([f"{bindir}/initdb", "-D", data, "-A", "trust", "-U", "postgres"]),
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        _as_postgres(
-            [
-                f"{bindir}/pg_ctl",
-                "-D",
-                data,
-                "-l",
-                os.path.join(workdir, "log"),
-                "-o",
-                f"-p {PORT} -k {workdir} -c listen_addresses=localhost",
-                "-w",
-                "start",
-            ]
-        ),
-        check=True,
-        capture_output=True,
-    )
     try:
-        url = f"postgresql+psycopg://postgres@localhost:{PORT}/postgres"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                engine = Database(url).engine.execution_options(isolation_level="AUTOCOMMIT")
-                with engine.connect() as connection:
-                    connection.execute(text("CREATE DATABASE provisioner_test"))
-                break
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.5)
-        yield f"postgresql+psycopg://postgres@localhost:{PORT}/provisioner_test"
-    finally:
-        subprocess.run(
-            _as_postgres([f"{bindir}/pg_ctl", "-D", data, "-m", "fast", "stop"]),
-            check=False,
-            capture_output=True,
-        )
-        shutil.rmtree(workdir, ignore_errors=True)
+        with postgres_cluster(PORT) as url:
+            yield url
+    except PostgresUnavailable as exc:
+        pytest.skip(str(exc))
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +102,9 @@ def test_migrations_and_rules_on_postgresql(pg: Database) -> None:
             )
         services.set_teleprocedures(ctx, principal, {"DPAE": None})
         assert secondary.selection == {}
-        assert backlog(session) == 1  # one pending item per principal, however many changes
+        # One reconcile item for the principal however many changes, and the first-access e-mails of
+        # the holder and the secondary login.
+        assert backlog(session) == 3
         assert enqueue(session, portal.realm, principal.id).id == enqueue(session, portal.realm, principal.id).id
         page = services.list_accounts(ctx, q="PGPRINC", kind="principal")
         assert [a.login for a in page.items] == ["pgprincipal"]

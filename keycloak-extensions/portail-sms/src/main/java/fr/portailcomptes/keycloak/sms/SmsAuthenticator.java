@@ -59,6 +59,15 @@ public final class SmsAuthenticator implements Authenticator {
     SmsSettings settings = settings(context);
     String phone = phoneOf(context.getRealm(), user);
     if (phone == null) {
+      String stored = user.getFirstAttribute(SmsVerification.PHONE_ATTRIBUTE);
+      if (stored != null && !stored.isBlank()) {
+        // A number is on record but cannot be used: never a reason to skip the second factor.
+        LOG.warnf(
+            "realm %s: user %s has a stored number that cannot be used; re-enrolment required",
+            context.getRealm().getName(), user.getId());
+        requireEnrolment(context);
+        return;
+      }
       noNumber(context, settings);
       return;
     }
@@ -167,6 +176,11 @@ public final class SmsAuthenticator implements Authenticator {
       }
       return;
     }
+    requireEnrolment(context);
+  }
+
+  /** The login completes only once a number is enrolled and verified by SMS (or is refused). */
+  private void requireEnrolment(AuthenticationFlowContext context) {
     RealmModel realm = context.getRealm();
     RequiredActionProviderModel action =
         realm.getRequiredActionProviderByAlias(PhoneEnrolmentRequiredActionFactory.PROVIDER_ID);

@@ -12,7 +12,7 @@ import java.util.Map;
  * that a typo in the admin console never breaks logins; {@link #problems(Map)} names such values
  * for validation and logs.
  *
- * @param codeLength digits in a code (4 to 10, default 6)
+ * @param codeLength digits in a code (6 to 10, default 6: never fewer, whatever the config says)
  * @param ttlSeconds lifetime of a code (30 to 3600, default 300)
  * @param maxAttempts wrong entries allowed per code before this login attempt is blocked (1 to 10,
  *     default 3)
@@ -59,7 +59,7 @@ public record SmsSettings(
 
   private static final List<Range> RANGES =
       List.of(
-          new Range(CODE_LENGTH, 4, 10, DEFAULTS.codeLength),
+          new Range(CODE_LENGTH, 6, 10, DEFAULTS.codeLength),
           new Range(TTL_SECONDS, 30, 3600, DEFAULTS.ttlSeconds),
           new Range(MAX_ATTEMPTS, 1, 10, DEFAULTS.maxAttempts),
           new Range(RESEND_COOLDOWN_SECONDS, 0, 3600, DEFAULTS.resendCooldownSeconds),

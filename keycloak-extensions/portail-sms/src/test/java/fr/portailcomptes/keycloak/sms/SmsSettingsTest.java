@@ -85,4 +85,11 @@ class SmsSettingsTest {
     assertTrue(mandatoryByDefault.mandatoryFor(null));
     assertFalse(optionalByDefault.mandatoryFor("realm"));
   }
+
+  @Test
+  void codesAreNeverShorterThanSixDigits() {
+    Map<String, String> config = Map.of("codeLength", "4");
+    assertEquals(6, SmsSettings.of(config).codeLength());
+    assertTrue(SmsSettings.problems(config).get(0).startsWith("codeLength must be a whole number from 6"));
+  }
 }
