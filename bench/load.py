@@ -145,7 +145,8 @@ class Client:
             missing.append(f"account {self.account_id}: DPAE {'on' if self.dpae else 'off'} not found")
         found = {s["id"] for s in _all(session, f"{self.api}{me}/secondaries", self.headers)}
         missing += [f"secondary {sid}" for sid in self.secondaries if sid not in found]
-        usernames = {p["username"] for p in _all(session, f"{self.api}{me}/people", self.headers)}
+        people = session.get(f"{self.api}{me}/people", headers=self.headers, timeout=60).json()["items"]
+        usernames = {p["username"] for p in people}
         missing += [f"collaborator {email}" for email in self.people if email not in usernames]
         return missing
 

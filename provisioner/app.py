@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from provisioner.accounts.api import bp as accounts_api
     from provisioner.accounts.settings_views import bp as account_settings_pages
     from provisioner.accounts.views import bp as accounts_pages
+    from provisioner.admin.views import backchannel_logout
     from provisioner.admin.views import bp as admin_pages
     from provisioner.catalogue.api import bp as catalogue_api
     from provisioner.health.views import bp as health
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     # The administration UI: forms carry CSRF tokens.
     for pages in (admin_pages, accounts_pages, account_settings_pages, people_pages, phone_pages):
         app.register_blueprint(pages)
+    csrf.exempt(backchannel_logout)  # called by Keycloak with a signed logout token, not from a browser
     csrf.exempt(sms_api)  # called by Keycloak with a shared secret, not from a browser
     app.register_blueprint(sms_api)
     if settings.dev_mode:

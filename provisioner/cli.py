@@ -77,13 +77,13 @@ def demo() -> None:
 def demo_load(ctx: click.Context) -> None:
     """Load the demo accounts into the database and Keycloak (development only)."""
     from provisioner.demo.services import load_demo_data
+    from provisioner.errors import DomainError
 
-    settings = _settings(ctx)
-    if not settings.dev_mode:
-        raise click.ClickException(
-            "the demo accounts (known passwords) are for development only: set PORTAIL_DEV_MODE=true on a dev machine"
-        )
-    for login in load_demo_data(settings):
+    try:
+        logins = load_demo_data(_settings(ctx))
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    for login in logins:
         click.echo(f"{login.username} / {login.password}  ({login.who})")
 
 

@@ -17,8 +17,9 @@ from provisioner.errors import InvalidInput
 # or other characters its username rules prohibit, labels of at most 63 characters.
 EMAIL_PATTERN = r"^[A-Za-z0-9._+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 CONTROL = "\\x00-\\x1f\\x7f"
-# Characters Keycloak's person-name validator refuses in first and last names, and control ones.
-NOT_IN_NAMES = CONTROL + '<>&"$%!#?§;*~/\\\\|^=\\[\\]{}()'
+# Characters Keycloak's person-name validator refuses in first and last names (its pattern, with
+# Java's \v: also NEL and the line and paragraph separators), and control ones.
+NOT_IN_NAMES = CONTROL + '\\x85\\u2028\\u2029<>&"$%!#?§;*~/\\\\|^=\\[\\]{}()'
 
 
 def email(value: str) -> str:

@@ -26,6 +26,13 @@ def snapshot_account(account: Account) -> dict[str, Any]:
         "secondary_quota": account.secondary_quota,
         "mfa_policy": account.mfa_policy,
         "teleprocedures": {k: list(v) for k, v in account.selection.items()},
+        "dossier_number": account.dossier_number,
+        "legal_representative": account.legal_representative,
+        "responsible": dict(account.responsible or {}),
+        "technical_contact": dict(account.technical_contact or {}),
+        "administrative_contact": dict(account.administrative_contact or {}),
+        "billing": dict(account.billing or {}),
+        "services": dict(account.services or {}),
     }
 
 

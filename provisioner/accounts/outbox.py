@@ -15,6 +15,7 @@ from provisioner.sync.outbox import handler, record
 
 RECONCILE_ACCOUNT = "reconcile_account"
 SEND_INVITATION = "send_invitation"
+TELL_OLD_ADDRESS = "tell_old_address"
 
 
 def enqueue_account(session: Session, portal: str, principal_id: int) -> OutboxItem:
@@ -44,3 +45,54 @@ def _send_invitation(session: Session, gateway: KeycloakGateway, payload: dict[s
     from provisioner.accounts.reconciler import Reconciler
 
     return Reconciler(gateway).send_invitation(session, payload["person_id"])
+
+
+# The notice to the old address, in the person's language (what Keycloak's own e-mails do too).
+_EMAIL_CHANGED = {
+    "fr": (
+        "Votre adresse e-mail a été modifiée",
+        "Bonjour,\n\nL'adresse e-mail de votre identifiant {username} sur {portal} vient d'être remplacée "
+        "par {new} par un administrateur de votre compte. Les messages du portail n'arriveront plus ici.\n\n"
+        "Si vous n'êtes pas à l'origine de cette demande, contactez l'administrateur de votre compte ou le "
+        "support du portail.\n",
+    ),
+    "de": (
+        "Ihre E-Mail-Adresse wurde geändert",
+        "Guten Tag,\n\ndie E-Mail-Adresse Ihrer Kennung {username} auf {portal} wurde soeben von einer "
+        "Administratorin oder einem Administrator Ihres Kontos durch {new} ersetzt. Nachrichten des Portals "
+        "kommen nicht mehr an diese Adresse.\n\nWenn Sie dies nicht veranlasst haben, wenden Sie sich an die "
+        "Administration Ihres Kontos oder an den Support des Portals.\n",
+    ),
+    "it": (
+        "Il suo indirizzo e-mail è stato modificato",
+        "Buongiorno,\n\nl'indirizzo e-mail del suo identificativo {username} su {portal} è appena stato "
+        "sostituito con {new} da un amministratore del suo conto. I messaggi del portale non arriveranno "
+        "più qui.\n\nSe non ha richiesto questa modifica, contatti l'amministratore del suo conto o il "
+        "supporto del portale.\n",
+    ),
+    "en": (
+        "Your e-mail address was changed",
+        "Hello,\n\nThe e-mail address of your login {username} on {portal} has just been replaced with {new} "
+        "by an administrator of your account. The portal's messages will no longer come here.\n\nIf you did "
+        "not ask for this, contact your account's administrator or the portal's support.\n",
+    ),
+}
+
+
+def enqueue_old_address_notice(
+    session: Session, portal: str, *, old: str, new: str, username: str, locale: str, portal_name: str
+) -> OutboxItem:
+    """Tell the old address that an administrator replaced it (after the change is committed)."""
+    payload = {"old": old, "new": new, "username": username, "locale": locale, "portal": portal_name}
+    return record(session, portal, TELL_OLD_ADDRESS, payload)
+
+
+@handler(TELL_OLD_ADDRESS)
+def _tell_old_address(session: Session, gateway: KeycloakGateway, payload: dict[str, Any]) -> list[str]:
+    from provisioner.mail import send_mail
+
+    session.commit()  # no transaction open while the mail leaves (the dev sink writes here)
+    subject, body = _EMAIL_CHANGED.get(payload["locale"], _EMAIL_CHANGED["fr"])
+    text = body.format(username=payload["username"], portal=payload["portal"], new=payload["new"])
+    send_mail(gateway.settings, payload["old"], subject, text)
+    return [f"user {payload['username']}: old address told of the change"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from provisioner.accounts.domain import ACCOUNT_ADMIN, COLLABORATOR, HOLDER, PRINCIPAL, granted
+from provisioner.accounts.domain import ACCOUNT_ADMIN, COLLABORATOR, HOLDER, PRINCIPAL, clip_to_ceiling, granted
 from provisioner.accounts.models import Account, Person
 from provisioner.errors import Conflict, NotFound
 from provisioner.keycloak.gateway import OWNER_ATTRIBUTE, KcGroup, KeycloakApiError, KeycloakGateway
@@ -55,7 +55,9 @@ def group_attributes(principal: Account) -> dict[str, list[str]]:
 def desired_user(person: Person, account: Account, principal: Account) -> DesiredUser:
     # Rule 12: what this login may file, within its account's subscriptions; the roles, claims and
     # login gates below all follow it.
-    selection = granted(person.kind, person.roles, account.selection)
+    # A secondary never exceeds its principal, even if a concurrent change left it so in the database.
+    within, _ = clip_to_ceiling(principal.selection, account.selection)
+    selection = granted(person.kind, person.roles, within)
     kind = {HOLDER: "principal", COLLABORATOR: "collaborator"}.get(person.kind, "secondary")
     responsible_email = (account.responsible or {}).get("email") or (principal.responsible or {}).get("email")
     attributes: dict[str, list[str]] = {

@@ -236,10 +236,12 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
         domain.check_status_transition(account.status, changes["status"])
     if "identifier" in changes:
         changes["identifier"] = domain.normalize_identifier(ctx.portal.identifier_scheme, changes["identifier"])
-        if changes["identifier"] != account.identifier and account.kind == domain.PRINCIPAL and not ctx.actor.operator:
-            # The legal identifier is what relying apps trust (tokens carry it): the portal checks it.
+        if changes["identifier"] != account.identifier and not ctx.actor.operator:
+            # The legal identifier is what relying apps trust (tokens carry it): once an account
+            # exists, the portal checks a change (a secondary's is declared by its administrator at
+            # creation, as the seeds' establishments are).
             raise Forbidden(
-                "Le SIRET (identifiant légal) d'un compte principal ne se change que par le support du portail : "
+                "Le SIRET (identifiant légal) d'un compte ne se change que par le support du portail : "
                 "contactez-le avec un justificatif.",
                 code="identifier_change_operator_only",
                 details={"field": "identifier"},

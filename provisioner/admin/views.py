@@ -4,6 +4,7 @@ render this package's layout and macros (``admin/_form.html``, ``_pager.html``, 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,9 +14,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from provisioner.admin import auth
+from provisioner.admin.models import EndedSession
+from provisioner.db import utcnow
 from provisioner.web import ui
 from provisioner.web.menu import account_menu
-from provisioner.web.state import settings
+from provisioner.web.state import database, settings
+from provisioner.web.tokens import Unauthorized, logout_claims
 
 bp = Blueprint("admin", __name__, template_folder="templates")
 START = "accounts.accounts"  # where a signed-in user lands
@@ -26,6 +30,12 @@ def _register(state: Any) -> None:
     auth.register(state.app)
     state.app.add_template_global(ui.pager_args, "pager_args")
     state.app.add_template_global(account_menu, "account_menu")
+    state.app.extensions["portail.session_ended"] = _session_ended
+
+
+def _session_ended(sid: str) -> bool:
+    with database().read_sessions() as session:
+        return session.get(EndedSession, sid) is not None
 
 
 @bp.get("/")
@@ -61,3 +71,19 @@ def logout() -> ResponseReturnValue:
     if id_token:
         query["id_token_hint"] = id_token
     return redirect(f"{config.realm_issuer}/protocol/openid-connect/logout?{urlencode(query)}")
+
+
+@bp.post("/deconnexion/keycloak")
+def backchannel_logout() -> ResponseReturnValue:
+    """OpenID Connect back-channel logout: Keycloak says a session ended (signed out elsewhere,
+    ended by an administrator); the administration session opened with it ends at its next request."""
+    try:
+        claims = logout_claims(request.form.get("logout_token", ""), settings(), settings().admin_ui_client_id)
+    except Unauthorized as exc:
+        return {"error": "invalid_request", "error_description": exc.message}, 400
+    with database().session() as session:
+        session.query(EndedSession).filter(
+            EndedSession.ended_at < utcnow() - timedelta(seconds=ui.MAX_SECONDS)
+        ).delete()
+        session.merge(EndedSession(sid=str(claims["sid"])))
+    return "", 200, {"Cache-Control": "no-store"}

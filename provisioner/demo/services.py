@@ -12,6 +12,7 @@ from provisioner.actors import Actor
 from provisioner.context import Context
 from provisioner.db import Database
 from provisioner.demo import data
+from provisioner.errors import RuleViolation
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.people import services as people
 from provisioner.people.schemas import CollaboratorIn
@@ -93,6 +94,12 @@ def load_demo(db: Database, gateway: KeycloakGateway, portal: Portal) -> list[De
 
 
 def load_demo_data(settings: Settings) -> list[DemoLogin]:
-    """``provisioner demo load`` and ``make run``: the demo accounts, in the database and Keycloak."""
+    """``provisioner demo load`` and ``make run``: the demo accounts, in the database and Keycloak.
+    Development only: their passwords are known."""
+    if not settings.dev_mode:
+        raise RuleViolation(
+            "the demo accounts (known passwords) are for development only: set PORTAIL_DEV_MODE=true on a dev machine",
+            code="dev_mode_only",
+        )
     portal = load_portal(settings.keycloak_config_dir, settings.keycloak_realm)
     return load_demo(Database(settings.database_url), KeycloakGateway(settings), portal)

@@ -299,6 +299,14 @@ class KeycloakGateway:
         """End every session of the user (deactivation)."""
         self.rest.post(self._path(f"users/{user_id}/logout"), {})
 
+    def session_roles(self, user_id: str, session_id: str) -> set[str] | None:
+        """The user's realm roles now (composite) while ``session_id`` is one of its active
+        sessions; None once that session has ended (signed out, ended by an administrator, expired)."""
+        sessions = self.rest.get(self._path(f"users/{user_id}/sessions")) or []
+        if not any(s.get("id") == session_id for s in sessions):
+            return None
+        return {r["name"] for r in self.rest.get(self._path(f"users/{user_id}/role-mappings/realm/composite")) or []}
+
     def user_group_ids(self, user_id: str) -> set[str]:
         return {g["id"] for g in self.rest.get(self._path(f"users/{user_id}/groups"), briefRepresentation="true")}
 

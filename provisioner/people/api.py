@@ -11,7 +11,7 @@ from provisioner.people import schemas as s
 from provisioner.people.schemas import person_out
 from provisioner.web.api import api_context, authenticate, commit_and_sync
 from provisioner.web.openapi import ACCOUNT_ID, PERSON_ID, Answer, answers, binary, spec
-from provisioner.web.state import db_session, gateway
+from provisioner.web.state import database, db_session, gateway
 
 bp = Blueprint("people_api", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate)
@@ -54,6 +54,8 @@ def export_people(account_id: int, query: s.ExportQuery) -> Answer:
     """The user list as Excel or PDF (the list's filters: q, include_disabled)."""
     account, people = _listed(account_id, query)
     body, mimetype, filename = exports.user_list(account, people, query.format)
+    filters = {"q": query.model_dump().get("q"), "include_disabled": query.include_disabled}
+    services.record_export(database(), api_context().actor, account.id, query.format, len(people), filters)
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     return current_app.response_class(body, mimetype=mimetype, headers=headers)
 

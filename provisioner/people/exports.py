@@ -48,7 +48,7 @@ def to_xlsx(title: str, people: Sequence[Person]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Utilisateurs"
-    sheet.append([title])
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", title)])  # the account's name may hold control characters
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(list(HEADERS))
     for cell in sheet[2]:

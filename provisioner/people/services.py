@@ -12,10 +12,11 @@ from sqlalchemy import or_, select
 from provisioner.accounts import domain
 from provisioner.accounts.audit import record, snapshot_person
 from provisioner.accounts.models import Account, Person
-from provisioner.accounts.outbox import enqueue_account, enqueue_invitation
+from provisioner.accounts.outbox import enqueue_account, enqueue_invitation, enqueue_old_address_notice
 from provisioner.accounts.services import login_free
+from provisioner.actors import Actor
 from provisioner.context import Context
-from provisioner.db import serialize
+from provisioner.db import Database, serialize
 from provisioner.errors import NotFound, RuleViolation
 from provisioner.people.schemas import CollaboratorIn, PersonPatch
 
@@ -147,10 +148,38 @@ def update_person(ctx: Context, person: Person, patch: PersonPatch) -> Person:
         )
     if "roles" in changes:
         changes["roles"] = _check_roles(account, changes["roles"])
+    old_email = person.email
     for field, value in changes.items():
         setattr(person, field, value)
+    if person.email != old_email and old_email:
+        enqueue_old_address_notice(
+            ctx.session,
+            ctx.realm,
+            old=old_email,
+            new=person.email,
+            username=person.username,
+            locale=person.locale,
+            portal_name=ctx.portal.display_name,
+        )
     if account.kind == domain.PRINCIPAL and domain.ACCOUNT_ADMIN in before["roles"]:
         domain.check_keeps_an_administrator(_active_admins(account))
     ctx.session.flush()
     _audited(ctx, person, "person.updated", before)
     return person
+
+
+def record_export(db: Database, actor: Actor, account_id: int, fmt: str, count: int, filters: dict[str, Any]) -> None:
+    """An export of the user list is in the account's log (who, when, which format and filters).
+    Written apart from the reading request (a unit of work of its own, which may write)."""
+    with db.session() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            return
+        shown = ", ".join(f"{k}={v}" for k, v in sorted(filters.items()) if v not in (None, "")) or "aucun"
+        record(
+            session,
+            actor,
+            "people.exported",
+            account=account,
+            message=f"{fmt.upper()}, {count} utilisateurs, filtres : {shown}",
+        )

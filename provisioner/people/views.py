@@ -21,7 +21,7 @@ from provisioner.people import exports, forms, lockout, services
 from provisioner.people.schemas import CollaboratorIn, PersonPatch
 from provisioner.web.api import portal_context
 from provisioner.web.menu import MenuEntry, add_account_entry
-from provisioner.web.state import gateway, rollback
+from provisioner.web.state import database, gateway, rollback
 from provisioner.web.ui import add_rule_messages, after_change, attempt, back_or, form_status, login_required
 
 bp = Blueprint("people", __name__, template_folder="templates")
@@ -78,8 +78,9 @@ def people(actor: Actor, account_id: int) -> ResponseReturnValue:
 @bp.get("/comptes/<int:account_id>/utilisateurs/export.<fmt>")
 @login_required
 def people_export(actor: Actor, account_id: int, fmt: str) -> ResponseReturnValue:
-    account, listed, _filters = _listed(actor, account_id)
+    account, listed, filters = _listed(actor, account_id)
     body, mimetype, filename = exports.user_list(account, listed, fmt)
+    services.record_export(database(), actor, account.id, fmt, len(listed), dict(filters))
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     return current_app.response_class(body, mimetype=mimetype, headers=headers)
 

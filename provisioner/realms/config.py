@@ -73,7 +73,23 @@ def _clients(clients: list[dict[str, Any]], dev_mode: bool) -> list[dict[str, An
     return [{k: v for k, v in c.items() if k != "devOnly"} for c in clients if dev_mode or not c.get("devOnly")]
 
 
-def load_realm_configs(config_dir: Path, variables: dict[str, str], *, dev_mode: bool = True) -> list[RealmConfig]:
+DESCRIPTION_MAX = 255  # Keycloak's column for a flow's description
+
+
+def _check_flow_descriptions(source: Path, flows: list[dict[str, Any]]) -> None:
+    for flow in flows:
+        name = flow.get("alias") or flow.get("flow")
+        if len(flow.get("description", "")) > DESCRIPTION_MAX:
+            raise InvalidInput(
+                f"{source.name}: the description of flow {name!r} is longer than {DESCRIPTION_MAX} characters "
+                "(Keycloak refuses it): shorten it",
+                code="bad_config",
+                details={"flow": name},
+            )
+        _check_flow_descriptions(source, [e for e in flow.get("executions", []) if "flow" in e])
+
+
+def load_realm_configs(config_dir: Path, variables: dict[str, str], *, dev_mode: bool = False) -> list[RealmConfig]:
     files = sorted((config_dir / "realms").glob("*.json"))
     if not files:
         raise InvalidInput(f"no realm configuration in {config_dir / 'realms'}", code="no_config")
@@ -86,6 +102,7 @@ def load_realm_configs(config_dir: Path, variables: dict[str, str], *, dev_mode:
         data = _substitute(raw, variables, path)
         if "realm" not in data or "settings" not in data:
             raise InvalidInput(f"{path.name}: 'realm' and 'settings' are required", code="bad_config")
+        _check_flow_descriptions(path, data.get("authenticationFlows", []))
         configs.append(
             RealmConfig(
                 realm=data["realm"],

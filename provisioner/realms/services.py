@@ -30,6 +30,7 @@ _CLIENT_EXTRAS = (
     "defaultClientScopes",
     "optionalClientScopes",
     "serviceAccountRoles",
+    "browserFlow",
 )
 
 
@@ -100,6 +101,7 @@ class RealmApplier:
         self._localization()
         self._required_actions()
         self._flows()
+        self._client_flow_bindings()
         self._retired_teleprocedures()
         return self.changes
 
@@ -123,6 +125,27 @@ class RealmApplier:
         flows = FlowApplier(self.rest, self.base, self._record, dry_run=self.dry_run)
         for flow in self.cfg.authentication_flows:
             flows.apply(flow)  # after roles and scopes: the gates name them
+
+    def _client_flow_bindings(self) -> None:
+        """A client's own browser flow (``"browserFlow": <alias>``), bound after the flows exist."""
+        wanted = {c["clientId"]: c["browserFlow"] for c in self.cfg.clients if c.get("browserFlow")}
+        if not wanted:
+            return
+        flows = {f["alias"]: f["id"] for f in self.rest.get(f"{self.base}/authentication/flows")}
+        for client_id, alias in wanted.items():
+            current = self._find_client(client_id)
+            if current is None or alias not in flows:
+                if self.dry_run:
+                    continue  # created by this very apply
+                raise KeycloakApiError("GET", f"{client_id} / {alias}", 404, "client or flow not found")
+            overrides = dict(current.get("authenticationFlowBindingOverrides") or {})
+            if overrides.get("browser") != flows[alias] and self._record(
+                "flow-binding", f"{client_id}/browser", "update", (alias,)
+            ):
+                overrides["browser"] = flows[alias]
+                self.rest.put(
+                    f"{self.base}/clients/{current['id']}", {**current, "authenticationFlowBindingOverrides": overrides}
+                )
 
     # -- retired teleprocedures: their role and scope go (after the gates and links naming them) --
     def _retired_teleprocedures(self) -> None:

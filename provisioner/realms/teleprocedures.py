@@ -128,8 +128,10 @@ def client_scope(tp: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def gate(flow_alias: str, tp: dict[str, Any]) -> dict[str, Any]:
-    """Conditional subflow: scope ``tp-x`` requested and role ``tp-x`` missing -> deny access."""
+def gate(flow_alias: str, tp: dict[str, Any], config_prefix: str = "") -> dict[str, Any]:
+    """Conditional subflow: scope ``tp-x`` requested and role ``tp-x`` missing -> deny access.
+    Configuration aliases are unique in a realm: those of a flow other than the browser login
+    start with ``config_prefix``."""
     scope, needed = scope_name(tp["code"]), role_name(tp["code"])
     return {
         "flow": f"{flow_alias} {needed}",
@@ -139,13 +141,13 @@ def gate(flow_alias: str, tp: dict[str, Any]) -> dict[str, Any]:
             {
                 "authenticator": "conditional-client-scope",
                 "requirement": "REQUIRED",
-                "configAlias": f"{scope}-demande",
+                "configAlias": f"{config_prefix}{scope}-demande",
                 "config": {"client_scope": scope, "negate": "false"},
             },
             {
                 "authenticator": "conditional-user-role",
                 "requirement": "REQUIRED",
-                "configAlias": f"{needed}-absent",
+                "configAlias": f"{config_prefix}{needed}-absent",
                 "config": {"condUserRole": needed, "negate": "true"},
             },
             {
@@ -154,7 +156,7 @@ def gate(flow_alias: str, tp: dict[str, Any]) -> dict[str, Any]:
                 # detection, so an app asking for a scope the user lacks cannot lock them out.
                 "authenticator": "portail-deny-teleprocedure",
                 "requirement": "REQUIRED",
-                "configAlias": f"{needed}-refus",
+                "configAlias": f"{config_prefix}{needed}-refus",
                 "config": {"denyErrorMessage": denied_message_key(tp["code"])},
             },
         ],
@@ -166,17 +168,17 @@ def _has_gates(executions: list[dict[str, Any]]) -> bool:
 
 
 def _expand_gates(
-    executions: list[dict[str, Any]], top_alias: str, entries: list[dict[str, Any]]
+    executions: list[dict[str, Any]], top_alias: str, entries: list[dict[str, Any]], config_prefix: str
 ) -> list[dict[str, Any]]:
     expanded: list[dict[str, Any]] = []
     for execution in executions:
         if execution == GATES_PLACEHOLDER:
-            expanded.extend(gate(top_alias, tp) for tp in entries)
+            expanded.extend(gate(top_alias, tp, config_prefix) for tp in entries)
         elif "executions" in execution:
             expanded.append(
                 {
                     **execution,
-                    "executions": _expand_gates(execution["executions"], top_alias, entries),
+                    "executions": _expand_gates(execution["executions"], top_alias, entries, config_prefix),
                 }
             )
         else:
@@ -208,15 +210,27 @@ def with_teleprocedures(config: RealmConfig) -> RealmConfig:
         if client.pop("teleprocedureScopes", False):
             client["optionalClientScopes"] = [*client.get("optionalClientScopes", []), *scopes]
         clients.append(client)
-    gated = any(_has_gates(flow.get("executions", [])) for flow in config.authentication_flows)
-    if scopes and any(c.get("teleprocedureScopes") for c in config.clients) and not gated:
+    # Every flow bound to the realm (the browser login, the password reset, which also signs the user
+    # in) must hold the gates, or a user could obtain any teleprocedure scope through it.
+    ungated = [
+        f["alias"] for f in config.authentication_flows if f.get("bindAs") and not _has_gates(f.get("executions", []))
+    ]
+    if scopes and any(c.get("teleprocedureScopes") for c in config.clients) and ungated:
         raise InvalidInput(
-            f"{source}: clients get teleprocedure scopes but no login flow holds the gates "
-            '({"generated": "teleprocedure-gates"}): any user could obtain any teleprocedure scope',
+            f"{source}: clients get teleprocedure scopes but the login flow(s) {', '.join(ungated)} do not hold "
+            'the gates ({"generated": "teleprocedure-gates"}): any user could obtain any teleprocedure scope',
             code="bad_config",
         )
     flows = [
-        {**flow, "executions": _expand_gates(flow.get("executions", []), flow["alias"], entries)}
+        {
+            **flow,
+            "executions": _expand_gates(
+                flow.get("executions", []),
+                flow["alias"],
+                entries,
+                "" if flow.get("bindAs") == "browserFlow" else f"{flow['alias']} ",
+            ),
+        }
         for flow in config.authentication_flows
     ]
     localization = {locale: dict(texts) for locale, texts in config.localization.items()}

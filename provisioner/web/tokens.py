@@ -56,14 +56,41 @@ class _Keys:
 _keys = _Keys()
 
 
-def _claims(token: str, settings: Settings) -> dict[str, Any]:
+def _signed(token: str, settings: Settings) -> Any:
+    """The token decoded once its signature by the realm's keys is checked (claims not yet)."""
     for refresh in (False, True):
         try:
-            decoded = jwt.decode(token, _keys.get(settings, refresh=refresh))
-            break
+            return jwt.decode(token, _keys.get(settings, refresh=refresh))
         except (ValueError, JoseError) as exc:
             if refresh:
                 raise Unauthorized("Jeton d'accès invalide.", details={"reason": type(exc).__name__}) from exc
+    raise AssertionError("unreachable")
+
+
+BACKCHANNEL_LOGOUT = "http://schemas.openid.net/event/backchannel-logout"
+
+
+def logout_claims(token: str, settings: Settings, audience: str) -> dict[str, Any]:
+    """An OpenID Connect back-channel logout token of this realm for ``audience`` (its ``sid``
+    names the ended session): signed, from the realm, with the logout event and no nonce."""
+    decoded = _signed(token, settings)
+    registry = jwt.JWTClaimsRegistry(
+        iss={"essential": True, "value": settings.token_issuer}, sid={"essential": True}, iat={"essential": True}
+    )
+    try:
+        registry.validate(decoded.claims)
+    except JoseError as exc:
+        raise Unauthorized("Jeton de déconnexion refusé.", details={"reason": exc.error}) from exc
+    claims = dict(decoded.claims)
+    aud = claims.get("aud")
+    audiences: list[Any] = aud if isinstance(aud, list) else [aud]
+    if audience not in audiences or BACKCHANNEL_LOGOUT not in (claims.get("events") or {}) or "nonce" in claims:
+        raise Unauthorized("Jeton de déconnexion refusé.", details={"reason": "not_a_logout_token"})
+    return claims
+
+
+def _claims(token: str, settings: Settings) -> dict[str, Any]:
+    decoded = _signed(token, settings)
     registry = jwt.JWTClaimsRegistry(
         iss={"essential": True, "value": settings.token_issuer},
         exp={"essential": True},

@@ -11,15 +11,18 @@ from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import flash, redirect, request, session, url_for
+from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
-from provisioner.actors import Actor
-from provisioner.errors import DomainError, Forbidden
+from provisioner.actors import OPERATOR_ROLE, Actor
+from provisioner.errors import DomainError, Forbidden, UpstreamUnavailable
+from provisioner.keycloak.gateway import KeycloakApiError
+from provisioner.logs import get_logger
 from provisioner.web.api import commit_and_sync
-from provisioner.web.state import rollback
+from provisioner.web.state import gateway, rollback
 from provisioner.web.tokens import actor_for
 
+log = get_logger(__name__)
 IDLE_SECONDS = 30 * 60  # an unattended administration session ends after 30 minutes
 MAX_SECONDS = 8 * 3600  # and any after 8 hours: roles and rights are read again at the next sign-in
 HOME = "admin.home"  # where an anonymous visitor is sent to sign in
@@ -35,6 +38,7 @@ def sign_in(claims: dict[str, Any], id_token: str) -> None:
     now = time.time()
     session["ui"] = {
         "subject": str(claims.get("sub", "")),
+        "sid": str(claims.get("sid", "")),
         "username": str(claims.get("preferred_username", "")),
         "name": str(claims.get("name") or claims.get("preferred_username", "")),
         "roles": sorted(claims.get("roles", [])),
@@ -59,12 +63,36 @@ def ui_actor() -> Actor | None:
         return None
     now = time.time()
     stale = now - float(user.get("seen", 0)) > IDLE_SECONDS or now - float(user.get("since", 0)) > MAX_SECONDS
-    if stale or not user.get("subject"):
+    if stale or not user.get("subject") or not user.get("sid"):
+        sign_out()
+        return None
+    if "ui_actor" in g:
+        return g.ui_actor  # type: ignore[no-any-return]
+    roles = _roles_now(user)
+    if roles is None:
         sign_out()
         return None
     user["seen"] = now
     session.modified = True
-    return actor_for(user["subject"], user["username"], set(user.get("roles", [])))
+    g.ui_actor = actor_for(user["subject"], user["username"], roles)
+    return g.ui_actor  # type: ignore[no-any-return]
+
+
+def _roles_now(user: dict[str, Any]) -> set[str] | None:
+    """Checked with Keycloak at every request: the Keycloak session is still there (else None: the
+    user signed out elsewhere, an administrator ended it, or it expired) and the roles it has now
+    (an operator whose role was removed is an operator no more). Keycloak unreachable: an operator
+    is refused (its rights are Keycloak's word), an account administrator keeps the roles it signed
+    in with (its rights come from the database, read at every request)."""
+    signed_in_with = set(user.get("roles", []))
+    ended = current_app.extensions.get("portail.session_ended")
+    if ended is not None and ended(user.get("sid", "")):
+        return None  # Keycloak said so (back-channel logout)
+    try:
+        return gateway().session_roles(user["subject"], user.get("sid", ""))  # type: ignore[no-any-return]
+    except (UpstreamUnavailable, KeycloakApiError) as exc:
+        log.warning("ui.session_check_failed", error=type(exc).__name__, user=user.get("username"))
+        return None if OPERATOR_ROLE in signed_in_with else signed_in_with
 
 
 def login_required(view: F) -> F:

@@ -26,3 +26,11 @@ def test_only_operators_change_a_principal_identifier(api: Any, login_as: Any) -
     (entry, *_) = api.call("GET", f"/accounts/{account['id']}/audit").json["items"]
     assert entry["action"] == "account.updated"
     assert (entry["before"]["identifier"], entry["after"]["identifier"]) == (account["identifier"], OTHER_SIRET)
+
+
+def test_nor_a_secondary_identifier(api: Any, login_as: Any) -> None:
+    account = api.principal({"DSN": None})
+    secondary = api.secondary(account["id"], "etab", {"DSN": None}).json["account"]
+    admin = login_as(account["login"])
+    refused = api.call("PATCH", f"/accounts/{secondary['id']}", {"identifier": OTHER_SIRET}, headers=admin)
+    assert refused.status_code == 403 and refused.json["error"]["code"] == "identifier_change_operator_only"

@@ -11,20 +11,9 @@ import pytest
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.settings import Settings
 from tests.fixtures import TEST_PASSWORD
+from tests.fixtures.browser import sign_in, sms_code
 
 pytestmark = [pytest.mark.keycloak, pytest.mark.browser]
-
-
-def _sign_in(
-    page: Any, live_server: str, settings: Settings, username: str, start: str = "/", password: str = TEST_PASSWORD
-) -> None:
-    page.goto(f"{live_server}{start}")
-    page.get_by_test_id("login").click()
-    page.wait_for_url(f"{settings.realm_issuer}/**")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.locator("#kc-login").click()
-    page.wait_for_url(re.compile(re.escape(live_server) + r"/comptes.*"))
 
 
 @pytest.fixture()
@@ -40,7 +29,7 @@ def principal(api: Any, login_as: Any) -> dict[str, Any]:
 def test_an_administrator_manages_its_secondary_accounts(
     page: Any, live_server: str, settings: Settings, principal: dict[str, Any], gateway: KeycloakGateway
 ) -> None:
-    _sign_in(page, live_server, settings, principal["login"])
+    sign_in(page, live_server, settings, principal["login"])
     assert page.url.endswith(f"/comptes/{principal['id']}")
     assert page.get_by_test_id("login").inner_text() == principal["login"]
     assert page.locator("[data-testid=teleprocedures] tr[data-code]").count() == 2
@@ -83,7 +72,7 @@ def test_an_administrator_sees_nothing_of_another_account(
     page: Any, live_server: str, settings: Settings, principal: dict[str, Any], api: Any
 ) -> None:
     other = api.principal({"DSN": None})
-    _sign_in(page, live_server, settings, principal["login"])
+    sign_in(page, live_server, settings, principal["login"])
     response = page.goto(f"{live_server}/comptes/{other['id']}")
     assert response.status == 404
     assert "introuvable" in page.content() and other["login"] not in page.content()
@@ -100,7 +89,7 @@ def test_signed_out_visitors_are_sent_to_sign_in_and_the_ui_speaks_german(
 ) -> None:
     page.goto(f"{live_server}/comptes/{principal['id']}")
     assert page.url.startswith(f"{live_server}/?next=")
-    _sign_in(page, live_server, settings, principal["login"], start=page.url.removeprefix(live_server))
+    sign_in(page, live_server, settings, principal["login"], start=page.url.removeprefix(live_server))
     assert page.url.endswith(f"/comptes/{principal['id']}")  # back where they were going
     page.goto(f"{live_server}/comptes/{principal['id']}?q=etab&status=open")
     page.locator("a[hreflang=de]").click()  # the language changes, the filters stay
@@ -115,24 +104,10 @@ def test_signed_out_visitors_are_sent_to_sign_in_and_the_ui_speaks_german(
 
 
 def test_an_operator_finds_any_account(
-    page: Any, live_server: str, settings: Settings, principal: dict[str, Any], admin_rest: Any, realm: str
+    page: Any, live_server: str, settings: Settings, principal: dict[str, Any], new_operator: Any
 ) -> None:
-    base = f"admin/realms/{realm}"
-    username = f"operateur-{uuid.uuid4().hex[:6]}"
-    user_id = admin_rest.post(
-        f"{base}/users",
-        {
-            "username": username,
-            "email": f"{username}@portail.example",
-            "emailVerified": True,
-            "firstName": "Olga",
-            "lastName": "Opératrice",
-            "enabled": True,
-            "credentials": [{"type": "password", "value": TEST_PASSWORD, "temporary": False}],
-        },
-    )
-    admin_rest.post(f"{base}/users/{user_id}/role-mappings/realm", [admin_rest.get(f"{base}/roles/portal-operator")])
-    _sign_in(page, live_server, settings, username)
+    username, _ = new_operator()
+    sign_in(page, live_server, settings, username)
     assert page.url.endswith("/comptes")
     page.fill("input[name=q]", principal["login"])
     page.get_by_role("button", name="Rechercher").click()
@@ -146,7 +121,7 @@ def test_an_operator_finds_any_account(
 def test_user_list_filters_exports_and_disables_collaborators(
     page: Any, live_server: str, settings: Settings, principal: dict[str, Any], gateway: KeycloakGateway
 ) -> None:
-    _sign_in(page, live_server, settings, principal["login"])
+    sign_in(page, live_server, settings, principal["login"])
     page.get_by_test_id("people-link").click()
     page.get_by_test_id("invite").click()
     email = f"c{uuid.uuid4().hex[:6]}@example.org"
@@ -192,7 +167,7 @@ def test_user_list_filters_exports_and_disables_collaborators(
 def test_creating_a_secondary_account_and_giving_it_a_mailbox(
     page: Any, live_server: str, settings: Settings, principal: dict[str, Any], api: Any
 ) -> None:
-    _sign_in(page, live_server, settings, principal["login"])
+    sign_in(page, live_server, settings, principal["login"])
     page.get_by_test_id("new-secondary").click()
     page.get_by_test_id("name").fill("lyon")
     page.get_by_test_id("identifier").fill("732 829 320 00075")  # wrong check digit
@@ -248,7 +223,7 @@ def test_teleprocedure_options_cascade_to_secondaries_and_show_in_the_journal(
         ).status_code
         == 200
     )
-    _sign_in(page, live_server, settings, principal["login"])
+    sign_in(page, live_server, settings, principal["login"])
     page.get_by_test_id("options-link").click()
     assert page.get_by_test_id("tp-DPAE").is_checked() and page.get_by_test_id("tp-DSN").is_checked()
     page.get_by_test_id("tp-DPAE").uncheck()
@@ -276,7 +251,7 @@ def test_teleprocedure_options_cascade_to_secondaries_and_show_in_the_journal(
 def test_editing_the_identity_copies_the_responsible_into_a_contact(
     page: Any, live_server: str, settings: Settings, principal: dict[str, Any], api: Any
 ) -> None:
-    _sign_in(page, live_server, settings, principal["login"])
+    sign_in(page, live_server, settings, principal["login"])
     page.get_by_test_id("identity-link").click()
     assert page.get_by_test_id("resp-last-name").input_value() == "DUPONT"
     page.get_by_test_id("company-name").fill("SOCIETE RENOMMEE")
@@ -300,7 +275,7 @@ def test_editing_the_identity_copies_the_responsible_into_a_contact(
 def test_options_quota_and_billing_address(
     page: Any, live_server: str, settings: Settings, principal: dict[str, Any], api: Any
 ) -> None:
-    _sign_in(page, live_server, settings, principal["login"])
+    sign_in(page, live_server, settings, principal["login"])
     page.get_by_test_id("services-link").click()
     assert page.get_by_test_id("quota").input_value() == "2"
     page.get_by_test_id("quota").fill("0")  # etab1 has a BAL
@@ -333,7 +308,7 @@ def test_options_quota_and_billing_address(
 def test_the_last_administrator_cannot_be_disabled_and_a_closed_account_gives_no_rights(
     page: Any, live_server: str, settings: Settings, principal: dict[str, Any], api: Any, login_as: Any
 ) -> None:
-    _sign_in(page, live_server, settings, principal["login"])
+    sign_in(page, live_server, settings, principal["login"])
     page.goto(f"{live_server}/comptes/{principal['id']}/utilisateurs")
     page.locator(f"tr[data-username='{principal['login']}']").get_by_test_id("person-disable").click()
     page.get_by_test_id("flash").first.wait_for()
@@ -345,22 +320,40 @@ def test_the_last_administrator_cannot_be_disabled_and_a_closed_account_gives_no
     assert api.call("POST", f"/accounts/{principal['id']}/deactivate").status_code == 200  # the portal closes it
     assert api.call("GET", f"/accounts/{principal['id']}", headers=admin).status_code == 404
     page.goto(f"{live_server}/comptes/{principal['id']}")
-    assert "aucun compte à administrer" in page.content()
+    # Closing it disabled its users in Keycloak and ended their sessions: signed out at once.
+    assert page.get_by_test_id("login").is_visible()
 
 
 def test_the_demo_operator_signs_in_to_the_accounts_search(
     page: Any, live_server: str, settings: Settings, demo_data: Any
 ) -> None:
-    page.goto(f"{live_server}/")
-    page.get_by_test_id("login").click()
-    page.fill("#username", "operateur")
-    page.fill("#password", "Demo2026")
-    page.locator("#kc-login").click()
-    page.wait_for_url(f"{live_server}/comptes")
+    sign_in(page, live_server, settings, "operateur", password="Demo2026")
     page.fill("input[name=q]", "asp1ent")
     page.get_by_role("button", name="Rechercher").click()
     page.wait_for_url("**q=asp1ent**")
     assert "asp1ent" in [r.get_attribute("data-login") for r in page.locator("tr[data-login]").all()]
+
+
+def test_a_new_operator_enrols_its_mobile_at_the_first_sign_in(
+    page: Any, live_server: str, settings: Settings, new_operator: Any
+) -> None:
+    """The administration asks everyone the SMS code: an operator without a number enrols one
+    (verified by SMS) at its first sign-in before it gets in."""
+    username, _ = new_operator()
+    page.goto(f"{live_server}/")
+    page.get_by_test_id("login").click()
+    page.fill("#username", username)
+    page.fill("#password", TEST_PASSWORD)
+    page.locator("#kc-login").click()
+    page.locator("#phone").wait_for()
+    page.screenshot(path="test-artifacts/admin-enrolment.png")
+    number = "+33612" + str(uuid.uuid4().int)[:6]
+    page.fill("#phone", number)
+    page.locator("#kc-submit").click()
+    page.locator("#code").wait_for()
+    page.fill("#code", sms_code(page, live_server, number))
+    page.locator("#kc-submit").click()
+    page.wait_for_url(f"{live_server}/comptes")
 
 
 def test_a_locked_out_user_shows_until_when_and_is_unlocked(
@@ -383,7 +376,7 @@ def test_a_locked_out_user_shows_until_when_and_is_unlocked(
     lock = api.call("GET", f"/people/{collaborator['id']}/lockout").json
     assert lock["locked"] is True and lock["until"]
 
-    _sign_in(page, live_server, settings, principal["login"])
+    sign_in(page, live_server, settings, principal["login"])
     page.goto(f"{live_server}/comptes/{principal['id']}/utilisateurs")
     row = page.locator(f"tr[data-username='{username}']")
     assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d UTC", row.get_by_test_id("locked").inner_text())
@@ -412,7 +405,7 @@ def test_an_operator_validates_then_opens_a_requested_account(
     ]
     holder = gateway.find_user(requested["login"])
     assert holder is not None and not holder.enabled  # not open yet: no login
-    _sign_in(page, live_server, settings, "operateur", password="Demo2026")
+    sign_in(page, live_server, settings, "operateur", password="Demo2026")
     page.goto(f"{live_server}/comptes?status=requested&q={requested['login']}")
     page.locator(f"tr[data-login='{requested['login']}'] a").click()
     assert page.get_by_test_id("status").first.get_attribute("data-status") == "requested"
@@ -439,7 +432,7 @@ def test_an_administrator_enrols_a_collaborator_mobile_on_the_spot(
         {"email": email, "first_name": "Mia", "last_name": "Mobile"},
     )
     digits = str(uuid.uuid4().int)[:6]
-    _sign_in(page, live_server, settings, principal["login"])
+    sign_in(page, live_server, settings, principal["login"])
     page.goto(f"{live_server}/comptes/{principal['id']}/utilisateurs")
     page.locator(f"tr[data-username='{email}']").get_by_test_id("phone-link").click()
     page.get_by_test_id("phone").fill("01 49 09 87 37")  # a landline gets no SMS
@@ -467,7 +460,7 @@ def test_an_operator_creates_a_principal_account(
     page: Any, live_server: str, settings: Settings, demo_data: Any, gateway: KeycloakGateway, api: Any, new_login: Any
 ) -> None:
     login = new_login()
-    _sign_in(page, live_server, settings, "operateur", password="Demo2026")
+    sign_in(page, live_server, settings, "operateur", password="Demo2026")
     page.get_by_test_id("new-principal").click()
     page.get_by_test_id("login").fill(login)
     page.get_by_test_id("identifier").fill("732 829 320 00075")  # wrong check digit
@@ -498,7 +491,7 @@ def test_an_administrator_edits_a_collaborator_but_never_removes_the_last_admini
         f"/accounts/{principal['id']}/collaborators",
         {"email": email, "first_name": "Rémi", "last_name": "Rôle"},
     ).json["person"]
-    _sign_in(page, live_server, settings, principal["login"])
+    sign_in(page, live_server, settings, principal["login"])
     page.goto(f"{live_server}/comptes/{principal['id']}/utilisateurs")
     page.locator(f"tr[data-username='{email}']").get_by_test_id("person-link").click()
     page.get_by_label("Comptabilité").check()
@@ -536,7 +529,7 @@ def test_permissions_belong_to_the_principal_and_the_holder_follows_the_responsi
     renamed = api.call("PATCH", f"/people/{holder['id']}", {"email": "autre@example.org"})
     assert renamed.status_code == 422 and renamed.json["error"]["code"] == "holder_follows_responsible"
 
-    _sign_in(page, live_server, settings, principal["login"])
+    sign_in(page, live_server, settings, principal["login"])
     page.goto(f"{live_server}/utilisateurs/{login['id']}")
     assert page.get_by_label("Administrateur").count() == 0  # no permissions on a secondary's login
     page.goto(f"{live_server}/utilisateurs/{holder['id']}")
@@ -583,7 +576,7 @@ def test_an_invited_collaborator_chooses_a_password_from_the_e_mail(
     assert password_token(settings, email, "Nouveau26").status_code == 200
 
     # The administrator can send another link (a lost invitation, a forgotten password).
-    _sign_in(page, live_server, settings, principal["login"])
+    sign_in(page, live_server, settings, principal["login"])
     person_id = next(
         p["id"] for p in api.call("GET", f"/accounts/{principal['id']}/people").json["items"] if p["username"] == email
     )

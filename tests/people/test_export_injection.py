@@ -43,3 +43,8 @@ def test_a_formula_in_the_accounts_csv_is_quoted_and_reads_back() -> None:
     (record,) = account_io.read_records(text, "csv")
     assert record["company_name"] == "@SUM(A1:A9)"
     assert record["responsible"]["last_name"] == FORMULA and record["responsible"]["phone"] == "+33149098737"
+
+
+def test_a_control_character_in_the_title_does_not_break_the_workbook() -> None:
+    book = load_workbook(io.BytesIO(exports.to_xlsx("SOCIETE\x07 BELL", [_person()])))
+    assert book.active["A1"].value == "SOCIETE BELL"

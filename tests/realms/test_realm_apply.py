@@ -47,7 +47,7 @@ def scratch_realm(admin_rest: Any) -> Any:
 def test_shipped_config_is_applied_and_second_apply_changes_nothing(
     settings: Settings, admin_rest: Any, realm: str, database: Any
 ) -> None:
-    configs = load_realm_configs(settings.keycloak_config_dir, variables_from(settings))
+    configs = load_realm_configs(settings.keycloak_config_dir, variables_from(settings), dev_mode=True)
     assert apply_realm_config(settings) == []  # the realm files, with the database's catalogue
     actual = admin_rest.get(f"admin/realms/{realm}")
     assert actual["defaultLocale"] == "fr" and actual["loginTheme"] == "portail"
@@ -127,7 +127,7 @@ def test_a_new_teleprocedure_gets_its_role_scope_and_gate(
     variables = variables_from(settings)
     shipped = json.loads((REPO_ROOT / "keycloak-config" / "realms" / "portail-demo.json").read_text())
     catalogue = shipped["portal"]["teleprocedures"]
-    apply_configs(admin_rest, load_realm_configs(_config_dir(tmp_path, scratch_realm), variables))
+    apply_configs(admin_rest, load_realm_configs(_config_dir(tmp_path, scratch_realm), variables, dev_mode=True))
     base = f"admin/realms/{scratch_realm}"
 
     added = {
@@ -137,7 +137,7 @@ def test_a_new_teleprocedure_gets_its_role_scope_and_gate(
         "documentTypes": ["accident", "maladie-professionnelle"],
     }
     _config_dir(tmp_path, scratch_realm, teleprocedures=[*catalogue, added])
-    changes = {str(c) for c in apply_configs(admin_rest, load_realm_configs(tmp_path, variables))}
+    changes = {str(c) for c in apply_configs(admin_rest, load_realm_configs(tmp_path, variables, dev_mode=True))}
     key = "portail.tp-denied.at-mp"
     assert changes == {
         f"{scratch_realm}: create role tp-at-mp",
@@ -147,6 +147,7 @@ def test_a_new_teleprocedure_gets_its_role_scope_and_gate(
         f"{scratch_realm}: update localization en ({key})",
         f"{scratch_realm}: update localization fr ({key})",
         f"{scratch_realm}: add execution portail-browser/portail-browser tp-at-mp",
+        f"{scratch_realm}: add execution portail-reset-credentials/portail-reset-credentials tp-at-mp",
     }
     assert admin_rest.get(f"{base}/roles/tp-at-mp")["description"].startswith("Téléprocédure AT-MP")
     (scope,) = [s for s in admin_rest.get(f"{base}/client-scopes") if s["name"] == "tp-at-mp"]
@@ -160,29 +161,32 @@ def test_a_new_teleprocedure_gets_its_role_scope_and_gate(
     assert "(Déclaration d''accident du travail)" in admin_rest.get(f"{base}/localization/fr")[key]
     executions = admin_rest.get(f"{base}/authentication/flows/portail-browser/executions")
     assert [e["displayName"] for e in executions if e["level"] == 0][-1] == "portail-browser tp-at-mp"
-    assert apply_configs(admin_rest, load_realm_configs(tmp_path, variables)) == []
+    assert apply_configs(admin_rest, load_realm_configs(tmp_path, variables, dev_mode=True)) == []
 
     # Out of the catalogue: its gate and scope link go; role and scope stay (never deleted).
     _config_dir(tmp_path, scratch_realm, teleprocedures=catalogue)
-    changes = {str(c) for c in apply_configs(admin_rest, load_realm_configs(tmp_path, variables))}
+    changes = {str(c) for c in apply_configs(admin_rest, load_realm_configs(tmp_path, variables, dev_mode=True))}
     assert changes == {
         f"{scratch_realm}: remove scope-link portail-demo-app/optional/tp-at-mp",
         f"{scratch_realm}: remove execution portail-browser/portail-browser tp-at-mp",
+        f"{scratch_realm}: remove execution portail-reset-credentials/portail-reset-credentials tp-at-mp",
     }
     assert "tp-at-mp" not in _gates(admin_rest, scratch_realm)
     with pytest.raises(KeycloakApiError) as gone:  # the subflow itself is deleted, not just unlinked
         admin_rest.get(f"{base}/authentication/flows/{quote('portail-browser tp-at-mp')}/executions")
     assert gone.value.status == 404
-    assert apply_configs(admin_rest, load_realm_configs(tmp_path, variables)) == []
+    assert apply_configs(admin_rest, load_realm_configs(tmp_path, variables, dev_mode=True)) == []
 
 
 def test_change_a_setting_keeps_users_groups_and_credentials(
     settings: Settings, admin_rest: Any, scratch_realm: str, tmp_path: Path
 ) -> None:
     variables = variables_from(settings)
-    first = apply_configs(admin_rest, load_realm_configs(_config_dir(tmp_path, scratch_realm), variables))
+    first = apply_configs(
+        admin_rest, load_realm_configs(_config_dir(tmp_path, scratch_realm), variables, dev_mode=True)
+    )
     assert any(c.kind == "realm" and c.action == "create" for c in first)
-    assert apply_configs(admin_rest, load_realm_configs(tmp_path, variables)) == []
+    assert apply_configs(admin_rest, load_realm_configs(tmp_path, variables, dev_mode=True)) == []
 
     base = f"admin/realms/{scratch_realm}"
     group_id = admin_rest.post(f"{base}/groups", {"name": "compte-test"})
@@ -200,7 +204,7 @@ def test_change_a_setting_keeps_users_groups_and_credentials(
     admin_rest.put(f"{base}/users/{user_id}/groups/{group_id}", {})
 
     _config_dir(tmp_path, scratch_realm, displayName="Portail Modifié", failureFactor=3)
-    changes = apply_configs(admin_rest, load_realm_configs(tmp_path, variables))
+    changes = apply_configs(admin_rest, load_realm_configs(tmp_path, variables, dev_mode=True))
     assert [(c.kind, c.action, set(c.fields)) for c in changes] == [
         ("realm", "update", {"displayName", "failureFactor"})
     ]
@@ -209,14 +213,14 @@ def test_change_a_setting_keeps_users_groups_and_credentials(
     assert admin_rest.get(f"{base}/users/{user_id}")["username"] == "keepme"
     assert [g["name"] for g in admin_rest.get(f"{base}/users/{user_id}/groups")] == ["compte-test"]
     assert [c["type"] for c in admin_rest.get(f"{base}/users/{user_id}/credentials")] == ["password"]
-    assert apply_configs(admin_rest, load_realm_configs(tmp_path, variables)) == []
+    assert apply_configs(admin_rest, load_realm_configs(tmp_path, variables, dev_mode=True)) == []
 
 
 def test_drift_made_by_hand_is_repaired(
     settings: Settings, admin_rest: Any, scratch_realm: str, tmp_path: Path
 ) -> None:
     variables = variables_from(settings)
-    apply_configs(admin_rest, load_realm_configs(_config_dir(tmp_path, scratch_realm), variables))
+    apply_configs(admin_rest, load_realm_configs(_config_dir(tmp_path, scratch_realm), variables, dev_mode=True))
     base = f"admin/realms/{scratch_realm}"
     (client,) = admin_rest.get(f"{base}/clients", clientId="portail-provisioner")
     sa_user = admin_rest.get(f"{base}/clients/{client['id']}/service-account-user")
@@ -248,7 +252,7 @@ def test_drift_made_by_hand_is_repaired(
     )
     admin_rest.delete(f"{base}/authentication/executions/{otp['id']}")
 
-    changes = {str(c) for c in apply_configs(admin_rest, load_realm_configs(tmp_path, variables))}
+    changes = {str(c) for c in apply_configs(admin_rest, load_realm_configs(tmp_path, variables, dev_mode=True))}
     assert changes == {
         f"{scratch_realm}: remove service-role portail-provisioner (realm-admin)",
         f"{scratch_realm}: update realm {scratch_realm} (bruteForceProtected)",
@@ -261,11 +265,11 @@ def test_drift_made_by_hand_is_repaired(
     assert admin_rest.get(base)["browserFlow"] == "portail-browser"
     assert all(step[1] == "REQUIRED" for steps in _gates(admin_rest, scratch_realm).values() for step in steps)
     assert _gates(admin_rest, scratch_realm)["tp-dpae"][1][2]["negate"] == "true"
-    assert apply_configs(admin_rest, load_realm_configs(tmp_path, variables)) == []
+    assert apply_configs(admin_rest, load_realm_configs(tmp_path, variables, dev_mode=True)) == []
 
 
 def test_dry_run_changes_nothing(settings: Settings, admin_rest: Any, scratch_realm: str, tmp_path: Path) -> None:
-    configs = load_realm_configs(_config_dir(tmp_path, scratch_realm), variables_from(settings))
+    configs = load_realm_configs(_config_dir(tmp_path, scratch_realm), variables_from(settings), dev_mode=True)
     changes = apply_configs(admin_rest, configs, dry_run=True)
     assert [str(c) for c in changes] == [f"{scratch_realm}: create realm {scratch_realm}"]
     assert scratch_realm not in {r["realm"] for r in admin_rest.get("admin/realms")}

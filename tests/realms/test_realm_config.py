@@ -17,7 +17,7 @@ def test_shipped_config_loads_with_settings_placeholders() -> None:
     settings = Settings(dev_mode=True, public_url="https://portail.example", smtp_port=2600)
     (demo,) = [
         c
-        for c in load_realm_configs(REPO_ROOT / "keycloak-config", variables_from(settings))
+        for c in load_realm_configs(REPO_ROOT / "keycloak-config", variables_from(settings), dev_mode=True)
         if c.realm == "portail-demo"
     ]
     assert demo.settings["defaultLocale"] == "fr"
@@ -47,14 +47,14 @@ def test_unknown_placeholder_is_named(tmp_path: Path) -> None:
     (tmp_path / "realms").mkdir()
     (tmp_path / "realms" / "x.json").write_text(json.dumps({"realm": "x", "settings": {"displayName": "${nope}"}}))
     with pytest.raises(InvalidInput, match=r"\$\{nope\}"):
-        load_realm_configs(tmp_path, {"public_url": "u"})
+        load_realm_configs(tmp_path, {"public_url": "u"}, dev_mode=True)
 
 
 def test_a_second_portal_is_a_second_file(tmp_path: Path) -> None:
     (tmp_path / "realms").mkdir()
     for name in ("a", "b"):
         (tmp_path / "realms" / f"{name}.json").write_text(json.dumps({"realm": name, "settings": {}}))
-    assert [c.realm for c in load_realm_configs(tmp_path, {})] == ["a", "b"]
+    assert [c.realm for c in load_realm_configs(tmp_path, {}, dev_mode=True)] == ["a", "b"]
 
 
 @pytest.mark.parametrize(
@@ -87,7 +87,9 @@ def _demo(tmp_path: Path | None = None, **portal: object) -> RealmConfig:
         (tmp_path / "realms").mkdir()
         (tmp_path / "realms" / "portail-demo.json").write_text(json.dumps(raw))
         config_dir = tmp_path
-    (demo,) = [c for c in load_realm_configs(config_dir, variables_from(settings)) if c.realm == "portail-demo"]
+    (demo,) = [
+        c for c in load_realm_configs(config_dir, variables_from(settings), dev_mode=True) if c.realm == "portail-demo"
+    ]
     return demo
 
 
@@ -126,8 +128,16 @@ def test_the_catalogue_gives_a_role_a_scope_and_a_gate_per_teleprocedure() -> No
     assert "portail-account" in clients["portail-admin-ui"]["defaultClientScopes"]
     assert "optionalClientScopes" not in clients["portail-admin-ui"]
 
-    flow, reset = derived.authentication_flows
+    flow, reset, admin = derived.authentication_flows
     assert reset["alias"] == "portail-reset-credentials" and reset["bindAs"] == "resetCredentialsFlow"
+    # The reset signs the user in to the app that asked: the same gates as the login.
+    assert [e["flow"] for e in reset["executions"] if "flow" in e][-len(codes) :] == [
+        f"portail-reset-credentials tp-{c.lower()}" for c in codes
+    ]
+    # The administration UI's own flow: the SMS step for everyone, whatever the account's policy.
+    assert clients["portail-admin-ui"]["browserFlow"] == admin["alias"] == "portail-admin-browser"
+    (sms,) = [e for e in admin["executions"] if e["authenticator"] == "portail-sms-authenticator"]
+    assert sms["config"]["enforced"] == "true" and sms["requirement"] == "REQUIRED"
     assert flow["alias"] == "portail-browser" and flow["bindAs"] == "browserFlow"
     top = flow["executions"]
     assert top[0]["flow"] == "portail-browser authentification" and top[0]["requirement"] == "REQUIRED"
@@ -157,13 +167,23 @@ def test_a_teleprocedure_code_must_make_clean_names(tmp_path: Path, code: str) -
 
 def test_teleprocedure_scopes_without_gates_are_refused(tmp_path: Path) -> None:
     demo = _demo(tmp_path)
-    flow, reset = demo.authentication_flows
+    flow, *others = demo.authentication_flows
     ungated = {**flow, "executions": [e for e in flow["executions"] if "generated" not in e]}
     with pytest.raises(InvalidInput, match="teleprocedure-gates"):
-        with_teleprocedures(replace(demo, authentication_flows=[ungated, reset]))
+        with_teleprocedures(replace(demo, authentication_flows=[ungated, *others]))
 
 
 def test_a_derived_role_declared_by_hand_is_refused(tmp_path: Path) -> None:
     demo = _demo(tmp_path)
     with pytest.raises(InvalidInput, match="tp-dsn"):
         with_teleprocedures(replace(demo, roles=[*demo.roles, {"name": "tp-dsn"}]))
+
+
+def test_a_flow_description_keycloak_would_refuse_is_named(tmp_path: Path) -> None:
+    (tmp_path / "realms").mkdir()
+    flow = {"alias": "f", "executions": [{"flow": "sub", "requirement": "REQUIRED", "description": "x" * 256}]}
+    (tmp_path / "realms" / "a.json").write_text(
+        json.dumps({"realm": "a", "settings": {}, "authenticationFlows": [flow]})
+    )
+    with pytest.raises(InvalidInput, match="'sub' is longer than 255"):
+        load_realm_configs(tmp_path, {})

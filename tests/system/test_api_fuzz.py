@@ -87,7 +87,7 @@ def _fuzz_data(settings: Settings) -> tuple[Settings, int, int]:
     portal = load_portal(fuzz.keycloak_config_dir, fuzz.keycloak_realm)
     login = f"fuzz{rng.randrange(10**6)}"
     with db.session() as session:
-        for config in load_realm_configs(fuzz.keycloak_config_dir, variables_from(fuzz)):
+        for config in load_realm_configs(fuzz.keycloak_config_dir, variables_from(fuzz), dev_mode=True):
             realm_files.seed(session, config)
         ctx = Context(session, portal, Actor.system("fuzz"))
         body = {
@@ -135,6 +135,12 @@ def api_schema(settings: Settings, realm: str, api_clients: None) -> Iterator[tu
                 {
                     "include-operation-id-regex": OTHER_RULES,
                     "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
+                },
+                {
+                    # DELETE /teleprocedures/{code} retires: the entry stays readable, marked retired
+                    # (old tokens, the audit and subscribers' history name it), as docs/api.md says.
+                    "include-operation-id-regex": r"^get__api_v1_teleprocedures_\{code\}$",
+                    "checks": {"use_after_free": {"enabled": False}},
                 },
             ],
         }

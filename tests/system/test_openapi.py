@@ -69,3 +69,17 @@ def test_null_where_a_value_is_required_names_the_field(api: Any) -> None:
         assert wrong.status_code == 400 and wrong.json["error"]["code"] in ("invalid_body", "validation_failed")
     typed = api.call("GET", "/accounts?per_page=0")
     assert typed.status_code == 400 and typed.json["error"]["code"] == "invalid_parameter"
+
+
+def test_names_refuse_what_keycloaks_person_name_validator_refuses() -> None:
+    """Keycloak 26.7's pattern ``^[^<>&"\\v$%!#?§;*~/\\\\|^=\\[\\]{}()\\p{Cntrl}]+$`` (Java's ``\\v``
+    holds NEL and the line and paragraph separators): a name the API accepts, Keycloak takes."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from provisioner.schemas import Name
+
+    names = TypeAdapter(Name)
+    for char in '<>&"$%!#?§;*~/\\|^=[]{}()\x00\x1f\x7f\x85\u2028\u2029\n\x0b\x0c\r':
+        with pytest.raises(ValidationError):
+            names.validate_python(f"Lé{char}a")
+    assert names.validate_python("Zoé-Anne O'Brien") == "Zoé-Anne O'Brien"

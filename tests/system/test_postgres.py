@@ -26,6 +26,7 @@ from provisioner.portals import load_portal
 from provisioner.realms.config import load_realm_configs, variables_from
 from provisioner.settings import REPO_ROOT, Settings
 from provisioner.sync.outbox import backlog
+from tests.fixtures.races import last_administrator_race, mailbox_quota_race
 
 PORT = int(os.environ.get("PORTAIL_TEST_PG_PORT", "5439"))
 
@@ -43,7 +44,7 @@ def pg_url() -> Iterator[str]:
 def pg(pg_url: str, settings: Settings) -> Database:
     upgrade(pg_url)
     database = Database(pg_url)
-    (config,) = load_realm_configs(settings.keycloak_config_dir, variables_from(settings))
+    (config,) = load_realm_configs(settings.keycloak_config_dir, variables_from(settings), dev_mode=True)
     with database.session() as session:
         assert seed(session, config)  # the catalogue, as `provisioner keycloak apply` seeds it
     return database
@@ -123,3 +124,9 @@ def test_bulk_savepoints_on_postgresql(pg: Database) -> None:
                 savepoint.rollback()
         logins = {a.login for a in services.list_accounts(ctx, q="pgbulk").items}
     assert logins == {"pgbulk1", "pgbulk2"}
+
+
+def test_the_last_administrator_and_quota_checks_hold_under_concurrency(pg: Database) -> None:
+    portal = load_portal(REPO_ROOT / "keycloak-config", "portail-demo")
+    assert last_administrator_race(pg, portal) == ["last_administrator", "ok"]
+    assert mailbox_quota_race(pg, portal) == ["mailbox_quota_exceeded", "ok"]

@@ -1,5 +1,6 @@
 """permissions per teleprocedure (rule 12): "declarant" becomes one "declarant:<CODE>" per
-teleprocedure the person's account subscribes to
+teleprocedure the person's account subscribes to; every principal account is then queued for the
+reconciler, so Keycloak's roles follow (accounting and read-only collaborators lose theirs)
 
 Revision ID: 0008
 Revises: 0007
@@ -7,6 +8,7 @@ Create Date: 2026-12-06 21:30:00
 """
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +23,16 @@ person = sa.table(
     "person", sa.column("id", sa.Integer), sa.column("account_id", sa.Integer), sa.column("roles", sa.JSON)
 )
 subscription = sa.table("subscription", sa.column("account_id", sa.Integer), sa.column("code", sa.String))
+account = sa.table("account", sa.column("id", sa.Integer), sa.column("portal", sa.String), sa.column("kind", sa.String))
+outbox = sa.table(
+    "sync_outbox",
+    sa.column("portal", sa.String),
+    sa.column("action", sa.String),
+    sa.column("payload", sa.JSON),
+    sa.column("status", sa.String),
+    sa.column("attempts", sa.Integer),
+    sa.column("created_at", sa.DateTime),
+)
 
 
 def _roles(value: Any) -> list[str]:
@@ -32,11 +44,25 @@ def upgrade() -> None:
     codes: dict[int, list[str]] = {}
     for account_id, code in bind.execute(sa.select(subscription.c.account_id, subscription.c.code)):
         codes.setdefault(account_id, []).append(code)
-    for person_id, account_id, value in bind.execute(sa.select(person.c.id, person.c.account_id, person.c.roles)):
+    people = bind.execute(sa.select(person.c.id, person.c.account_id, person.c.roles)).all()
+    for person_id, account_id, value in people:
         roles = _roles(value)
         if "declarant" in roles:
             new = sorted({r for r in roles if r != "declarant"} | {f"declarant:{c}" for c in codes.get(account_id, [])})
             bind.execute(sa.update(person).where(person.c.id == person_id).values(roles=new))
+    now = datetime.now(UTC).replace(tzinfo=None)
+    principals = bind.execute(sa.select(account.c.id, account.c.portal).where(account.c.kind == "principal")).all()
+    for principal_id, portal in principals:
+        bind.execute(
+            sa.insert(outbox).values(
+                portal=portal,
+                action="reconcile_account",
+                payload={"account_id": principal_id},
+                status="pending",
+                attempts=0,
+                created_at=now,
+            )
+        )
 
 
 def downgrade() -> None:

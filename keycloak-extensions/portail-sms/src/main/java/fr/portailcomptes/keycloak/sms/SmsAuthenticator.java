@@ -61,11 +61,25 @@ public final class SmsAuthenticator implements Authenticator {
     if (phone == null) {
       String stored = user.getFirstAttribute(SmsVerification.PHONE_ATTRIBUTE);
       if (stored != null && !stored.isBlank()) {
-        // A number is on record but cannot be used: never a reason to skip the second factor.
+        // A number is on record but cannot be used: never a reason to skip the second factor, nor
+        // to let a password alone enrol another number. Refused; an administrator corrects or
+        // clears
+        // it (the user then enrols again, verified by SMS).
         LOG.warnf(
-            "realm %s: user %s has a stored number that cannot be used; re-enrolment required",
+            "realm %s: user %s has a stored number that cannot be used; login refused",
             context.getRealm().getName(), user.getId());
-        requireEnrolment(context);
+        context
+            .getEvent()
+            .clone()
+            .user(user)
+            .detail(Details.REASON, "sms_number_unusable")
+            .error(Errors.ACCESS_DENIED);
+        context.failure(
+            AuthenticationFlowError.ACCESS_DENIED,
+            context
+                .form()
+                .setError("portailSmsUnusableNumber")
+                .createErrorPage(Response.Status.FORBIDDEN));
         return;
       }
       noNumber(context, settings);

@@ -75,6 +75,15 @@ public final class SmsAuthenticatorFactory implements AuthenticatorFactory {
     mandatory.setType(ProviderConfigProperty.BOOLEAN_TYPE);
     mandatory.setDefaultValue("false");
     all.add(mandatory);
+    ProviderConfigProperty enforced = new ProviderConfigProperty();
+    enforced.setName(SmsSettings.ENFORCED);
+    enforced.setLabel("MFA for everyone");
+    enforced.setHelpText(
+        "On: every user of this flow gets the SMS step (and enrols a number first if it has none),"
+            + " whatever its account's MFA policy. For the administration UI's flow.");
+    enforced.setType(ProviderConfigProperty.BOOLEAN_TYPE);
+    enforced.setDefaultValue("false");
+    all.add(enforced);
     return List.copyOf(all);
   }
 

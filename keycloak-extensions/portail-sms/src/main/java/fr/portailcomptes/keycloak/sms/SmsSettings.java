@@ -20,6 +20,8 @@ import java.util.Map;
  * @param maxSends sends allowed per login attempt or enrolment, first one included (1 to 20,
  *     default 5)
  * @param mandatory users without a number must enrol one (authenticator only, default false)
+ * @param enforced every user of this flow has the SMS step, whatever its account's policy (the
+ *     administration UI's flow; authenticator only, default false)
  */
 public record SmsSettings(
     int codeLength,
@@ -27,7 +29,8 @@ public record SmsSettings(
     int maxAttempts,
     int resendCooldownSeconds,
     int maxSends,
-    boolean mandatory) {
+    boolean mandatory,
+    boolean enforced) {
 
   public static final String CODE_LENGTH = "codeLength";
   public static final String TTL_SECONDS = "ttlSeconds";
@@ -35,8 +38,9 @@ public record SmsSettings(
   public static final String RESEND_COOLDOWN_SECONDS = "resendCooldownSeconds";
   public static final String MAX_SENDS = "maxSends";
   public static final String MANDATORY = "mandatory";
+  public static final String ENFORCED = "enforced";
 
-  public static final SmsSettings DEFAULTS = new SmsSettings(6, 300, 3, 30, 5, false);
+  public static final SmsSettings DEFAULTS = new SmsSettings(6, 300, 3, 30, 5, false, false);
 
   /** User attribute written by the provisioner: a per-account override of {@code mandatory}. */
   public static final String USER_POLICY_ATTRIBUTE = "portail.mfa";
@@ -46,7 +50,7 @@ public record SmsSettings(
    * optional}, from {@link #USER_POLICY_ATTRIBUTE}) wins over the flow's {@code mandatory}.
    */
   public boolean mandatoryFor(String userPolicy) {
-    if ("required".equals(userPolicy)) {
+    if (enforced || "required".equals(userPolicy)) {
       return true;
     }
     if ("optional".equals(userPolicy)) {
@@ -74,7 +78,8 @@ public record SmsSettings(
         intValue(map, RANGES.get(2)),
         intValue(map, RANGES.get(3)),
         intValue(map, RANGES.get(4)),
-        boolValue(map.get(MANDATORY), DEFAULTS.mandatory));
+        boolValue(map.get(MANDATORY), DEFAULTS.mandatory),
+        boolValue(map.get(ENFORCED), DEFAULTS.enforced));
   }
 
   /** Human-readable problems of a config map (empty when every given value is usable). */
@@ -100,9 +105,11 @@ public record SmsSettings(
                 + raw);
       }
     }
-    String mandatory = config.get(MANDATORY);
-    if (mandatory != null && !mandatory.isBlank() && parseBool(mandatory) == null) {
-      problems.add(MANDATORY + " must be true or false: " + mandatory);
+    for (String key : List.of(MANDATORY, ENFORCED)) {
+      String value = config.get(key);
+      if (value != null && !value.isBlank() && parseBool(value) == null) {
+        problems.add(key + " must be true or false: " + value);
+      }
     }
     return problems;
   }

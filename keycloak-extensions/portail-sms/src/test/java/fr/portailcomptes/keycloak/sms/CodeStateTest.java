@@ -131,7 +131,7 @@ class CodeStateTest {
 
   @Test
   void sendsAreCappedPerAttempt() {
-    SmsSettings two = new SmsSettings(6, 300, 3, 0, 2, false);
+    SmsSettings two = new SmsSettings(6, 300, 3, 0, 2, false, false);
     CodeState state =
         CodeState.start(USER, PHONE)
             .withNewCode("123456", "s", T0, two)

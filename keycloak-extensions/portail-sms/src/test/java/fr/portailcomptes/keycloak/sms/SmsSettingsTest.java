@@ -34,7 +34,7 @@ class SmsSettingsTest {
                 "resendCooldownSeconds", "0",
                 "maxSends", "3",
                 "mandatory", "true"));
-    assertEquals(new SmsSettings(8, 120, 5, 0, 3, true), s);
+    assertEquals(new SmsSettings(8, 120, 5, 0, 3, true, false), s);
     assertEquals(2, s.ttlMinutes());
   }
 
@@ -90,6 +90,15 @@ class SmsSettingsTest {
   void codesAreNeverShorterThanSixDigits() {
     Map<String, String> config = Map.of("codeLength", "4");
     assertEquals(6, SmsSettings.of(config).codeLength());
-    assertTrue(SmsSettings.problems(config).get(0).startsWith("codeLength must be a whole number from 6"));
+    assertTrue(
+        SmsSettings.problems(config).get(0).startsWith("codeLength must be a whole number from 6"));
+  }
+
+  @Test
+  void anEnforcedFlowIgnoresTheAccountsPolicy() {
+    SmsSettings enforced = SmsSettings.of(Map.of("enforced", "true"));
+    assertTrue(enforced.mandatoryFor("optional"));
+    assertTrue(enforced.mandatoryFor(null));
+    assertFalse(SmsSettings.of(Map.of()).mandatoryFor("optional"));
   }
 }

@@ -1,0 +1,19 @@
+"""The last-administrator and mailbox-quota checks hold under two requests at once, on SQLite
+(PostgreSQL: tests/system/test_postgres.py)."""
+
+from __future__ import annotations
+
+from provisioner.db import Database
+from provisioner.portals import load_portal
+from provisioner.settings import REPO_ROOT
+from tests.fixtures.races import last_administrator_race, mailbox_quota_race
+
+
+def test_two_requests_cannot_disable_the_last_two_administrators(database: Database) -> None:
+    portal = load_portal(REPO_ROOT / "keycloak-config", "portail-demo")
+    assert last_administrator_race(database, portal) == ["last_administrator", "ok"]
+
+
+def test_two_requests_cannot_both_take_the_last_mailbox(database: Database) -> None:
+    portal = load_portal(REPO_ROOT / "keycloak-config", "portail-demo")
+    assert mailbox_quota_race(database, portal) == ["mailbox_quota_exceeded", "ok"]
