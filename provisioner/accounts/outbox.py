@@ -18,19 +18,26 @@ SEND_INVITATION = "send_invitation"
 TELL_OLD_ADDRESS = "tell_old_address"
 
 
-def enqueue_account(session: Session, portal: str, principal_id: int) -> OutboxItem:
-    """Ask for the principal account (and its people, secondaries) to be brought in line.
+def enqueue_account(session: Session, portal: str, principal_id: int, part: int | None = None) -> OutboxItem:
+    """Ask for the principal account to be brought in line in Keycloak: all of it (its group, its
+    people, its secondaries and theirs), or with ``part`` only the people of that one account (a
+    secondary, or the principal's own) when the change touched nothing else, so the work does not
+    grow with the number of secondaries.
 
-    One pending item per account is enough: the reconciler reads the whole current state.
+    One pending item per account (and part) is enough: the reconciler reads the current state; a
+    pending whole-account item covers every part.
     """
-    return record(session, portal, RECONCILE_ACCOUNT, {"account_id": principal_id}, merge=True)
+    whole = {"account_id": principal_id}
+    if part is None:
+        return record(session, portal, RECONCILE_ACCOUNT, whole, merge=True)
+    return record(session, portal, RECONCILE_ACCOUNT, {**whole, "part": part}, merge=True, covered_by=whole)
 
 
 @handler(RECONCILE_ACCOUNT)
 def _reconcile(session: Session, gateway: KeycloakGateway, payload: dict[str, Any]) -> list[str]:
     from provisioner.accounts.reconciler import Reconciler
 
-    return Reconciler(gateway).reconcile_account(session, payload["account_id"])
+    return Reconciler(gateway).reconcile_account(session, payload["account_id"], part=payload.get("part"))
 
 
 def enqueue_invitation(session: Session, portal: str, person_id: int) -> OutboxItem:

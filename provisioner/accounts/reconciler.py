@@ -108,7 +108,9 @@ class Reconciler:
         decisions.append(text)
         log.info("reconcile.decision", decision=text, **fields)
 
-    def reconcile_account(self, session: Session, principal_id: int) -> list[str]:
+    def reconcile_account(self, session: Session, principal_id: int, part: int | None = None) -> list[str]:
+        """The principal account's group and people in line with the database: all its accounts,
+        or only the account ``part`` (its people; the group's attributes are checked too)."""
         principal = session.scalar(
             select(Account)
             .where(Account.id == principal_id)
@@ -122,14 +124,18 @@ class Reconciler:
             raise NotFound(f"principal account {principal_id} not found", code="account_not_found")
         decisions: list[str] = []
         new_group = principal.keycloak_group_id is None
+        if new_group:
+            part = None  # not in Keycloak yet: all of it
         group = self._group(principal, decisions)
         accounts = [principal, *principal.secondaries]
+        if part is not None:
+            accounts = [a for a in accounts if a.id == part]
         wanted: set[str] = set()
         for account in accounts:
             for person in account.people:
                 self._user(person, desired_user(person, account, principal), group, decisions)
                 wanted.add(person.username.lower())
-        if not new_group:
+        if part is None and not new_group:
             self._remove_deleted(group, wanted, decisions)
         return decisions
 

@@ -133,7 +133,9 @@ def audited(ctx: Context, account: Account, action: str, before: dict[str, Any] 
         after=snapshot_account(account),
         message=message,
     )
-    enqueue_account(ctx.session, ctx.realm, account.principal_id)
+    # A secondary's change is its own (its people); a principal's spans its secondaries too.
+    part = account.id if account.kind == domain.SECONDARY else None
+    enqueue_account(ctx.session, ctx.realm, account.principal_id, part)
 
 
 def _reselect(

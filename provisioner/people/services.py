@@ -50,7 +50,8 @@ def people_of(ctx: Context, account: Account, *, include_disabled: bool = True, 
 
 
 def _audited(ctx: Context, person: Person, action: str, before: dict[str, Any] | None, *, after: bool = True) -> None:
-    """Write the change of ``person`` to its account's log; Keycloak follows."""
+    """Write the change of ``person`` to its account's log; Keycloak follows: that account's people
+    only, or the whole principal account when the person goes (its user is deleted there)."""
     record(
         ctx.session,
         ctx.actor,
@@ -60,7 +61,7 @@ def _audited(ctx: Context, person: Person, action: str, before: dict[str, Any] |
         before=before,
         after=snapshot_person(person) if after else None,
     )
-    enqueue_account(ctx.session, ctx.realm, person.account.principal_id)
+    enqueue_account(ctx.session, ctx.realm, person.account.principal_id, person.account_id if after else None)
 
 
 # -- collaborators ---------------------------------------------------------------------------------

@@ -74,24 +74,40 @@ def tracked(session: Session) -> list[int]:
     return sorted(session.info.pop(TRACKED, set()))
 
 
-def record(session: Session, portal: str, action: str, payload: dict[str, Any], *, merge: bool = False) -> OutboxItem:
+def record(
+    session: Session,
+    portal: str,
+    action: str,
+    payload: dict[str, Any],
+    *,
+    merge: bool = False,
+    covered_by: dict[str, Any] | None = None,
+) -> OutboxItem:
     """Record Keycloak work. With ``merge``, an item of the same action and payload still pending
-    is reused (the handler reads the whole current state, so once is enough)."""
+    is reused (the handler reads the whole current state, so once is enough), and so is a pending
+    item of the same action with the payload ``covered_by`` (wider work that includes this one)."""
     if merge:
-        pending = session.scalar(
-            select(OutboxItem).where(
-                OutboxItem.status == PENDING,
-                OutboxItem.action == action,
-                OutboxItem.portal == portal,
-                *[_same(key, value) for key, value in payload.items()],
-            )
-        )
-        if pending is not None and pending.payload == payload:
-            return _track(session, pending)
+        for wanted in ([covered_by] if covered_by is not None else []) + [payload]:
+            pending = _pending(session, portal, action, wanted)
+            if pending is not None:
+                return _track(session, pending)
     item = OutboxItem(portal=portal, action=action, payload=payload)
     session.add(item)
     session.flush()
     return _track(session, item)
+
+
+def _pending(session: Session, portal: str, action: str, payload: dict[str, Any]) -> OutboxItem | None:
+    """A pending item of exactly this action and payload."""
+    candidates = session.scalars(
+        select(OutboxItem).where(
+            OutboxItem.status == PENDING,
+            OutboxItem.action == action,
+            OutboxItem.portal == portal,
+            *[_same(key, value) for key, value in payload.items()],
+        )
+    )
+    return next((item for item in candidates if item.payload == payload), None)
 
 
 def _same(key: str, value: Any) -> Any:
