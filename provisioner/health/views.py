@@ -16,7 +16,7 @@ bp = Blueprint("health", __name__)
 
 def _database() -> dict[str, Any]:
     try:
-        with database().session() as session:
+        with database().read_sessions() as session:  # a probe takes no write lock
             session.execute(text("SELECT 1"))
             pending = backlog(session)
     except Exception as exc:  # noqa: BLE001 - a health check reports, it does not raise

@@ -39,7 +39,7 @@ def _first_actions() -> list[str]:
 
 def waiting_first(db: Database, portal: str) -> list[int]:
     """Pending items that go first (a request applies them with its own)."""
-    with db.session() as session:
+    with db.read_sessions() as session:
         query = select(OutboxItem.id).where(
             OutboxItem.action.in_(_first_actions()), OutboxItem.status == PENDING, OutboxItem.portal == portal
         )
@@ -104,7 +104,7 @@ def process(
 
 
 def applied(db: Database, item_ids: list[int]) -> bool:
-    with db.session() as session:
+    with db.read_sessions() as session:
         statuses = set(session.scalars(select(OutboxItem.status).where(OutboxItem.id.in_(item_ids))))
     return statuses <= {DONE}
 

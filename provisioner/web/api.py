@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, request
+from flask import g
 
 from provisioner.context import Context
-from provisioner.errors import InvalidInput, UpstreamUnavailable
+from provisioner.errors import UpstreamUnavailable
 from provisioner.logs import get_logger
 from provisioner.portals import load_portal
 from provisioner.sync import worker
@@ -34,30 +34,6 @@ def authenticate() -> None:
 
 def api_context() -> Context:
     return portal_context(g.get("api_actor") or current_actor())
-
-
-def json_body() -> Any:
-    body = request.get_json(silent=True)
-    if body is None:
-        raise InvalidInput("Corps JSON attendu (Content-Type: application/json).", code="invalid_body")
-    return body
-
-
-def int_arg(name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise InvalidInput(f"Paramètre « {name} » : entier attendu.", code="invalid_parameter") from exc
-
-
-def flag(name: str) -> bool:
-    raw = request.args.get(name, "false").lower()
-    if raw not in ("true", "false", "1", "0"):
-        raise InvalidInput(f"Paramètre « {name} » : true ou false attendu.", code="invalid_parameter")
-    return raw in ("true", "1")
 
 
 def commit_and_sync() -> dict[str, Any]:
