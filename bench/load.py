@@ -162,6 +162,12 @@ def _all(session: requests.Session, url: str, headers: dict[str, str]) -> list[d
         page += 1
 
 
+def _quantile(values: list[float], q: float) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(sorted(values), n=100, method="inclusive")[int(q * 100) - 1]
+
+
 @dataclass
 class LoadResult:
     clients: int
@@ -177,18 +183,13 @@ class LoadResult:
         return self.requests / self.seconds
 
     def quantile(self, kind: str, q: float) -> float:
-        values = sorted(self.latencies.get(kind, []))
-        if not values:
-            return float("nan")
-        if len(values) == 1:
-            return values[0]
-        return statistics.quantiles(values, n=100, method="inclusive")[int(q * 100) - 1]
+        return _quantile(self.latencies.get(kind, []), q)
 
     def writes(self) -> list[float]:
         return [v for k, vs in self.latencies.items() if k.startswith("write") for v in vs]
 
     def write_quantile(self, q: float) -> float:
-        return LoadResult(0, 1, 0, {}, {"w": self.writes()}, [], []).quantile("w", q)
+        return _quantile(self.writes(), q)
 
     @property
     def five_xx(self) -> int:

@@ -58,13 +58,14 @@ _keys = _Keys()
 
 def _signed(token: str, settings: Settings) -> Any:
     """The token decoded once its signature by the realm's keys is checked (claims not yet)."""
-    for refresh in (False, True):
-        try:
-            return jwt.decode(token, _keys.get(settings, refresh=refresh))
-        except (ValueError, JoseError) as exc:
-            if refresh:
-                raise Unauthorized("Jeton d'accès invalide.", details={"reason": type(exc).__name__}) from exc
-    raise AssertionError("unreachable")
+    try:
+        return jwt.decode(token, _keys.get(settings))
+    except (ValueError, JoseError):
+        pass  # perhaps signed by a key the realm rotated in since: fetch the keys again, once
+    try:
+        return jwt.decode(token, _keys.get(settings, refresh=True))
+    except (ValueError, JoseError) as exc:
+        raise Unauthorized("Jeton d'accès invalide.", details={"reason": type(exc).__name__}) from exc
 
 
 BACKCHANNEL_LOGOUT = "http://schemas.openid.net/event/backchannel-logout"
