@@ -164,29 +164,33 @@ def export(ctx: click.Context, fmt: str, output: Any) -> None:
 
 @click.command()
 @click.option("--account", "account_ids", type=int, multiple=True, help="Only these principal accounts.")
+@click.option(
+    "--workers", default=1, show_default=True, help="Accounts checked in parallel (PostgreSQL; keep 1 on SQLite)."
+)
 @click.pass_context
-def reconcile(ctx: click.Context, account_ids: tuple[int, ...]) -> None:
+def reconcile(ctx: click.Context, account_ids: tuple[int, ...], workers: int) -> None:
     """Compare Keycloak with the database and repair drift on the objects we own: the
-    teleprocedure catalogue's roles, scopes and gates, then every principal account."""
-    from provisioner.accounts.reconciler import Reconciler, principal_ids
+    teleprocedure catalogue's roles, scopes and gates, then every principal account. Keycloak is
+    read in pages (group members, role members); only differences are written."""
+    from provisioner.accounts.reconciler import principal_ids, reconcile_accounts
     from provisioner.catalogue.outbox import apply_catalogue
 
     settings = ctx.obj["settings"]
     db, _, gateway = _context(ctx)
-    reconciler = Reconciler(gateway)
+    if workers > 1 and db.engine.dialect.name == "sqlite":
+        raise click.UsageError("--workers above 1 needs PostgreSQL: SQLite has one writer at a time.")
     decisions: list[str] = []
     with db.session() as session:
         ids = list(account_ids) or principal_ids(session, settings.keycloak_realm)
         if not account_ids:
             decisions.extend(apply_catalogue(session, gateway))
-    with click.progressbar(ids, label="Reconciling", file=sys.stderr) as bar:
-        for account_id in bar:
-            with db.session() as session:
-                decisions.extend(reconciler.reconcile_account(session, account_id))
+    with click.progressbar(length=len(ids), label="Reconciling", file=sys.stderr) as bar:
+        report = reconcile_accounts(db, gateway, ids, workers=workers, on_account=lambda _: bar.update(1))
+    decisions.extend(report.decisions)
     for decision in decisions:
         click.echo(decision)
+    changes = f"{len(decisions)} change(s)" if decisions else "no changes"
     click.echo(
-        f"{len(ids)} account(s) checked, {len(decisions)} change(s)"
-        if decisions
-        else f"{len(ids)} account(s) checked, no changes"
+        f"{len(ids)} account(s) checked, {changes}; Keycloak: {report.reads} read(s), "
+        f"{report.writes} write(s), {report.seconds:.1f} s"
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from provisioner.accounts.models import Person
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.sync.models import OutboxItem
 from provisioner.sync.outbox import handler, record
@@ -16,6 +17,12 @@ from provisioner.sync.outbox import handler, record
 RECONCILE_ACCOUNT = "reconcile_account"
 SEND_INVITATION = "send_invitation"
 TELL_OLD_ADDRESS = "tell_old_address"
+
+
+def account_queue(principal_id: int) -> str:
+    """The outbox queue of one principal account: its items apply in order, other accounts' in
+    parallel."""
+    return f"account:{principal_id}"
 
 
 def enqueue_account(session: Session, portal: str, principal_id: int, part: int | None = None) -> OutboxItem:
@@ -28,9 +35,11 @@ def enqueue_account(session: Session, portal: str, principal_id: int, part: int 
     pending whole-account item covers every part.
     """
     whole = {"account_id": principal_id}
+    queue = account_queue(principal_id)
     if part is None:
-        return record(session, portal, RECONCILE_ACCOUNT, whole, merge=True)
-    return record(session, portal, RECONCILE_ACCOUNT, {**whole, "part": part}, merge=True, covered_by=whole)
+        return record(session, portal, RECONCILE_ACCOUNT, whole, merge=True, queue=queue)
+    payload = {**whole, "part": part}
+    return record(session, portal, RECONCILE_ACCOUNT, payload, merge=True, covered_by=whole, queue=queue)
 
 
 @handler(RECONCILE_ACCOUNT)
@@ -40,11 +49,12 @@ def _reconcile(session: Session, gateway: KeycloakGateway, payload: dict[str, An
     return Reconciler(gateway).reconcile_account(session, payload["account_id"], part=payload.get("part"))
 
 
-def enqueue_invitation(session: Session, portal: str, person_id: int) -> OutboxItem:
+def enqueue_invitation(session: Session, portal: str, person: Person) -> OutboxItem:
     """Rule 11: Keycloak e-mails the person a link to choose a password (valid 24 hours), in the
     person's language and the portal's e-mail theme. A command, sent once per request, after the
-    account's own item has created the user (items are applied in order)."""
-    return record(session, portal, SEND_INVITATION, {"person_id": person_id})
+    account's own item has created the user (one queue per account, applied in order)."""
+    queue = account_queue(person.account.principal_id)
+    return record(session, portal, SEND_INVITATION, {"person_id": person.id}, queue=queue)
 
 
 @handler(SEND_INVITATION)

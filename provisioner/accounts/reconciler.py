@@ -7,15 +7,20 @@ carrying our owner mark are changed; running it twice changes nothing the second
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from provisioner.accounts.domain import ACCOUNT_ADMIN, COLLABORATOR, HOLDER, PRINCIPAL, clip_to_ceiling, granted
 from provisioner.accounts.models import Account, Person
+from provisioner.db import Database
 from provisioner.errors import Conflict, NotFound
-from provisioner.keycloak.gateway import OWNER_ATTRIBUTE, KcGroup, KeycloakApiError, KeycloakGateway
+from provisioner.keycloak.gateway import OWNER_ATTRIBUTE, KcGroup, KcUser, KeycloakApiError, KeycloakGateway
 from provisioner.logs import get_logger
 
 log = get_logger(__name__)
@@ -100,9 +105,45 @@ def _ours(attributes: dict[str, list[str]]) -> dict[str, list[str]]:
     }
 
 
-class Reconciler:
+class RoleIndex:
+    """Who holds each managed realm role, read once from the role members (in pages) instead of
+    one read per user: for a whole large account, or a run over every account."""
+
     def __init__(self, gateway: KeycloakGateway) -> None:
+        names = sorted(n for n in gateway.realm_role_names() if managed_role(n))
+        self._members = {name: gateway.role_member_ids(name) for name in names}
+
+    def of(self, user_id: str) -> set[str]:
+        return {name for name, members in self._members.items() if user_id in members}
+
+
+# From this many people in one account, a whole-account reconcile reads the role members realm-wide
+# (a few pages per role) instead of each user's roles.
+ROLE_INDEX_FROM = 200
+
+
+@dataclass
+class Seen:
+    """The account group's members as read in bulk (id and username), found once each."""
+
+    by_id: dict[str, KcUser]
+    by_name: dict[str, KcUser]
+
+    @classmethod
+    def of(cls, members: list[KcUser]) -> Seen:
+        return cls({u.id: u for u in members}, {u.username: u for u in members})
+
+    def take(self, person: Person) -> KcUser | None:
+        user = self.by_id.get(person.keycloak_user_id or "") or self.by_name.get(person.username.lower())
+        if user is not None and (user.owned or user.id == person.keycloak_user_id):
+            return user
+        return None
+
+
+class Reconciler:
+    def __init__(self, gateway: KeycloakGateway, roles: RoleIndex | None = None) -> None:
         self.kc = gateway
+        self.roles = roles  # shared by a run over many accounts; else built when an account is large
 
     def _say(self, decisions: list[str], text: str, **fields: object) -> None:
         decisions.append(text)
@@ -110,48 +151,52 @@ class Reconciler:
 
     def reconcile_account(self, session: Session, principal_id: int, part: int | None = None) -> list[str]:
         """The principal account's group and people in line with the database: all its accounts,
-        or only the account ``part`` (its people; the group's attributes are checked too)."""
+        or only the account ``part`` (its people; the group's attributes are checked too).
+
+        The cost follows what is checked: ``part`` reads that account's people one by one; the
+        whole account reads the group's members in pages (with their attributes), and each
+        person's roles from them or, for a large account, from the role members."""
         principal = session.scalar(
-            select(Account)
-            .where(Account.id == principal_id)
-            .options(
-                selectinload(Account.secondaries),
-                selectinload(Account.people),
-                selectinload(Account.subscriptions),
-            )
+            select(Account).where(Account.id == principal_id).options(selectinload(Account.subscriptions))
         )
         if principal is None or principal.kind != PRINCIPAL:
             raise NotFound(f"principal account {principal_id} not found", code="account_not_found")
         decisions: list[str] = []
-        new_group = principal.keycloak_group_id is None
-        if new_group:
+        if principal.keycloak_group_id is None:
             part = None  # not in Keycloak yet: all of it
-        group = self._group(principal, decisions)
-        accounts = [principal, *principal.secondaries]
-        if part is not None:
-            accounts = [a for a in accounts if a.id == part]
+        group, existed = self._group(principal, decisions)
+        accounts = _accounts(session, principal, part)
+        people = [(person, account) for account in accounts for person in account.people]
+        seen: Seen | None = None
+        roles = self.roles
+        if part is None and existed:
+            seen = Seen.of(list(self.kc.group_members(group.id)))
+            if roles is None and len(people) >= ROLE_INDEX_FROM:
+                roles = RoleIndex(self.kc)
         wanted: set[str] = set()
-        for account in accounts:
-            for person in account.people:
-                self._user(person, desired_user(person, account, principal), group, decisions)
-                wanted.add(person.username.lower())
-        if part is None and not new_group:
-            self._remove_deleted(group, wanted, decisions)
+        for person, account in people:
+            known = seen.take(person) if seen is not None else None
+            self._user(person, desired_user(person, account, principal), group, decisions, known, roles)
+            wanted.add(person.username.lower())
+        if seen is not None:
+            self._remove_deleted(seen, wanted, decisions)
         return decisions
 
-    def _remove_deleted(self, group: KcGroup, wanted: set[str], decisions: list[str]) -> None:
+    def _remove_deleted(self, seen: Seen, wanted: set[str], decisions: list[str]) -> None:
         """Users we created for this account whose person was deleted: delete them too."""
-        for user in self.kc.group_members(group.id):
+        for user in seen.by_id.values():
             if user.owned and user.username not in wanted:
                 self.kc.delete_user(user.id)
                 self._say(decisions, f"user {user.username}: deleted (no longer in the database)")
 
     # -- group ------------------------------------------------------------------------------------
-    def _group(self, principal: Account, decisions: list[str]) -> KcGroup:
+    def _group(self, principal: Account, decisions: list[str]) -> tuple[KcGroup, bool]:
+        """The account's group, and whether it existed already."""
         wanted = group_attributes(principal)
         group = self.kc.get_group(principal.keycloak_group_id) if principal.keycloak_group_id else None
+        existed = group is not None
         if group is None:
-            group = self._create_or_adopt_group(principal, wanted, decisions)
+            group, existed = self._create_or_adopt_group(principal, wanted, decisions)
             principal.keycloak_group_id = group.id
         merged = {
             **{k: v for k, v in group.attributes.items() if not k.startswith(ATTRIBUTE_PREFIX)},
@@ -161,9 +206,11 @@ class Reconciler:
         if _ours(group.attributes) != _ours(merged):
             self.kc.update_group(group, merged)
             self._say(decisions, f"group {principal.login}: attributes updated", account=principal.id)
-        return group
+        return group, existed
 
-    def _create_or_adopt_group(self, principal: Account, wanted: dict[str, list[str]], decisions: list[str]) -> KcGroup:
+    def _create_or_adopt_group(
+        self, principal: Account, wanted: dict[str, list[str]], decisions: list[str]
+    ) -> tuple[KcGroup, bool]:
         # Create first: for a new account that is one call instead of a lookup and a create.
         try:
             group = self.kc.create_group(principal.login, wanted)
@@ -176,12 +223,22 @@ class Reconciler:
                     f"group {principal.login!r} exists in Keycloak and is not ours",
                     code="keycloak_conflict",
                 ) from exc
-            return existing
+            return existing, True
         self._say(decisions, f"group {principal.login}: created", account=principal.id)
-        return group
+        return group, False
 
     # -- users ------------------------------------------------------------------------------------
-    def _user(self, person: Person, want: DesiredUser, group: KcGroup, decisions: list[str]) -> None:
+    def _user(
+        self,
+        person: Person,
+        want: DesiredUser,
+        group: KcGroup,
+        decisions: list[str],
+        member: KcUser | None = None,
+        roles: RoleIndex | None = None,
+    ) -> None:
+        """One person's user in line: ``member`` is its user as read among the group's members
+        (then neither the user nor its groups are read again), ``roles`` who holds which role."""
         rep = {
             "username": want.username,
             "email": want.email,
@@ -191,7 +248,9 @@ class Reconciler:
             "emailVerified": True,
             "attributes": want.attributes,
         }
-        actual = self.kc.get_user(person.keycloak_user_id) if person.keycloak_user_id else None
+        actual = member
+        if actual is None and person.keycloak_user_id:
+            actual = self.kc.get_user(person.keycloak_user_id)
         if actual is None:
             if person.password_reset_pending or person.keycloak_user_id:
                 rep["requiredActions"] = [UPDATE_PASSWORD]
@@ -245,10 +304,11 @@ class Reconciler:
                 self.kc.logout(user_id)
                 self._say(decisions, f"user {want.username}: disabled, sessions ended", person=person.id)
         person.password_reset_pending = False
-        if group.id not in self.kc.user_group_ids(user_id):
+        if member is None and group.id not in self.kc.user_group_ids(user_id):
             self.kc.add_to_group(user_id, group.id)
             self._say(decisions, f"user {want.username}: added to group {group.name}", person=person.id)
-        have_roles = {r for r in self.kc.user_realm_roles(user_id) if managed_role(r)}
+        held = roles.of(user_id) if roles is not None else self.kc.user_realm_roles(user_id)
+        have_roles = {r for r in held if managed_role(r)}
         missing, extra = set(want.roles) - have_roles, have_roles - set(want.roles)
         if missing:
             self.kc.add_realm_roles(user_id, missing)
@@ -306,10 +366,77 @@ class Reconciler:
         return decisions
 
 
+@dataclass
+class RunReport:
+    """What a reconcile run did: accounts checked, the decisions, Keycloak reads and writes, time."""
+
+    accounts: int = 0
+    decisions: list[str] = field(default_factory=list)
+    reads: int = 0
+    writes: int = 0
+    seconds: float = 0.0
+
+
+def reconcile_accounts(
+    db: Database,
+    gateway: KeycloakGateway,
+    account_ids: list[int],
+    *,
+    workers: int = 1,
+    on_account: Callable[[int], None] | None = None,
+) -> RunReport:
+    """Reconcile many principal accounts (``provisioner reconcile``): the role members are read once
+    for the run; with ``workers`` > 1 (PostgreSQL), accounts are checked in parallel threads, each
+    with its own Keycloak connection and database session. Keycloak calls are counted."""
+    started = time.perf_counter()
+    report = RunReport(accounts=len(account_ids))
+    roles = RoleIndex(gateway) if account_ids else None
+    local = threading.local()
+    gateways = [gateway]
+    lock = threading.Lock()
+
+    def one(account_id: int) -> list[str]:
+        if not hasattr(local, "reconciler"):
+            own = gateway if workers == 1 else KeycloakGateway(gateway.settings)
+            with lock:
+                if own is not gateway:
+                    gateways.append(own)
+            local.reconciler = Reconciler(own, roles)
+        with db.session() as session:
+            decisions = local.reconciler.reconcile_account(session, account_id)
+        if on_account is not None:
+            on_account(account_id)
+        return decisions
+
+    reads, writes = gateway.rest.reads, gateway.rest.writes
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for decisions in pool.map(one, account_ids):
+                report.decisions.extend(decisions)
+    else:
+        for account_id in account_ids:
+            report.decisions.extend(one(account_id))
+    report.reads = sum(g.rest.reads for g in gateways) - reads
+    report.writes = sum(g.rest.writes for g in gateways) - writes
+    report.seconds = time.perf_counter() - started
+    return report
+
+
 def _may_sign_in(person: Person) -> bool:
     account = person.account
     principal = account.parent or account
     return person.enabled and account.status == "open" and principal.status == "open"
+
+
+def _accounts(session: Session, principal: Account, part: int | None) -> list[Account]:
+    """The accounts to check with their people loaded: the principal and its secondaries, or
+    only ``part`` (nothing else of a large account is loaded)."""
+    query = select(Account).options(selectinload(Account.people), selectinload(Account.subscriptions))
+    if part is not None:
+        query = query.where(Account.id == part, or_(Account.id == principal.id, Account.parent_id == principal.id))
+    else:
+        query = query.where(or_(Account.id == principal.id, Account.parent_id == principal.id))
+    return list(session.scalars(query.order_by(Account.id)))
 
 
 def principal_ids(session: Session, portal: str) -> list[int]:

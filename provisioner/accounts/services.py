@@ -294,7 +294,7 @@ def invite_logins(ctx: Context, account: Account) -> None:
     for each in accounts:
         for person in each.people:
             if person.kind != domain.COLLABORATOR and person.enabled:
-                enqueue_invitation(ctx.session, ctx.realm, person.id)
+                enqueue_invitation(ctx.session, ctx.realm, person)
 
 
 def set_teleprocedures(ctx: Context, account: Account, requested: Mapping[str, Sequence[str] | None]) -> Account:

@@ -17,11 +17,11 @@ APPLY_CATALOGUE = "apply_catalogue"
 
 def enqueue_catalogue(session: Session, portal: str) -> OutboxItem:
     """Ask for the Keycloak objects derived from the teleprocedure catalogue to be applied again."""
-    return record(session, portal, APPLY_CATALOGUE, {}, merge=True)
+    return record(session, portal, APPLY_CATALOGUE, {}, merge=True, queue=APPLY_CATALOGUE)
 
 
 # First in every pass (accounts may need its roles); one at a time per portal.
-@handler(APPLY_CATALOGUE, first=True, exclusive=True)
+@handler(APPLY_CATALOGUE, first=True)
 def apply_catalogue(session: Session, gateway: KeycloakGateway, _payload: dict[str, Any] | None = None) -> list[str]:
     """Apply the catalogue's roles, scopes and login gates to the gateway's realm."""
     settings = gateway.settings

@@ -54,7 +54,7 @@ def _create(ctx: Context) -> None:
     collaborator = people.add_collaborator(ctx, principal, CollaboratorIn.model_validate(data.COLLABORATOR))
     # The demo's administrator enrolled Léa's mobile on the spot (seed 002): she signs in with SMS.
     collaborator.phone = data.COLLABORATOR_PHONE
-    enqueue_phone(ctx.session, ctx.realm, collaborator.id)
+    enqueue_phone(ctx.session, ctx.realm, collaborator)
 
 
 def load_demo(db: Database, gateway: KeycloakGateway, portal: Portal) -> list[DemoLogin]:

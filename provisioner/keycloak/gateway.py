@@ -8,6 +8,7 @@ callers can keep the change and retry later.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +27,7 @@ log = get_logger(__name__)
 # Marks every object the provisioner created, so the reconciler touches only its own objects.
 OWNER_ATTRIBUTE = "portail.managed-by"
 OWNER_VALUE = "portail-provisioner"
+PAGE = 500  # objects per page when reading lists (members, role members)
 
 
 class KeycloakApiError(Exception):
@@ -65,8 +67,14 @@ class AdminRest:
 
     def __init__(self, connection: KeycloakOpenIDConnection) -> None:
         self._conn = connection
+        self.reads = 0  # calls made, for reports (``provisioner reconcile``) and benchmarks
+        self.writes = 0
 
     def _call(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:
+        if method == "GET":
+            self.reads += 1
+        else:
+            self.writes += 1
         try:
             if method == "GET":
                 response = self._conn.raw_get(path, **(params or {}))
@@ -291,9 +299,31 @@ class KeycloakGateway:
     def delete_user(self, user_id: str) -> None:
         self.rest.delete(self._path(f"users/{user_id}"))
 
-    def group_members(self, group_id: str) -> list[KcUser]:
-        members = self.rest.get(self._path(f"groups/{group_id}/members"), briefRepresentation="false", max=100000)
-        return [_user(rep) for rep in members or []]
+    def group_members(self, group_id: str) -> Iterator[KcUser]:
+        """The group's members with their attributes and required actions, read in pages."""
+        for rep in self._pages(f"groups/{group_id}/members", briefRepresentation="false"):
+            yield _user(rep)
+
+    def role_member_ids(self, name: str) -> set[str]:
+        """The users the realm role is mapped to directly, read in pages (ids only)."""
+        try:
+            return {rep["id"] for rep in self._pages(f"roles/{quote(name)}/users", briefRepresentation="true")}
+        except KeycloakApiError as exc:
+            if _missing(exc):
+                return set()  # no such role (yet): nobody has it
+            raise
+
+    def realm_role_names(self, search: str = "") -> set[str]:
+        return {r["name"] for r in self._pages("roles", search=search, briefRepresentation="true")}
+
+    def _pages(self, suffix: str, **params: Any) -> Iterator[dict[str, Any]]:
+        first = 0
+        while True:
+            page = self.rest.get(self._path(suffix), first=first, max=PAGE, **params) or []
+            yield from page
+            if len(page) < PAGE:
+                return
+            first += PAGE
 
     def logout(self, user_id: str) -> None:
         """End every session of the user (deactivation)."""

@@ -88,7 +88,7 @@ def add_collaborator(ctx: Context, principal: Account, data: CollaboratorIn) -> 
     ctx.session.add(person)
     ctx.session.flush()
     _audited(ctx, person, "person.created", None)
-    enqueue_invitation(ctx.session, ctx.realm, person.id)  # after the user exists: ids are in order
+    enqueue_invitation(ctx.session, ctx.realm, person)  # after the user exists: ids are in order
     return person
 
 
@@ -125,7 +125,7 @@ def send_password_link(ctx: Context, person: Person) -> None:
             code="account_not_open",
         )
     record(ctx.session, ctx.actor, "person.password_link", account=person.account, person=person)
-    enqueue_invitation(ctx.session, ctx.realm, person.id)
+    enqueue_invitation(ctx.session, ctx.realm, person)
 
 
 def update_person(ctx: Context, person: Person, patch: PersonPatch) -> Person:

@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from provisioner.accounts.models import Person
+from provisioner.accounts.outbox import account_queue
 from provisioner.accounts.reconciler import Reconciler
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.sync.models import OutboxItem
@@ -15,8 +17,10 @@ from provisioner.sync.outbox import handler, record
 SET_PHONE = "set_phone"
 
 
-def enqueue_phone(session: Session, portal: str, person_id: int) -> OutboxItem:
-    return record(session, portal, SET_PHONE, {"person_id": person_id})
+def enqueue_phone(session: Session, portal: str, person: Person) -> OutboxItem:
+    """After the account's items (the user must exist), in the account's queue."""
+    queue = account_queue(person.account.principal_id)
+    return record(session, portal, SET_PHONE, {"person_id": person.id}, queue=queue)
 
 
 @handler(SET_PHONE)

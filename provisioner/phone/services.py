@@ -99,5 +99,5 @@ def _set_number(ctx: Context, person: Person, number: str | None, action: str) -
         before={"phone": before and domain.mask_phone(before)},
         after={"phone": number and domain.mask_phone(number)},
     )
-    enqueue_phone(ctx.session, ctx.realm, person.id)
+    enqueue_phone(ctx.session, ctx.realm, person)
     return person

@@ -23,6 +23,9 @@ class OutboxItem(Base):
     portal: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Items of one queue (e.g. one principal account's) are applied one at a time, oldest first;
+    # items of different queues in parallel. None: no order with any other item.
+    queue: Mapped[str | None] = mapped_column(String(120), index=True)
     status: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

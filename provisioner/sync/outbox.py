@@ -6,7 +6,7 @@ A feature's ``outbox.py`` declares its handlers::
     @handler("reconcile_account")
     def _reconcile(session, gateway, payload): ...   # returns the decisions, as sentences
 
-and its changes call ``record(session, portal, "reconcile_account", {...}, merge=True)``.
+and its changes call ``record(session, portal, "reconcile_account", {...}, merge=True, queue=...)``.
 """
 
 from __future__ import annotations
@@ -31,17 +31,16 @@ class Handler:
     action: str
     apply: Apply
     first: bool = False  # applied before the others of a pass (e.g. roles that accounts need)
-    exclusive: bool = False  # one at a time per portal (an older view applied last would undo a newer one)
 
 
 _handlers: dict[str, Handler] = {}
 
 
-def handler(action: str, *, first: bool = False, exclusive: bool = False) -> Callable[[A], A]:
+def handler(action: str, *, first: bool = False) -> Callable[[A], A]:
     def register(apply: A) -> A:
         if action in _handlers and _handlers[action].apply is not apply:
             raise RuntimeError(f"outbox action {action!r} has two handlers")
-        _handlers[action] = Handler(action, apply, first=first, exclusive=exclusive)
+        _handlers[action] = Handler(action, apply, first=first)
         return apply
 
     return register
@@ -82,16 +81,19 @@ def record(
     *,
     merge: bool = False,
     covered_by: dict[str, Any] | None = None,
+    queue: str | None = None,
 ) -> OutboxItem:
     """Record Keycloak work. With ``merge``, an item of the same action and payload still pending
     is reused (the handler reads the whole current state, so once is enough), and so is a pending
-    item of the same action with the payload ``covered_by`` (wider work that includes this one)."""
+    item of the same action with the payload ``covered_by`` (wider work that includes this one).
+    Items of one ``queue`` are applied in order, one at a time (an older view applied after a newer
+    one would undo it); different queues, e.g. two accounts, never wait for each other."""
     if merge:
         for wanted in ([covered_by] if covered_by is not None else []) + [payload]:
             pending = _pending(session, portal, action, wanted)
             if pending is not None:
                 return _track(session, pending)
-    item = OutboxItem(portal=portal, action=action, payload=payload)
+    item = OutboxItem(portal=portal, action=action, payload=payload, queue=queue)
     session.add(item)
     session.flush()
     return _track(session, item)

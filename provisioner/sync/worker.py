@@ -140,23 +140,25 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
 
 
 def _claim(db: Database, item_id: int) -> bool:
-    """Take the item for this process (one atomic UPDATE); False if someone else has it. Items of
-    an exclusive handler run one at a time per portal."""
+    """Take the item for this process (one atomic UPDATE); False if someone else has it, or if an
+    older item of its queue is not applied yet (pending, or running)."""
     now = utcnow()
     with db.session() as session:
         item = session.get(OutboxItem, item_id)
         if item is None:
             return False
         conditions = [OutboxItem.id == item_id, _claimable(now)]
-        if handler_for(item.action).exclusive:
+        if item.queue is not None:
             other = aliased(OutboxItem)
             conditions.append(
                 ~exists().where(
-                    other.action == item.action,
+                    other.queue == item.queue,
                     other.portal == item.portal,
                     other.id != item_id,
-                    other.status == RUNNING,
-                    other.claimed_at >= now - STALE_CLAIM,
+                    or_(
+                        and_(other.status == PENDING, other.id < item_id),
+                        and_(other.status == RUNNING, other.claimed_at >= now - STALE_CLAIM),
+                    ),
                 )
             )
         claimed = session.execute(
