@@ -100,7 +100,7 @@ def provisioner_bulk(settings: Settings, prefix: str, n: int, workers: int) -> t
                         "login": login,
                         "identifier": SIRET,
                         "company_name": f"BENCH {i}",
-                        "status": "open",
+                        "status": "validated",  # not open: no first-access e-mail (the naive loop sends none)
                         "responsible": {"last_name": "DUPONT", "first_name": "Pierre", "email": f"{login}@example.org"},
                         "teleprocedures": {code: None for code in TELEPROCEDURES},
                     }

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     keycloak_client_id: str = "portail-provisioner"
     keycloak_client_secret: SecretStr = SecretStr("")
     keycloak_timeout: float = Field(default=10.0, gt=0)
+    # Connections one reconcile uses to create many new users of one account at once (bulk).
+    keycloak_create_parallel: int = Field(default=4, ge=1, le=32)
     # Master-realm administrator: only for applying realm configuration, never used at runtime.
     keycloak_admin_username: str = "admin"
     keycloak_admin_password: SecretStr = SecretStr("")

@@ -192,5 +192,5 @@ def reconcile(ctx: click.Context, account_ids: tuple[int, ...], workers: int) ->
     changes = f"{len(decisions)} change(s)" if decisions else "no changes"
     click.echo(
         f"{len(ids)} account(s) checked, {changes}; Keycloak: {report.reads} read(s), "
-        f"{report.writes} write(s), {report.seconds:.1f} s"
+        f"{report.writes} write(s); {report.seconds:.1f} s (waiting for Keycloak {report.keycloak_seconds:.1f} s)"
     )

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -140,10 +141,19 @@ class Seen:
         return None
 
 
+# From this many new users in one account, they are created over several connections at once.
+PARALLEL_CREATE_FROM = 20
+
+
 class Reconciler:
     def __init__(self, gateway: KeycloakGateway, roles: RoleIndex | None = None) -> None:
         self.kc = gateway
         self.roles = roles  # shared by a run over many accounts; else built when an account is large
+        self._helpers: list[KeycloakGateway] = []  # extra connections for creating many users
+
+    def gateways(self) -> list[KeycloakGateway]:
+        """This reconciler's Keycloak connections (their calls are counted)."""
+        return [self.kc, *self._helpers]
 
     def _say(self, decisions: list[str], text: str, **fields: object) -> None:
         decisions.append(text)
@@ -174,10 +184,16 @@ class Reconciler:
             if roles is None and len(people) >= ROLE_INDEX_FROM:
                 roles = RoleIndex(self.kc)
         wanted: set[str] = set()
+        new: list[tuple[Person, DesiredUser]] = []
         for person, account in people:
-            known = seen.take(person) if seen is not None else None
-            self._user(person, desired_user(person, account, principal), group, decisions, known, roles)
+            want = desired_user(person, account, principal)
             wanted.add(person.username.lower())
+            known = seen.take(person) if seen is not None else None
+            if known is None and not person.keycloak_user_id and part is None:
+                new.append((person, want))  # nothing to read: created below, in bulk when many
+                continue
+            self._user(person, want, group, decisions, known, roles)
+        self._create_users(new, group, decisions)
         if seen is not None:
             self._remove_deleted(seen, wanted, decisions)
         return decisions
@@ -228,6 +244,45 @@ class Reconciler:
         return group, False
 
     # -- users ------------------------------------------------------------------------------------
+    def _create_users(self, new: list[tuple[Person, DesiredUser]], group: KcGroup, decisions: list[str]) -> None:
+        """Users for people Keycloak does not know yet: each created already in the group, then its
+        roles mapped (two calls). Many at once go over several connections in parallel; one that
+        exists already (409) is adopted the usual way afterwards."""
+        parallel = min(self.kc.settings.keycloak_create_parallel, len(new) // PARALLEL_CREATE_FROM + 1)
+        if parallel <= 1:
+            for person, want in new:
+                self._user(person, want, group, decisions)
+            return
+        while len(self._helpers) < parallel - 1:
+            self._helpers.append(KeycloakGateway(self.kc.settings))
+        gateways = [self.kc, *self._helpers[: parallel - 1]]
+        jobs = [(person.id, _create_rep(person, want), want.roles) for person, want in new]
+
+        def create(chunk: int) -> list[tuple[int, str | None]]:
+            kc, made = gateways[chunk], list[tuple[int, str | None]]()
+            for person_id, rep, roles in jobs[chunk::parallel]:
+                try:
+                    user_id = kc.create_user(rep, group_path=f"/{group.name}")
+                except KeycloakApiError as exc:
+                    if exc.status != 409:
+                        raise
+                    made.append((person_id, None))  # exists: adopted below
+                    continue
+                kc.add_realm_roles(user_id, set(roles))
+                made.append((person_id, user_id))
+            return made
+
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            created = dict(pair for chunk in pool.map(create, range(parallel)) for pair in chunk)
+        for person, want in new:
+            user_id = created.get(person.id)
+            if user_id is None:
+                self._user(person, want, group, decisions)
+                continue
+            person.keycloak_user_id = user_id
+            person.password_reset_pending = False
+            self._say(decisions, f"user {want.username}: created", person=person.id)
+
     def _user(
         self,
         person: Person,
@@ -239,15 +294,7 @@ class Reconciler:
     ) -> None:
         """One person's user in line: ``member`` is its user as read among the group's members
         (then neither the user nor its groups are read again), ``roles`` who holds which role."""
-        rep = {
-            "username": want.username,
-            "email": want.email,
-            "firstName": want.first_name,
-            "lastName": want.last_name,
-            "enabled": want.enabled,
-            "emailVerified": True,
-            "attributes": want.attributes,
-        }
+        rep = _rep(want)
         actual = member
         if actual is None and person.keycloak_user_id:
             actual = self.kc.get_user(person.keycloak_user_id)
@@ -375,6 +422,7 @@ class RunReport:
     reads: int = 0
     writes: int = 0
     seconds: float = 0.0
+    keycloak_seconds: float = 0.0  # summed over the parallel connections
 
 
 def reconcile_accounts(
@@ -390,25 +438,24 @@ def reconcile_accounts(
     with its own Keycloak connection and database session. Keycloak calls are counted."""
     started = time.perf_counter()
     report = RunReport(accounts=len(account_ids))
+    before = (gateway.rest.reads, gateway.rest.writes, gateway.rest.waited)
     roles = RoleIndex(gateway) if account_ids else None
     local = threading.local()
-    gateways = [gateway]
+    reconcilers: list[Reconciler] = []
     lock = threading.Lock()
 
     def one(account_id: int) -> list[str]:
         if not hasattr(local, "reconciler"):
             own = gateway if workers == 1 else KeycloakGateway(gateway.settings)
-            with lock:
-                if own is not gateway:
-                    gateways.append(own)
             local.reconciler = Reconciler(own, roles)
+            with lock:
+                reconcilers.append(local.reconciler)
         with db.session() as session:
             decisions = local.reconciler.reconcile_account(session, account_id)
         if on_account is not None:
             on_account(account_id)
         return decisions
 
-    reads, writes = gateway.rest.reads, gateway.rest.writes
     if workers > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             for decisions in pool.map(one, account_ids):
@@ -416,8 +463,10 @@ def reconcile_accounts(
     else:
         for account_id in account_ids:
             report.decisions.extend(one(account_id))
-    report.reads = sum(g.rest.reads for g in gateways) - reads
-    report.writes = sum(g.rest.writes for g in gateways) - writes
+    gateways = {id(g): g for r in reconcilers for g in r.gateways()} | {id(gateway): gateway}
+    report.reads = sum(g.rest.reads for g in gateways.values()) - before[0]
+    report.writes = sum(g.rest.writes for g in gateways.values()) - before[1]
+    report.keycloak_seconds = sum(g.rest.waited for g in gateways.values()) - before[2]
     report.seconds = time.perf_counter() - started
     return report
 
@@ -426,6 +475,27 @@ def _may_sign_in(person: Person) -> bool:
     account = person.account
     principal = account.parent or account
     return person.enabled and account.status == "open" and principal.status == "open"
+
+
+def _rep(want: DesiredUser) -> dict[str, Any]:
+    return {
+        "username": want.username,
+        "email": want.email,
+        "firstName": want.first_name,
+        "lastName": want.last_name,
+        "enabled": want.enabled,
+        "emailVerified": True,
+        "attributes": want.attributes,
+    }
+
+
+def _create_rep(person: Person, want: DesiredUser) -> dict[str, Any]:
+    """A new user's representation (a person never in Keycloak: no password to reset yet, unless
+    asked)."""
+    rep = _rep(want)
+    if person.password_reset_pending:
+        rep["requiredActions"] = [UPDATE_PASSWORD]
+    return rep
 
 
 def _accounts(session: Session, principal: Account, part: int | None) -> list[Account]:

@@ -8,6 +8,7 @@ callers can keep the change and retry later.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -69,12 +70,20 @@ class AdminRest:
         self._conn = connection
         self.reads = 0  # calls made, for reports (``provisioner reconcile``) and benchmarks
         self.writes = 0
+        self.waited = 0.0  # seconds spent waiting for Keycloak's answers
 
     def _call(self, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None) -> Any:
         if method == "GET":
             self.reads += 1
         else:
             self.writes += 1
+        started = time.perf_counter()
+        try:
+            return self._send(method, path, body, params)
+        finally:
+            self.waited += time.perf_counter() - started
+
+    def _send(self, method: str, path: str, body: Any, params: dict[str, Any] | None) -> Any:
         try:
             if method == "GET":
                 response = self._conn.raw_get(path, **(params or {}))
