@@ -108,11 +108,11 @@ def seed_large(db: Database, settings: Settings, login: str, secondaries: int, w
     with db.session() as session:
         ctx = Context(session, portal, Actor.system("bench"))
         principal_id = services.create_principal(ctx, _principal(login)).id
-    for start in range(0, secondaries, 500):
+    for start in range(0, secondaries, 100):
         with db.session() as session:
             ctx = Context(session, portal, Actor.system("bench"))
             principal = session.get_one(Account, principal_id)
-            for n in range(start, min(start + 500, secondaries)):
+            for n in range(start, min(start + 100, secondaries)):
                 create_secondary(ctx, principal, _secondary(n))
     _apply_all(db, settings, workers)
     return principal_id
@@ -122,10 +122,10 @@ def seed_small(db: Database, settings: Settings, prefix: str, count: int, worker
     """``count`` principal accounts with their holder only, in Keycloak."""
     portal = load_portal(settings.keycloak_config_dir, settings.keycloak_realm)
     ids: list[int] = []
-    for start in range(0, count, 500):
+    for start in range(0, count, 100):
         with db.session() as session:
             ctx = Context(session, portal, Actor.system("bench"))
-            for n in range(start, min(start + 500, count)):
+            for n in range(start, min(start + 100, count)):
                 ids.append(services.create_principal(ctx, _principal(f"{prefix}{n}")).id)
     _apply_all(db, settings, workers)
     return ids

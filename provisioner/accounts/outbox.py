@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from provisioner.accounts.models import Person
+from provisioner.accounts.models import Account, Person
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.sync.models import OutboxItem
-from provisioner.sync.outbox import handler, record
+from provisioner.sync.outbox import handler, leave_to_worker, record
 
 RECONCILE_ACCOUNT = "reconcile_account"
+# A change that spans more secondaries than this is applied by the sync worker, not during the request.
+INLINE_SECONDARIES = 100
 SEND_INVITATION = "send_invitation"
 TELL_OLD_ADDRESS = "tell_old_address"
 
@@ -37,9 +40,18 @@ def enqueue_account(session: Session, portal: str, principal_id: int, part: int 
     whole = {"account_id": principal_id}
     queue = account_queue(principal_id)
     if part is None:
-        return record(session, portal, RECONCILE_ACCOUNT, whole, merge=True, queue=queue)
+        return record(session, portal, RECONCILE_ACCOUNT, whole, merge=True, queue=queue, later=_large(session, whole))
     payload = {**whole, "part": part}
-    return record(session, portal, RECONCILE_ACCOUNT, payload, merge=True, covered_by=whole, queue=queue)
+    item = record(session, portal, RECONCILE_ACCOUNT, payload, merge=True, covered_by=whole, queue=queue)
+    if item.payload == whole and _large(session, whole):
+        leave_to_worker(session, item)  # a pending whole-account item took it: not during a request
+    return item
+
+
+def _large(session: Session, whole: dict[str, int]) -> bool:
+    """More secondaries than a request waits for (the sync worker applies the whole account)."""
+    count = session.scalar(select(func.count()).where(Account.parent_id == whole["account_id"])) or 0
+    return count > INLINE_SECONDARIES
 
 
 @handler(RECONCILE_ACCOUNT)

@@ -22,6 +22,7 @@ from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.sync.models import PENDING, RUNNING, OutboxItem
 
 TRACKED = "portail.outbox_items"
+LEFT_TO_WORKER = "portail.outbox_items_for_the_worker"
 Apply = Callable[[Session, KeycloakGateway, dict[str, Any]], list[str]]
 A = TypeVar("A", bound=Apply)
 
@@ -62,15 +63,31 @@ def handler_for(action: str) -> Handler:
         raise LookupError(f"no outbox handler for action {action!r}") from None
 
 
-def _track(session: Session, item: OutboxItem) -> OutboxItem:
-    """Remember the items this unit of work asked for (the API applies just those at once)."""
+def _track(session: Session, item: OutboxItem, *, later: bool = False) -> OutboxItem:
+    """Remember the items this unit of work asked for (the API applies just those at once, but
+    those ``later``: too large for a request, the sync worker's)."""
     session.info.setdefault(TRACKED, set()).add(item.id)
+    if later:
+        session.info.setdefault(LEFT_TO_WORKER, set()).add(item.id)
     return item
+
+
+def leave_to_worker(session: Session, item: OutboxItem) -> None:
+    """The item is too large for a request to wait for it: the sync worker applies it."""
+    _track(session, item, later=True)
 
 
 def tracked(session: Session) -> list[int]:
     """The outbox items recorded (or reused) by this session's changes, forgotten once read."""
+    session.info.pop(LEFT_TO_WORKER, None)
     return sorted(session.info.pop(TRACKED, set()))
+
+
+def tracked_now(session: Session) -> tuple[list[int], list[int]]:
+    """This session's items: those a request may apply at once, and all of them (then forgotten)."""
+    later = session.info.get(LEFT_TO_WORKER, set())
+    mine = tracked(session)
+    return [i for i in mine if i not in later], mine
 
 
 def record(
@@ -82,21 +99,23 @@ def record(
     merge: bool = False,
     covered_by: dict[str, Any] | None = None,
     queue: str | None = None,
+    later: bool = False,
 ) -> OutboxItem:
     """Record Keycloak work. With ``merge``, an item of the same action and payload still pending
     is reused (the handler reads the whole current state, so once is enough), and so is a pending
     item of the same action with the payload ``covered_by`` (wider work that includes this one).
     Items of one ``queue`` are applied in order, one at a time (an older view applied after a newer
-    one would undo it); different queues, e.g. two accounts, never wait for each other."""
+    one would undo it); different queues, e.g. two accounts, never wait for each other. ``later``:
+    the work is too large to be done while a request waits; the sync worker does it."""
     if merge:
         for wanted in ([covered_by] if covered_by is not None else []) + [payload]:
             pending = _pending(session, portal, action, wanted)
             if pending is not None:
-                return _track(session, pending)
+                return _track(session, pending, later=later)
     item = OutboxItem(portal=portal, action=action, payload=payload, queue=queue)
     session.add(item)
     session.flush()
-    return _track(session, item)
+    return _track(session, item, later=later)
 
 
 def _pending(session: Session, portal: str, action: str, payload: dict[str, Any]) -> OutboxItem | None:

@@ -12,7 +12,7 @@ from provisioner.errors import UpstreamUnavailable
 from provisioner.logs import get_logger
 from provisioner.portals import load_portal
 from provisioner.sync import worker
-from provisioner.sync.outbox import tracked
+from provisioner.sync.outbox import tracked_now
 from provisioner.web.state import database, db_session, gateway, settings
 from provisioner.web.tokens import current_actor
 
@@ -41,12 +41,12 @@ def commit_and_sync() -> dict[str, Any]:
     goes first and is still waiting, e.g. the catalogue: accounts may need its roles); what is not
     applied now stays in the outbox for the sync worker."""
     session = db_session()
-    mine = tracked(session)
+    now, mine = tracked_now(session)
     session.commit()
     if not mine:
         return {"status": "applied"}
     try:
-        ids = sorted({*mine[:INLINE_ITEMS], *worker.waiting_first(database(), settings().keycloak_realm)})
+        ids = sorted({*now[:INLINE_ITEMS], *worker.waiting_first(database(), settings().keycloak_realm)})
         report = worker.process(database(), gateway(), item_ids=ids)
         done = worker.applied(database(), mine)
     except UpstreamUnavailable:
@@ -58,7 +58,7 @@ def commit_and_sync() -> dict[str, Any]:
         return {"status": "applied"}
     if report is None or report.upstream_down:
         message = "Modification enregistrée ; Keycloak est indisponible, elle sera appliquée dès son retour."
-    elif len(mine) > INLINE_ITEMS:
+    elif len(now) > INLINE_ITEMS or len(now) < len(mine):
         message = "Modification enregistrée ; le service de synchronisation termine de l'appliquer dans Keycloak."
     else:
         message = "Modification enregistrée ; elle n'a pas encore pu être appliquée dans Keycloak et sera retentée."

@@ -4,10 +4,13 @@ principal has 3 or 30 secondaries. A principal's change still reaches every seco
 
 from __future__ import annotations
 
+import threading
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 
 pytestmark = pytest.mark.keycloak
 
@@ -56,6 +59,178 @@ def test_a_principal_change_still_reaches_every_secondary(api: Any, gateway: Any
     ]
     dropped = api.call("PUT", f"/accounts/{principal['id']}/teleprocedures", {"teleprocedures": {"DSN": None}})
     assert dropped.status_code == 200 and dropped.json["sync"]["status"] == "applied", dropped.json
+    for login in logins:
+        user = gateway.find_user(login)
+        assert user is not None and "tp-dpae" not in gateway.user_realm_roles(user.id), login
+
+
+def _new_account_with_secondaries(database: Any, settings: Any, count: int) -> int:
+    """A principal and ``count`` secondaries saved in one unit of work (as an import does): one
+    whole-account item, its new users created in bulk over parallel connections."""
+    from provisioner.accounts import schemas, services
+    from provisioner.accounts.models import Account
+    from provisioner.accounts.secondaries import create_secondary
+    from provisioner.actors import Actor
+    from provisioner.context import Context
+    from provisioner.portals import load_portal
+
+    portal = load_portal(settings.keycloak_config_dir, settings.keycloak_realm)
+    login = f"t{uuid.uuid4().hex[:10]}"
+    with database.session() as session:
+        ctx = Context(session, portal, Actor.system("test"))
+        principal = services.create_principal(
+            ctx,
+            schemas.PrincipalIn.model_validate(
+                {
+                    "login": login,
+                    "identifier": "07955542100019",
+                    "company_name": "SOCIETE EN MASSE",
+                    "status": "validated",
+                    "responsible": {"last_name": "DUPONT", "first_name": "Pierre", "email": f"{login}@example.org"},
+                    "teleprocedures": {"DSN": None},
+                }
+            ),
+        )
+        for n in range(count):
+            create_secondary(
+                ctx,
+                session.get_one(Account, principal.id),
+                schemas.SecondaryIn.model_validate(
+                    {
+                        "name": f"e{n}",
+                        "identifier": "42872048600011",
+                        "company_name": f"ETAB {n}",
+                        "status": "validated",
+                        "teleprocedures": {"DSN": None},
+                    }
+                ),
+            )
+        return principal.id
+
+
+def test_a_keycloak_outage_mid_way_loses_and_duplicates_nothing(
+    database: Any, settings: Any, gateway: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from keycloak import KeycloakOpenIDConnection
+
+    from provisioner.accounts.models import Account, Person
+    from provisioner.accounts.reconciler import reconcile_accounts
+    from provisioner.keycloak.gateway import KeycloakGateway
+    from provisioner.sync.worker import process
+
+    principal_id = _new_account_with_secondaries(database, settings, 45)  # above the parallel threshold
+    # Keycloak goes away after 40 calls (the connection is refused), on every connection at once.
+    calls, lock = [0], threading.Lock()
+    for name in ("raw_get", "raw_post", "raw_put", "raw_delete"):
+        original = getattr(KeycloakOpenIDConnection, name)
+
+        def failing(self: Any, *args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            with lock:
+                calls[0] += 1
+                down = calls[0] > 40
+            if down:
+                raise requests.ConnectionError("Keycloak stopped")
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(KeycloakOpenIDConnection, name, failing)
+    report = process(database, KeycloakGateway(settings))
+    assert report.upstream_down and report.pending >= 1
+    monkeypatch.undo()  # Keycloak is back
+
+    report = process(database, KeycloakGateway(settings))
+    assert report.pending == 0 and report.failed == 0, report
+    with database.read_sessions() as session:
+        principal = session.get_one(Account, principal_id)
+        people = (
+            session.query(Person)
+            .join(Account)
+            .filter((Account.id == principal_id) | (Account.parent_id == principal_id))
+            .all()
+        )
+        usernames = {p.username for p in people}
+        assert len(people) == 46 and all(p.keycloak_user_id for p in people)
+        members = list(gateway.group_members(principal.keycloak_group_id))
+    assert sorted(u.username for u in members) == sorted(usernames)  # each once, none missing
+    for person in people:
+        (found,) = gateway.rest.get(f"admin/realms/{gateway.realm}/users", username=person.username, exact="true")
+        assert found["id"] == person.keycloak_user_id
+        assert "tp-dsn" in gateway.user_realm_roles(found["id"])
+    again = reconcile_accounts(database, KeycloakGateway(settings), [principal_id])
+    assert again.writes == 0 and again.decisions == []
+
+
+def test_a_whole_account_reconcile_reads_in_pages_and_repairs_all_drift(
+    database: Any, settings: Any, gateway: Any
+) -> None:
+    from provisioner.accounts import reconciler as module
+    from provisioner.accounts.models import Account, Person
+    from provisioner.keycloak import gateway as gateway_module
+    from provisioner.keycloak.gateway import KeycloakGateway
+    from provisioner.sync.worker import process
+
+    principal_id = _new_account_with_secondaries(database, settings, 12)
+    assert process(database, KeycloakGateway(settings)).pending == 0
+    with database.read_sessions() as session:
+        people = session.query(Person).join(Account).filter(Account.parent_id == principal_id).order_by(Person.id).all()
+        ids = [p.keycloak_user_id for p in people]
+        group_id = session.get_one(Account, principal_id).keycloak_group_id
+    gateway.remove_realm_roles(ids[0], {"tp-dsn"})
+    gateway.delete_user(ids[1])
+    rep = gateway.rest.get(f"admin/realms/{gateway.realm}/users/{ids[2]}")
+    rep["attributes"]["portail.company-name"] = ["AILLEURS"]
+    gateway.update_user(ids[2], rep)
+    gateway.rest.delete(f"admin/realms/{gateway.realm}/users/{ids[3]}/groups/{group_id}")
+
+    checker = KeycloakGateway(settings)
+    paths: list[str] = []
+    original = checker.rest._call
+
+    def counting(method: str, path: str, *args: Any, **kwargs: Any) -> Any:
+        paths.append(f"{method} {path}")
+        return original(method, path, *args, **kwargs)
+
+    checker.rest._call = counting  # type: ignore[method-assign]
+    old_page = gateway_module.PAGE
+    gateway_module.PAGE = 5  # members (and role members) read in several pages
+    try:
+        report = module.reconcile_accounts(database, checker, [principal_id])  # the run-wide role index
+        again = module.reconcile_accounts(database, KeycloakGateway(settings), [principal_id])
+    finally:
+        gateway_module.PAGE = old_page
+    said = "\n".join(report.decisions)
+    assert f"user {people[0].username}: roles granted ['tp-dsn']" in said
+    assert f"user {people[1].username}: missing in Keycloak, recreated" in said
+    assert f"user {people[2].username}: updated (attributes)" in said
+    assert f"user {people[3].username}: added to group" in said
+    assert len(report.decisions) == 4, said
+    assert again.writes == 0 and again.decisions == []
+    # 11 members left (one deleted, one out of the group), read in pages of 5: 3 reads, not one a user
+    assert sum(1 for p in paths if p.endswith(f"groups/{group_id}/members")) == 3, paths
+    assert not any(p.startswith("GET") and "/role-mappings/" in p for p in paths), paths  # the role index
+
+
+def test_a_change_spanning_a_large_account_is_left_to_the_worker(
+    api: Any, database: Any, settings: Any, gateway: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from provisioner.accounts import outbox
+    from provisioner.keycloak.gateway import KeycloakGateway
+    from provisioner.sync.worker import process
+
+    principal = api.principal({"DSN": None, "DPAE": None})
+    accounts = [api.secondary(principal["id"], f"g{n}", {"DSN": None, "DPAE": None}).json["account"] for n in range(3)]
+    logins = [a["login"] for a in accounts]
+    monkeypatch.setattr(outbox, "INLINE_SECONDARIES", 2)  # "large" from 3 secondaries on
+    dropped = api.call("PUT", f"/accounts/{principal['id']}/teleprocedures", {"teleprocedures": {"DSN": None}})
+    assert dropped.status_code == 200, dropped.json
+    assert dropped.json["sync"]["status"] == "pending"
+    assert "service de synchronisation" in dropped.json["sync"]["message"]
+    first = gateway.find_user(logins[0])
+    assert "tp-dpae" in gateway.user_realm_roles(first.id)  # not applied during the request
+    # A small change meanwhile rides on the pending whole-account item: the worker's too.
+    renamed = api.call("PATCH", f"/accounts/{accounts[0]['id']}", {"company_name": "ETAB G0 BIS"})
+    assert renamed.status_code == 200 and renamed.json["sync"]["status"] == "pending", renamed.json
+    report = process(database, KeycloakGateway(settings))  # the sync worker's pass
+    assert report.failed == 0
     for login in logins:
         user = gateway.find_user(login)
         assert user is not None and "tp-dpae" not in gateway.user_realm_roles(user.id), login

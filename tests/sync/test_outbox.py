@@ -115,3 +115,26 @@ def test_the_worker_thread_applies_what_is_pending(
         stop.set()
         worker.join(timeout=10)
     assert not worker.is_alive()
+
+
+def test_one_accounts_items_apply_in_order_and_other_accounts_do_not_wait(database: Any) -> None:
+    portal = _portal()
+    with database.session() as session:
+        whole = enqueue(session, portal, 1).id
+        session.get_one(OutboxItem, whole).status = RUNNING  # being applied (a cascade, say)
+        session.get_one(OutboxItem, whole).claimed_at = utcnow()
+        part = enqueue(session, portal, 1, part=7).id  # not covered: the whole item is running
+        later = enqueue(session, portal, 1, part=8).id
+        other = enqueue(session, portal, 2, part=9).id
+    assert _claim(database, part) is False  # the account's older item is still being applied
+    assert _claim(database, other) is True  # another account never waits for it
+    with database.session() as session:
+        session.get_one(OutboxItem, whole).status = DONE
+    assert _claim(database, later) is False  # an older pending item of the account goes first
+    assert _claim(database, part) is True
+    _release(database, part, "Keycloak unavailable", give_up=False)  # back to pending: still first
+    assert _claim(database, later) is False
+    assert _claim(database, part) is True
+    with database.session() as session:
+        session.get_one(OutboxItem, part).status = DONE
+    assert _claim(database, later) is True
