@@ -141,6 +141,8 @@ class Seen:
         return None
 
 
+PROGRESS_EVERY = 1000  # people checked between two progress lines in the log
+
 # From this many new users in one account, they are created over several connections at once.
 PARALLEL_CREATE_FROM = 20
 
@@ -185,7 +187,9 @@ class Reconciler:
                 roles = RoleIndex(self.kc)
         wanted: set[str] = set()
         new: list[tuple[Person, DesiredUser]] = []
-        for person, account in people:
+        for done, (person, account) in enumerate(people, 1):
+            if done % PROGRESS_EVERY == 0:  # a large account takes a while: say how far it is
+                log.info("reconcile.progress", account=principal.id, done=done, total=len(people))
             want = desired_user(person, account, principal)
             wanted.add(person.username.lower())
             known = seen.take(person) if seen is not None else None
