@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from provisioner.accounts.models import Account, Person
@@ -16,8 +16,8 @@ from provisioner.sync.models import OutboxItem
 from provisioner.sync.outbox import handler, leave_to_worker, record
 
 RECONCILE_ACCOUNT = "reconcile_account"
-# A change that spans more secondaries than this is applied by the sync worker, not during the request.
-INLINE_SECONDARIES = 100
+# A change that spans more people than this is applied by the sync worker, not during the request.
+INLINE_PEOPLE = 200
 SEND_INVITATION = "send_invitation"
 TELL_OLD_ADDRESS = "tell_old_address"
 
@@ -49,9 +49,15 @@ def enqueue_account(session: Session, portal: str, principal_id: int, part: int 
 
 
 def _large(session: Session, whole: dict[str, int]) -> bool:
-    """More secondaries than a request waits for (the sync worker applies the whole account)."""
-    count = session.scalar(select(func.count()).where(Account.parent_id == whole["account_id"])) or 0
-    return count > INLINE_SECONDARIES
+    """More people (holder, secondary logins, collaborators) than a request waits for: the sync
+    worker applies the whole account."""
+    principal_id = whole["account_id"]
+    count = session.scalar(
+        select(func.count(Person.id))
+        .join(Account, Person.account_id == Account.id)
+        .where(or_(Account.id == principal_id, Account.parent_id == principal_id))
+    )
+    return (count or 0) > INLINE_PEOPLE
 
 
 @handler(RECONCILE_ACCOUNT)

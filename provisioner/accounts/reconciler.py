@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from provisioner.accounts.domain import ACCOUNT_ADMIN, COLLABORATOR, HOLDER, PRINCIPAL, clip_to_ceiling, granted
@@ -108,7 +108,10 @@ def _ours(attributes: dict[str, list[str]]) -> dict[str, list[str]]:
 
 class RoleIndex:
     """Who holds each managed realm role, read once from the role members (in pages) instead of
-    one read per user: for a whole large account, or a run over every account."""
+    one read per user: for a run over every account (``provisioner reconcile``). It only tells
+    where to look: a user it shows different is read again before anything is written. (A role
+    mapping removed elsewhere while the pages are read may hide another holder from the index;
+    the next run sees it. The sync worker never uses the index: it reads each user's roles.)"""
 
     def __init__(self, gateway: KeycloakGateway) -> None:
         names = sorted(n for n in gateway.realm_role_names() if managed_role(n))
@@ -116,11 +119,6 @@ class RoleIndex:
 
     def of(self, user_id: str) -> set[str]:
         return {name for name, members in self._members.items() if user_id in members}
-
-
-# From this many people in one account, a whole-account reconcile reads the role members realm-wide
-# (a few pages per role) instead of each user's roles.
-ROLE_INDEX_FROM = 200
 
 
 @dataclass
@@ -141,6 +139,7 @@ class Seen:
         return None
 
 
+RUN_CHUNK = 50  # accounts a run reads from the database at once (one transaction)
 PROGRESS_EVERY = 1000  # people checked between two progress lines in the log
 
 # From this many new users in one account, they are created over several connections at once.
@@ -161,30 +160,36 @@ class Reconciler:
         decisions.append(text)
         log.info("reconcile.decision", decision=text, **fields)
 
-    def reconcile_account(self, session: Session, principal_id: int, part: int | None = None) -> list[str]:
+    def reconcile_account(
+        self, session: Session, principal_id: int, part: int | None = None, loaded: list[Account] | None = None
+    ) -> list[str]:
         """The principal account's group and people in line with the database: all its accounts,
         or only the account ``part`` (its people; the group's attributes are checked too).
+        ``loaded``: the principal and its secondaries with their people, read already (a run over
+        many accounts reads them by the hundred).
 
         The cost follows what is checked: ``part`` reads that account's people one by one; the
         whole account reads the group's members in pages (with their attributes), and each
-        person's roles from them or, for a large account, from the role members."""
-        principal = session.scalar(
-            select(Account).where(Account.id == principal_id).options(selectinload(Account.subscriptions))
-        )
+        person's roles (or takes them from the run's role index)."""
+        if loaded is not None:
+            principal = next((a for a in loaded if a.id == principal_id), None)
+        else:
+            principal = session.scalar(
+                select(Account).where(Account.id == principal_id).options(selectinload(Account.subscriptions))
+            )
         if principal is None or principal.kind != PRINCIPAL:
             raise NotFound(f"principal account {principal_id} not found", code="account_not_found")
         decisions: list[str] = []
         if principal.keycloak_group_id is None:
             part = None  # not in Keycloak yet: all of it
         group, existed = self._group(principal, decisions)
-        accounts = _accounts(session, principal, part)
-        people = [(person, account) for account in accounts for person in account.people]
         seen: Seen | None = None
-        roles = self.roles
         if part is None and existed:
+            # Members first, people second: a person added meanwhile (its user created by its own
+            # request) is in the database read below, never taken for a user to delete.
             seen = Seen.of(list(self.kc.group_members(group.id)))
-            if roles is None and len(people) >= ROLE_INDEX_FROM:
-                roles = RoleIndex(self.kc)
+        accounts = loaded if loaded is not None and part is None else _accounts(session, principal, part)
+        people = [(person, account) for account in accounts for person in account.people]
         wanted: set[str] = set()
         new: list[tuple[Person, DesiredUser]] = []
         for done, (person, account) in enumerate(people, 1):
@@ -196,16 +201,17 @@ class Reconciler:
             if known is None and not person.keycloak_user_id and part is None:
                 new.append((person, want))  # nothing to read: created below, in bulk when many
                 continue
-            self._user(person, want, group, decisions, known, roles)
+            self._user(person, want, group, decisions, known, self.roles if known else None)
         self._create_users(new, group, decisions)
         if seen is not None:
-            self._remove_deleted(seen, wanted, decisions)
+            self._remove_deleted(session, seen, wanted, decisions)
         return decisions
 
-    def _remove_deleted(self, seen: Seen, wanted: set[str], decisions: list[str]) -> None:
-        """Users we created for this account whose person was deleted: delete them too."""
+    def _remove_deleted(self, session: Session, seen: Seen, wanted: set[str], decisions: list[str]) -> None:
+        """Users we created for this account whose person was deleted: delete them too (once the
+        database says again that no such person exists: one added since it was read is kept)."""
         for user in seen.by_id.values():
-            if user.owned and user.username not in wanted:
+            if user.owned and user.username not in wanted and not _person_exists(session, self.kc.realm, user.username):
                 self.kc.delete_user(user.id)
                 self._say(decisions, f"user {user.username}: deleted (no longer in the database)")
 
@@ -238,7 +244,10 @@ class Reconciler:
             if exc.status != 409:
                 raise
             existing = self.kc.find_group(principal.login)
-            if existing is None or OWNER_ATTRIBUTE not in existing.attributes:
+            # Ours, and this very account's: a group of another account (a database restored, a
+            # login given again) is never adopted, its users would be taken for deleted ones.
+            mine = existing is not None and existing.attributes.get("portail.account-id") == [str(principal.id)]
+            if existing is None or OWNER_ATTRIBUTE not in existing.attributes or not mine:
                 raise Conflict(
                     f"group {principal.login!r} exists in Keycloak and is not ours",
                     code="keycloak_conflict",
@@ -266,7 +275,7 @@ class Reconciler:
             kc, made = gateways[chunk], list[tuple[int, str | None]]()
             for person_id, rep, roles in jobs[chunk::parallel]:
                 try:
-                    user_id = kc.create_user(rep, group_path=f"/{group.name}")
+                    user_id = kc.create_user(rep, group_id=group.id)
                 except KeycloakApiError as exc:
                     if exc.status != 409:
                         raise
@@ -296,8 +305,9 @@ class Reconciler:
         member: KcUser | None = None,
         roles: RoleIndex | None = None,
     ) -> None:
-        """One person's user in line: ``member`` is its user as read among the group's members
-        (then neither the user nor its groups are read again), ``roles`` who holds which role."""
+        """One person's user in line. ``member``: its user as read among the group's members, with
+        ``roles`` (who holds which role) when read for the whole run; if it differs from what is
+        wanted, the user is read afresh (user, groups, roles) and only then written."""
         rep = _rep(want)
         actual = member
         if actual is None and person.keycloak_user_id:
@@ -306,7 +316,7 @@ class Reconciler:
             if person.password_reset_pending or person.keycloak_user_id:
                 rep["requiredActions"] = [UPDATE_PASSWORD]
             try:
-                user_id = self.kc.create_user(rep, group_path=f"/{group.name}")
+                user_id = self.kc.create_user(rep, group_id=group.id)
             except KeycloakApiError as exc:
                 if exc.status != 409:
                     raise
@@ -325,6 +335,11 @@ class Reconciler:
                 return
         user_id = actual.id
         person.keycloak_user_id = user_id
+        if member is not None:
+            if self._differs(person, want, actual, roles):
+                # Read in bulk a while ago: read this user afresh before writing anything to it.
+                self._user(person, want, group, decisions)
+            return
         changed = [
             name
             for name, have, wanted in (
@@ -355,11 +370,10 @@ class Reconciler:
                 self.kc.logout(user_id)
                 self._say(decisions, f"user {want.username}: disabled, sessions ended", person=person.id)
         person.password_reset_pending = False
-        if member is None and group.id not in self.kc.user_group_ids(user_id):
+        if group.id not in self.kc.user_group_ids(user_id):
             self.kc.add_to_group(user_id, group.id)
             self._say(decisions, f"user {want.username}: added to group {group.name}", person=person.id)
-        held = roles.of(user_id) if roles is not None else self.kc.user_realm_roles(user_id)
-        have_roles = {r for r in held if managed_role(r)}
+        have_roles = {r for r in self.kc.user_realm_roles(user_id) if managed_role(r)}
         missing, extra = set(want.roles) - have_roles, have_roles - set(want.roles)
         if missing:
             self.kc.add_realm_roles(user_id, missing)
@@ -371,6 +385,18 @@ class Reconciler:
         if extra:
             self.kc.remove_realm_roles(user_id, extra)
             self._say(decisions, f"user {want.username}: roles removed {sorted(extra)}", person=person.id)
+
+    def _differs(self, person: Person, want: DesiredUser, actual: KcUser, roles: RoleIndex | None) -> bool:
+        """Whether the user, as read in bulk, differs from what is wanted."""
+        have = {k: v for k, v in _ours(actual.attributes).items() if k != OWNER_ATTRIBUTE}
+        held = roles.of(actual.id) if roles is not None else self.kc.user_realm_roles(actual.id)
+        return (
+            (actual.email, actual.first_name, actual.last_name, actual.enabled)
+            != (want.email, want.first_name, want.last_name, want.enabled)
+            or have != want.attributes
+            or (person.password_reset_pending and UPDATE_PASSWORD not in actual.required_actions)
+            or {r for r in held if managed_role(r)} != set(want.roles)
+        )
 
     def send_invitation(self, session: Session, person_id: int) -> list[str]:
         """Rule 11: the activation e-mail (choose a password; the link lives 24 hours)."""
@@ -448,25 +474,29 @@ def reconcile_accounts(
     reconcilers: list[Reconciler] = []
     lock = threading.Lock()
 
-    def one(account_id: int) -> list[str]:
+    def chunk(ids: list[int]) -> list[str]:
         if not hasattr(local, "reconciler"):
             own = gateway if workers == 1 else KeycloakGateway(gateway.settings)
             local.reconciler = Reconciler(own, roles)
             with lock:
                 reconcilers.append(local.reconciler)
+        decisions: list[str] = []
         with db.session() as session:
-            decisions = local.reconciler.reconcile_account(session, account_id)
-        if on_account is not None:
-            on_account(account_id)
+            loaded = _accounts_of(session, ids)
+            for account_id in ids:
+                decisions += local.reconciler.reconcile_account(session, account_id, loaded=loaded.get(account_id, []))
+                if on_account is not None:
+                    on_account(account_id)
         return decisions
 
+    chunks = [account_ids[i : i + RUN_CHUNK] for i in range(0, len(account_ids), RUN_CHUNK)]
     if workers > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for decisions in pool.map(one, account_ids):
+            for decisions in pool.map(chunk, chunks):
                 report.decisions.extend(decisions)
     else:
-        for account_id in account_ids:
-            report.decisions.extend(one(account_id))
+        for ids in chunks:
+            report.decisions.extend(chunk(ids))
     gateways = {id(g): g for r in reconcilers for g in r.gateways()} | {id(gateway): gateway}
     report.reads = sum(g.rest.reads for g in gateways.values()) - before[0]
     report.writes = sum(g.rest.writes for g in gateways.values()) - before[1]
@@ -500,6 +530,25 @@ def _create_rep(person: Person, want: DesiredUser) -> dict[str, Any]:
     if person.password_reset_pending:
         rep["requiredActions"] = [UPDATE_PASSWORD]
     return rep
+
+
+def _person_exists(session: Session, portal: str, username: str) -> bool:
+    query = select(Person.id).where(Person.portal == portal, func.lower(Person.username) == username.lower())
+    return session.scalar(query.limit(1)) is not None
+
+
+def _accounts_of(session: Session, principal_ids: list[int]) -> dict[int, list[Account]]:
+    """Principal accounts and their secondaries, with people and subscriptions, in a few queries."""
+    query = (
+        select(Account)
+        .where(or_(Account.id.in_(principal_ids), Account.parent_id.in_(principal_ids)))
+        .options(selectinload(Account.people), selectinload(Account.subscriptions))
+        .order_by(Account.id)
+    )
+    by_principal: dict[int, list[Account]] = {}
+    for account in session.scalars(query):
+        by_principal.setdefault(account.principal_id, []).append(account)
+    return by_principal
 
 
 def _accounts(session: Session, principal: Account, part: int | None) -> list[Account]:

@@ -22,6 +22,7 @@ from provisioner.sync.outbox import backlog, handler_for, handlers
 log = get_logger(__name__)
 MAX_ATTEMPTS = 10
 STALE_CLAIM = timedelta(minutes=10)  # a process that claimed an item and died: another takes it over
+HEARTBEAT = STALE_CLAIM.total_seconds() / 5  # a process applying a long item renews its claim this often
 
 
 @dataclass
@@ -141,7 +142,8 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
 
 def _claim(db: Database, item_id: int) -> bool:
     """Take the item for this process (one atomic UPDATE); False if someone else has it, or if an
-    older item of its queue is not applied yet (pending, or running)."""
+    older item of its queue is not applied yet (pending, running, or abandoned by a process that
+    died: taken over first), or any item of its queue is running."""
     now = utcnow()
     with db.session() as session:
         item = session.get(OutboxItem, item_id)
@@ -156,7 +158,7 @@ def _claim(db: Database, item_id: int) -> bool:
                     other.portal == item.portal,
                     other.id != item_id,
                     or_(
-                        and_(other.status == PENDING, other.id < item_id),
+                        and_(other.status.in_((PENDING, RUNNING)), other.id < item_id),  # older: first
                         and_(other.status == RUNNING, other.claimed_at >= now - STALE_CLAIM),
                     ),
                 )
@@ -170,9 +172,36 @@ def _claim(db: Database, item_id: int) -> bool:
         return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
 
 
+def _keep_claimed(db: Database, item_id: int, stop: threading.Event) -> None:
+    """Renew the claim while the item is applied (a large account takes minutes), so that no other
+    process takes it for abandoned and applies newer items of its queue alongside."""
+    while not stop.wait(HEARTBEAT):
+        try:
+            with db.session() as session:
+                session.execute(
+                    update(OutboxItem)
+                    .where(OutboxItem.id == item_id, OutboxItem.status == RUNNING)
+                    .values(claimed_at=utcnow())
+                    .execution_options(synchronize_session=False)
+                )
+        except Exception as exc:  # noqa: BLE001 - e.g. SQLite's one writer is the apply itself: nobody can claim
+            log.debug("sync.heartbeat_skipped", item=item_id, error=str(exc))
+
+
 def _apply_one(db: Database, gateway: KeycloakGateway, item_id: int) -> tuple[str, list[str]]:
     if not _claim(db, item_id):
         return "skipped", []
+    stop = threading.Event()
+    heartbeat = threading.Thread(target=_keep_claimed, args=(db, item_id, stop), daemon=True)
+    heartbeat.start()
+    try:
+        return _apply_claimed(db, gateway, item_id)
+    finally:
+        stop.set()
+        heartbeat.join()
+
+
+def _apply_claimed(db: Database, gateway: KeycloakGateway, item_id: int) -> tuple[str, list[str]]:
     with db.session() as session:
         item = session.get_one(OutboxItem, item_id)
         try:

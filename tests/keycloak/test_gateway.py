@@ -26,7 +26,7 @@ def test_service_account_creates_marked_groups_and_users(gateway: KeycloakGatewa
             "lastName": "Lyse",
             "enabled": True,
         },
-        group_path=f"/{name}",
+        group_id=group.id,
     )
     gateway.add_realm_roles(user_id, {"account-admin"})
     user = gateway.get_user(user_id)

@@ -12,7 +12,7 @@ from sqlalchemy import delete
 from provisioner.accounts.outbox import enqueue_account as enqueue
 from provisioner.catalogue.outbox import enqueue_catalogue
 from provisioner.db import utcnow
-from provisioner.sync.models import DONE, PENDING, RUNNING, OutboxItem
+from provisioner.sync.models import DONE, FAILED, PENDING, RUNNING, OutboxItem
 from provisioner.sync.outbox import backlog, tracked
 from provisioner.sync.worker import _claim, _release
 
@@ -138,3 +138,19 @@ def test_one_accounts_items_apply_in_order_and_other_accounts_do_not_wait(databa
     with database.session() as session:
         session.get_one(OutboxItem, part).status = DONE
     assert _claim(database, later) is True
+
+
+def test_a_failed_or_abandoned_item_does_not_hold_its_queue(database: Any) -> None:
+    portal = _portal()
+    with database.session() as session:
+        failed = enqueue(session, portal, 3).id
+        session.get_one(OutboxItem, failed).status = FAILED  # gave up: kept for the operators
+        abandoned = enqueue(session, portal, 3, part=4).id
+        session.get_one(OutboxItem, abandoned).status = RUNNING
+        session.get_one(OutboxItem, abandoned).claimed_at = utcnow() - timedelta(minutes=11)  # its process died
+        after = enqueue(session, portal, 3, part=5).id
+    assert _claim(database, after) is False  # the abandoned one is older: taken over first
+    assert _claim(database, abandoned) is True
+    with database.session() as session:
+        session.get_one(OutboxItem, abandoned).status = DONE
+    assert _claim(database, after) is True  # the failed one holds nothing
