@@ -320,6 +320,8 @@ def stack(keycloak_url: str | None, workdir: Path) -> Iterator[Settings]:
             management_port=BENCH_KC_MANAGEMENT_PORT,
             database="dev-mem",
             log_file=workdir / "kc.log",
+            # 20,000 users and 10,000 groups in the in-memory database: the default heap ran out.
+            extra_env={"JAVA_OPTS_KC_HEAP": "-Xms1g -Xmx4g"},
         )
         print(f"starting Keycloak {pinned_version()} (in-memory) ...", flush=True)
         server.start()
