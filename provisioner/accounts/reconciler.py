@@ -149,7 +149,7 @@ PARALLEL_CREATE_FROM = 20
 class Reconciler:
     def __init__(self, gateway: KeycloakGateway, roles: RoleIndex | None = None) -> None:
         self.kc = gateway
-        self.roles = roles  # shared by a run over many accounts; else built when an account is large
+        self.roles = roles  # read once by a run over many accounts (``reconcile_accounts``)
         self._helpers: list[KeycloakGateway] = []  # extra connections for creating many users
 
     def gateways(self) -> list[KeycloakGateway]:
@@ -258,8 +258,8 @@ class Reconciler:
 
     # -- users ------------------------------------------------------------------------------------
     def _create_users(self, new: list[tuple[Person, DesiredUser]], group: KcGroup, decisions: list[str]) -> None:
-        """Users for people Keycloak does not know yet: each created already in the group, then its
-        roles mapped (two calls). Many at once go over several connections in parallel; one that
+        """Users for people Keycloak does not know yet: each created, put in the group, its roles
+        mapped (three calls). Many at once go over several connections in parallel; one that
         exists already (409) is adopted the usual way afterwards."""
         parallel = min(self.kc.settings.keycloak_create_parallel, len(new) // PARALLEL_CREATE_FROM + 1)
         if parallel <= 1:
@@ -336,27 +336,15 @@ class Reconciler:
         user_id = actual.id
         person.keycloak_user_id = user_id
         if member is not None:
-            if self._differs(person, want, actual, roles):
+            held = roles.of(actual.id) if roles is not None else self.kc.user_realm_roles(actual.id)
+            if _changes(person, want, actual) or {r for r in held if managed_role(r)} != set(want.roles):
                 # Read in bulk a while ago: read this user afresh before writing anything to it.
                 self._user(person, want, group, decisions)
             return
-        changed = [
-            name
-            for name, have, wanted in (
-                ("email", actual.email, want.email),
-                ("firstName", actual.first_name, want.first_name),
-                ("lastName", actual.last_name, want.last_name),
-                ("enabled", actual.enabled, want.enabled),
-            )
-            if have != wanted
-        ]
-        have = {k: v for k, v in _ours(actual.attributes).items() if k != OWNER_ATTRIBUTE}
-        if have != want.attributes:
-            changed.append("attributes")
+        changed = _changes(person, want, actual)
         required = list(actual.required_actions)
-        if person.password_reset_pending and UPDATE_PASSWORD not in required:
+        if "requiredActions" in changed:
             required.append(UPDATE_PASSWORD)
-            changed.append("requiredActions")
         if changed:
             others = {k: v for k, v in actual.attributes.items() if k not in _ours(actual.attributes)}
             attributes = {
@@ -385,18 +373,6 @@ class Reconciler:
         if extra:
             self.kc.remove_realm_roles(user_id, extra)
             self._say(decisions, f"user {want.username}: roles removed {sorted(extra)}", person=person.id)
-
-    def _differs(self, person: Person, want: DesiredUser, actual: KcUser, roles: RoleIndex | None) -> bool:
-        """Whether the user, as read in bulk, differs from what is wanted."""
-        have = {k: v for k, v in _ours(actual.attributes).items() if k != OWNER_ATTRIBUTE}
-        held = roles.of(actual.id) if roles is not None else self.kc.user_realm_roles(actual.id)
-        return (
-            (actual.email, actual.first_name, actual.last_name, actual.enabled)
-            != (want.email, want.first_name, want.last_name, want.enabled)
-            or have != want.attributes
-            or (person.password_reset_pending and UPDATE_PASSWORD not in actual.required_actions)
-            or {r for r in held if managed_role(r)} != set(want.roles)
-        )
 
     def send_invitation(self, session: Session, person_id: int) -> list[str]:
         """Rule 11: the activation e-mail (choose a password; the link lives 24 hours)."""
@@ -511,6 +487,25 @@ def _may_sign_in(person: Person) -> bool:
     return person.enabled and account.status == "open" and principal.status == "open"
 
 
+def _changes(person: Person, want: DesiredUser, actual: KcUser) -> list[str]:
+    """What of the user differs from what is wanted (roles and groups apart)."""
+    changed = [
+        name
+        for name, have, wanted in (
+            ("email", actual.email, want.email),
+            ("firstName", actual.first_name, want.first_name),
+            ("lastName", actual.last_name, want.last_name),
+            ("enabled", actual.enabled, want.enabled),
+        )
+        if have != wanted
+    ]
+    if {k: v for k, v in _ours(actual.attributes).items() if k != OWNER_ATTRIBUTE} != want.attributes:
+        changed.append("attributes")
+    if person.password_reset_pending and UPDATE_PASSWORD not in actual.required_actions:
+        changed.append("requiredActions")
+    return changed
+
+
 def _rep(want: DesiredUser) -> dict[str, Any]:
     return {
         "username": want.username,
@@ -537,14 +532,17 @@ def _person_exists(session: Session, portal: str, username: str) -> bool:
     return session.scalar(query.limit(1)) is not None
 
 
-def _accounts_of(session: Session, principal_ids: list[int]) -> dict[int, list[Account]]:
-    """Principal accounts and their secondaries, with people and subscriptions, in a few queries."""
+def _accounts_of(session: Session, principal_ids: list[int], only: int | None = None) -> dict[int, list[Account]]:
+    """Principal accounts and their secondaries (or ``only`` that one of them), with people and
+    subscriptions, in a few queries."""
     query = (
         select(Account)
         .where(or_(Account.id.in_(principal_ids), Account.parent_id.in_(principal_ids)))
         .options(selectinload(Account.people), selectinload(Account.subscriptions))
         .order_by(Account.id)
     )
+    if only is not None:
+        query = query.where(Account.id == only)
     by_principal: dict[int, list[Account]] = {}
     for account in session.scalars(query):
         by_principal.setdefault(account.principal_id, []).append(account)
@@ -554,12 +552,7 @@ def _accounts_of(session: Session, principal_ids: list[int]) -> dict[int, list[A
 def _accounts(session: Session, principal: Account, part: int | None) -> list[Account]:
     """The accounts to check with their people loaded: the principal and its secondaries, or
     only ``part`` (nothing else of a large account is loaded)."""
-    query = select(Account).options(selectinload(Account.people), selectinload(Account.subscriptions))
-    if part is not None:
-        query = query.where(Account.id == part, or_(Account.id == principal.id, Account.parent_id == principal.id))
-    else:
-        query = query.where(or_(Account.id == principal.id, Account.parent_id == principal.id))
-    return list(session.scalars(query.order_by(Account.id)))
+    return _accounts_of(session, [principal.id], only=part).get(principal.id, [])
 
 
 def principal_ids(session: Session, portal: str) -> list[int]:
