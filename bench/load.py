@@ -375,7 +375,7 @@ def _print(database: str, result: LoadResult) -> None:
         print(f"    lost: {missing}")
 
 
-def own_stack(seconds: float, client_counts: list[int], write_doc: bool) -> int:
+def own_stack(seconds: float, client_counts: list[int], write_doc: bool, databases: list[str]) -> int:
     from provisioner.catalogue.realm_files import apply_realm_config
     from provisioner.devtools.keycloak_runtime import KeycloakServer, pinned_version
     from provisioner.devtools.postgres_runtime import postgres_cluster
@@ -402,6 +402,8 @@ def own_stack(seconds: float, client_counts: list[int], write_doc: bool) -> int:
             upgrade(pg_url)
             apply_realm_config(settings.model_copy(update={"database_url": pg_url}))  # its catalogue
             for database, url in (("SQLite", sqlite_url), ("PostgreSQL", pg_url)):
+                if database.lower() not in databases:
+                    continue
                 with provisioner_under_gunicorn(url, workdir) as base:
                     results = []
                     for clients in [1, *client_counts]:
@@ -450,6 +452,13 @@ def main() -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[8, 32])
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--no-doc", action="store_true")
+    parser.add_argument(
+        "--databases",
+        nargs="+",
+        choices=["sqlite", "postgresql"],
+        default=["sqlite", "postgresql"],
+        help="with its own stack: which databases to run (the document is written only for both)",
+    )
     args = parser.parse_args()
     if args.url:
         if not args.token:
@@ -460,7 +469,8 @@ def main() -> int:
             _print("given", result)
             failed |= bool(result.five_xx or result.lost)
         return 1 if failed else 0
-    return own_stack(args.seconds, args.clients, not args.no_doc)
+    both = len(args.databases) == 2
+    return own_stack(args.seconds, args.clients, not args.no_doc and both, args.databases)
 
 
 if __name__ == "__main__":

@@ -28,23 +28,61 @@ def account_queue(principal_id: int) -> str:
     return f"account:{principal_id}"
 
 
-def enqueue_account(session: Session, portal: str, principal_id: int, part: int | None = None) -> OutboxItem:
+def enqueue_account(
+    session: Session, portal: str, principal_id: int, part: int | None = None, *, identity: bool = False
+) -> OutboxItem:
     """Ask for the principal account to be brought in line in Keycloak: all of it (its group, its
     people, its secondaries and theirs), or with ``part`` only the people of that one account (a
     secondary, or the principal's own) when the change touched nothing else, so the work does not
-    grow with the number of secondaries.
+    grow with the number of secondaries. ``identity``: the change touched no right (names,
+    identifiers, contacts), so the people's roles are not read.
 
     One pending item per account (and part) is enough: the reconciler reads the current state; a
-    pending whole-account item covers every part.
+    pending wider item (the whole account, the part with its roles) covers a narrower one.
     """
-    whole = {"account_id": principal_id}
-    queue = account_queue(principal_id)
+    whole: dict[str, Any] = {"account_id": principal_id}
     if part is None:
-        return record(session, portal, RECONCILE_ACCOUNT, whole, merge=True, queue=queue, later=_large(session, whole))
-    payload = {**whole, "part": part}
-    item = record(session, portal, RECONCILE_ACCOUNT, payload, merge=True, covered_by=whole, queue=queue)
+        return _enqueue(session, portal, whole, [])
+    full = {**whole, "part": part}
+    if not identity:
+        return _enqueue(session, portal, full, [whole])
+    return _enqueue(session, portal, {**full, "identity": 1}, [whole, full])
+
+
+def enqueue_person(session: Session, portal: str, person: Person, *, identity: bool = False) -> OutboxItem:
+    """Ask for one person's user to be brought in line (created or updated, and its roles unless
+    ``identity``: its rights did not change): the cost of a change on a person does not grow with
+    its account. A pending item for its whole account, or for its account's people, covers it."""
+    whole: dict[str, Any] = {"account_id": person.account.principal_id}
+    part = {**whole, "part": person.account_id}
+    full = {**part, "person": person.id}
+    if not identity:
+        return _enqueue(session, portal, full, [whole, part])
+    return _enqueue(session, portal, {**full, "identity": 1}, [whole, part, {**part, "identity": 1}, full])
+
+
+def enqueue_removal(session: Session, portal: str, principal_id: int, username: str) -> OutboxItem:
+    """A person was deleted: delete its user (ours, and only if no person of that login exists
+    again by then). A pending whole-account item covers it (it deletes users nobody owns)."""
+    whole: dict[str, Any] = {"account_id": principal_id}
+    return _enqueue(session, portal, {**whole, "removed": username.lower()}, [whole])
+
+
+def _enqueue(session: Session, portal: str, payload: dict[str, Any], wider: list[dict[str, Any]]) -> OutboxItem:
+    """Record the account's work ``payload`` in its queue, or reuse a pending item of the same or
+    ``wider`` work (widest first). A whole-account item of a large account is the worker's."""
+    whole = {"account_id": payload["account_id"]}
+    item = record(
+        session,
+        portal,
+        RECONCILE_ACCOUNT,
+        payload,
+        merge=True,
+        covered_by=wider,
+        queue=account_queue(payload["account_id"]),
+    )
     if item.payload == whole and _large(session, whole):
-        leave_to_worker(session, item)  # a pending whole-account item took it: not during a request
+        leave_to_worker(session, item)  # not during a request
     return item
 
 
@@ -64,7 +102,13 @@ def _large(session: Session, whole: dict[str, int]) -> bool:
 def _reconcile(session: Session, gateway: KeycloakGateway, payload: dict[str, Any]) -> list[str]:
     from provisioner.accounts.reconciler import Reconciler
 
-    return Reconciler(gateway).reconcile_account(session, payload["account_id"], part=payload.get("part"))
+    reconciler = Reconciler(gateway)
+    roles = not payload.get("identity")
+    if "person" in payload:
+        return reconciler.reconcile_person(session, payload["account_id"], payload["person"], roles=roles)
+    if "removed" in payload:
+        return reconciler.remove_user(session, payload["account_id"], payload["removed"])
+    return reconciler.reconcile_account(session, payload["account_id"], part=payload.get("part"), roles=roles)
 
 
 def enqueue_invitation(session: Session, portal: str, person: Person) -> OutboxItem:

@@ -58,6 +58,16 @@ def group_attributes(principal: Account) -> dict[str, list[str]]:
     }
 
 
+def reaches_secondaries(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether a change of a principal account (its audit snapshots before and after) changes what
+    its secondaries' people get in ``desired_user``: their ceiling (subscriptions), their state,
+    the second factor and the responsible's e-mail they fall back on. Anything else (name,
+    identifier, contacts, billing, ...) reaches only the group and the principal's own people."""
+    if any(before.get(key) != after.get(key) for key in ("teleprocedures", "status", "mfa_policy", "login")):
+        return True
+    return (before.get("responsible") or {}).get("email") != (after.get("responsible") or {}).get("email")
+
+
 def desired_user(person: Person, account: Account, principal: Account) -> DesiredUser:
     # Rule 12: what this login may file, within its account's subscriptions; the roles, claims and
     # login gates below all follow it.
@@ -161,10 +171,17 @@ class Reconciler:
         log.info("reconcile.decision", decision=text, **fields)
 
     def reconcile_account(
-        self, session: Session, principal_id: int, part: int | None = None, loaded: list[Account] | None = None
+        self,
+        session: Session,
+        principal_id: int,
+        part: int | None = None,
+        loaded: list[Account] | None = None,
+        *,
+        roles: bool = True,
     ) -> list[str]:
         """The principal account's group and people in line with the database: all its accounts,
-        or only the account ``part`` (its people; the group's attributes are checked too).
+        or only the account ``part`` (its people; the group's attributes are checked too; their
+        roles unless not ``roles``: the change touched no right).
         ``loaded``: the principal and its secondaries with their people, read already (a run over
         many accounts reads them by the hundred).
 
@@ -201,10 +218,57 @@ class Reconciler:
             if known is None and not person.keycloak_user_id and part is None:
                 new.append((person, want))  # nothing to read: created below, in bulk when many
                 continue
-            self._user(person, want, group, decisions, known, self.roles if known else None)
+            # A member is in the group; work on one account trusts the membership (see ``_user``).
+            self._user(
+                person,
+                want,
+                group,
+                decisions,
+                known,
+                self.roles if known else None,
+                in_group=part is not None,
+                check_roles=roles or part is None,
+            )
         self._create_users(new, group, decisions)
         if seen is not None:
             self._remove_deleted(session, seen, wanted, decisions)
+        return decisions
+
+    def reconcile_person(self, session: Session, principal_id: int, person_id: int, *, roles: bool = True) -> list[str]:
+        """One person's user in line (reads: the user, and its roles unless not ``roles``: the
+        change touched no right; writes: what differs). Gone meanwhile: nothing to do (its removal
+        is an item of its own)."""
+        person = session.get(Person, person_id)
+        principal = session.get(Account, principal_id)
+        if person is None or principal is None or person.account.principal_id != principal_id:
+            return []
+        if principal.keycloak_group_id is None:
+            return self.reconcile_account(session, principal_id)  # not in Keycloak yet: all of it
+        decisions: list[str] = []
+        group = KcGroup(id=principal.keycloak_group_id, name=principal.login)
+        want = desired_user(person, person.account, principal)
+        self._user(person, want, group, decisions, in_group=True, check_roles=roles)
+        return decisions
+
+    def remove_user(self, session: Session, principal_id: int, username: str) -> list[str]:
+        """The user of a deleted person of this account: deleted, if we created it and no person
+        of that login exists again."""
+        if _person_exists(session, self.kc.realm, username):
+            return []
+        user = self.kc.find_user(username)
+        if user is None or not user.owned:
+            return []
+        accounts = {
+            str(i)
+            for i in session.scalars(
+                select(Account.id).where(or_(Account.id == principal_id, Account.parent_id == principal_id))
+            )
+        }
+        if not set(user.attributes.get("portail.account-id", [])) <= accounts:
+            return []  # another account's login now: not this deletion's to make
+        decisions: list[str] = []
+        self.kc.delete_user(user.id)
+        self._say(decisions, f"user {username}: deleted (no longer in the database)", account=principal_id)
         return decisions
 
     def _remove_deleted(self, session: Session, seen: Seen, wanted: set[str], decisions: list[str]) -> None:
@@ -304,10 +368,17 @@ class Reconciler:
         decisions: list[str],
         member: KcUser | None = None,
         roles: RoleIndex | None = None,
+        *,
+        in_group: bool = False,
+        check_roles: bool = True,
     ) -> None:
         """One person's user in line. ``member``: its user as read among the group's members, with
         ``roles`` (who holds which role) when read for the whole run; if it differs from what is
-        wanted, the user is read afresh (user, groups, roles) and only then written."""
+        wanted, the user is read afresh (user, roles) and only then written. ``in_group``: its
+        membership is known (read with the group's members, or trusted: a user we create is put in
+        the group at once, and work on one person or one account leaves drift to the reconcile);
+        else it is read too. ``check_roles``: false when the change touched no right (a new user
+        gets its roles all the same)."""
         rep = _rep(want)
         actual = member
         if actual is None and person.keycloak_user_id:
@@ -326,6 +397,7 @@ class Reconciler:
                         f"user {want.username!r} exists in Keycloak and is not ours",
                         code="keycloak_conflict",
                     ) from exc
+                in_group = False  # created by an attempt that stopped half-way: maybe not in the group
             else:
                 what = "missing in Keycloak, recreated" if person.keycloak_user_id else "created"
                 self._say(decisions, f"user {want.username}: {what}", person=person.id)
@@ -336,10 +408,13 @@ class Reconciler:
         user_id = actual.id
         person.keycloak_user_id = user_id
         if member is not None:
+            # Read in bulk a while ago: if anything differs, read this user afresh before writing.
+            if _changes(person, want, actual):
+                self._user(person, want, group, decisions, in_group=True)
+                return
             held = roles.of(actual.id) if roles is not None else self.kc.user_realm_roles(actual.id)
-            if _changes(person, want, actual) or {r for r in held if managed_role(r)} != set(want.roles):
-                # Read in bulk a while ago: read this user afresh before writing anything to it.
-                self._user(person, want, group, decisions)
+            if {r for r in held if managed_role(r)} != set(want.roles):
+                self._user(person, want, group, decisions, in_group=True)
             return
         changed = _changes(person, want, actual)
         required = list(actual.required_actions)
@@ -358,9 +433,11 @@ class Reconciler:
                 self.kc.logout(user_id)
                 self._say(decisions, f"user {want.username}: disabled, sessions ended", person=person.id)
         person.password_reset_pending = False
-        if group.id not in self.kc.user_group_ids(user_id):
+        if not in_group and group.id not in self.kc.user_group_ids(user_id):
             self.kc.add_to_group(user_id, group.id)
             self._say(decisions, f"user {want.username}: added to group {group.name}", person=person.id)
+        if not check_roles:
+            return
         have_roles = {r for r in self.kc.user_realm_roles(user_id) if managed_role(r)}
         missing, extra = set(want.roles) - have_roles, have_roles - set(want.roles)
         if missing:

@@ -16,6 +16,7 @@ from provisioner.accounts import domain
 from provisioner.accounts.audit import record, snapshot_account
 from provisioner.accounts.models import Account, Person, Subscription
 from provisioner.accounts.outbox import enqueue_account, enqueue_invitation
+from provisioner.accounts.reconciler import reaches_secondaries
 from provisioner.accounts.schemas import AccountPatch, PrincipalIn, parse
 from provisioner.catalogue import store as catalogue_store
 from provisioner.context import Context
@@ -124,18 +125,15 @@ def audited(ctx: Context, account: Account, action: str, before: dict[str, Any] 
     """Write the change of ``account`` (as it was, as it is now) to its log; Keycloak follows.
     (For the account operations here and in ``secondaries``.)"""
     ctx.session.flush()
-    record(
-        ctx.session,
-        ctx.actor,
-        action,
-        account=account,
-        before=before,
-        after=snapshot_account(account),
-        message=message,
-    )
-    # A secondary's change is its own (its people); a principal's spans its secondaries too.
-    part = account.id if account.kind == domain.SECONDARY else None
-    enqueue_account(ctx.session, ctx.realm, account.principal_id, part)
+    after = snapshot_account(account)
+    record(ctx.session, ctx.actor, action, account=account, before=before, after=after, message=message)
+    # A secondary's change is its own (its people); a principal's spans its secondaries when it
+    # changes what they get (its ceiling, its state), else only its group and own people, and
+    # their roles only if its teleprocedures changed.
+    spans = account.kind == domain.PRINCIPAL and (before is None or reaches_secondaries(before, after))
+    part = None if spans else account.id
+    identity = before is not None and before["teleprocedures"] == after["teleprocedures"]
+    enqueue_account(ctx.session, ctx.realm, account.principal_id, part, identity=identity)
 
 
 def _reselect(

@@ -12,7 +12,12 @@ from sqlalchemy import or_, select
 from provisioner.accounts import domain
 from provisioner.accounts.audit import record, snapshot_person
 from provisioner.accounts.models import Account, Person
-from provisioner.accounts.outbox import enqueue_account, enqueue_invitation, enqueue_old_address_notice
+from provisioner.accounts.outbox import (
+    enqueue_invitation,
+    enqueue_old_address_notice,
+    enqueue_person,
+    enqueue_removal,
+)
 from provisioner.accounts.services import login_free
 from provisioner.actors import Actor
 from provisioner.context import Context
@@ -50,8 +55,8 @@ def people_of(ctx: Context, account: Account, *, include_disabled: bool = True, 
 
 
 def _audited(ctx: Context, person: Person, action: str, before: dict[str, Any] | None, *, after: bool = True) -> None:
-    """Write the change of ``person`` to its account's log; Keycloak follows: that account's people
-    only, or the whole principal account when the person goes (its user is deleted there)."""
+    """Write the change of ``person`` to its account's log; Keycloak follows: that person's user
+    only (created, updated, or deleted when the person goes)."""
     record(
         ctx.session,
         ctx.actor,
@@ -61,7 +66,15 @@ def _audited(ctx: Context, person: Person, action: str, before: dict[str, Any] |
         before=before,
         after=snapshot_person(person) if after else None,
     )
-    enqueue_account(ctx.session, ctx.realm, person.account.principal_id, person.account_id if after else None)
+    if after:
+        # Its roles are read only if its rights (or its state) may have changed.
+        same = before is not None and {k: before[k] for k in ("roles", "enabled")} == {
+            "roles": list(person.roles),
+            "enabled": person.enabled,
+        }
+        enqueue_person(ctx.session, ctx.realm, person, identity=same)
+    else:
+        enqueue_removal(ctx.session, ctx.realm, person.account.principal_id, person.username)
 
 
 # -- collaborators ---------------------------------------------------------------------------------

@@ -97,18 +97,20 @@ def record(
     payload: dict[str, Any],
     *,
     merge: bool = False,
-    covered_by: dict[str, Any] | None = None,
+    covered_by: dict[str, Any] | list[dict[str, Any]] | None = None,
     queue: str | None = None,
     later: bool = False,
 ) -> OutboxItem:
     """Record Keycloak work. With ``merge``, an item of the same action and payload still pending
     is reused (the handler reads the whole current state, so once is enough), and so is a pending
-    item of the same action with the payload ``covered_by`` (wider work that includes this one).
+    item of the same action with a payload of ``covered_by`` (wider work that includes this one;
+    the widest first).
     Items of one ``queue`` are applied in order, one at a time (an older view applied after a newer
     one would undo it); different queues, e.g. two accounts, never wait for each other. ``later``:
     the work is too large to be done while a request waits; the sync worker does it."""
     if merge:
-        for wanted in ([covered_by] if covered_by is not None else []) + [payload]:
+        wider = [covered_by] if isinstance(covered_by, dict) else list(covered_by or [])
+        for wanted in [*wider, payload]:
             pending = _pending(session, portal, action, wanted)
             if pending is not None:
                 return _track(session, pending, later=later)

@@ -52,6 +52,64 @@ def test_a_change_on_one_secondary_costs_the_same_with_3_or_30_secondaries(
     assert large == small, keycloak_calls
 
 
+def _collaborator(api: Any, principal_id: int) -> Any:
+    body = {"email": f"c{uuid.uuid4().hex[:8]}@example.org", "first_name": "Cé", "last_name": "Lia", "roles": []}
+    created = api.call("POST", f"/accounts/{principal_id}/collaborators", body)
+    assert created.status_code == 201 and created.json["sync"]["status"] == "applied", created.json
+    return created.json["person"]
+
+
+def _cost_of_changes_on_one_collaborator(api: Any, others: int, calls: list[str], gateway: Any) -> list[int]:
+    """Keycloak calls of: adding a collaborator, renaming it, deleting it, in an account that has
+    ``others`` collaborators already."""
+    principal = api.principal({"DSN": None})
+    for _ in range(others):
+        _collaborator(api, principal["id"])
+    calls.clear()
+    person = _collaborator(api, principal["id"])
+    costs = [len(calls)]
+    calls.clear()
+    renamed = api.call("PATCH", f"/people/{person['id']}", {"last_name": "RENOMMEE"})
+    assert renamed.status_code == 200 and renamed.json["sync"]["status"] == "applied", renamed.json
+    costs.append(len(calls))
+    assert not [c for c in calls if "role-mappings" in c], calls  # a new name touches no right: roles not read
+    user = gateway.find_user(person["username"])
+    assert user is not None and user.last_name == "RENOMMEE"
+    calls.clear()
+    deleted = api.call("DELETE", f"/people/{person['id']}")
+    assert deleted.status_code == 200 and deleted.json["sync"]["status"] == "applied", deleted.json
+    costs.append(len(calls))
+    assert gateway.find_user(person["username"]) is None
+    return costs
+
+
+def test_a_change_on_one_person_costs_the_same_with_2_or_20_others(
+    api: Any, keycloak_calls: list[str], gateway: Any
+) -> None:
+    small = _cost_of_changes_on_one_collaborator(api, 2, keycloak_calls, gateway)
+    large = _cost_of_changes_on_one_collaborator(api, 20, keycloak_calls, gateway)
+    assert large == small, keycloak_calls
+
+
+def test_a_principal_rename_costs_the_same_with_3_or_30_secondaries(
+    api: Any, keycloak_calls: list[str], gateway: Any
+) -> None:
+    costs = []
+    for secondaries in (3, 30):
+        principal = api.principal({"DSN": None})
+        for n in range(secondaries):
+            assert api.secondary(principal["id"], f"e{n}", {"DSN": None}).status_code == 201
+        keycloak_calls.clear()
+        renamed = api.call("PATCH", f"/accounts/{principal['id']}", {"company_name": "SOCIETE RENOMMEE"})
+        assert renamed.status_code == 200 and renamed.json["sync"]["status"] == "applied", renamed.json
+        costs.append(len(keycloak_calls))
+        holder = gateway.find_user(principal["login"])
+        assert holder is not None and holder.attributes["portail.company-name"] == ["SOCIETE RENOMMEE"]
+        group = gateway.find_group(principal["login"])
+        assert group is not None and group.attributes["portail.company-name"] == ["SOCIETE RENOMMEE"]
+    assert costs[0] == costs[1], keycloak_calls
+
+
 def test_a_principal_change_still_reaches_every_secondary(api: Any, gateway: Any) -> None:
     principal = api.principal({"DSN": None, "DPAE": None})
     logins = [
