@@ -436,10 +436,13 @@ Targets: no 5xx and nothing lost on both databases; writes p99 under 1 s on Post
 in the same run is the baseline of the ratio; compare ratios across machines, not absolute numbers
 (2 cores here, shared by Keycloak, gunicorn, the database and the clients).
 
-A write's time is mostly Keycloak's: applying it reconciles the whole principal account (its group,
-every user of it and of its secondaries), which grows as the run adds secondaries and collaborators.
-More gunicorn threads per worker did not help on 2 cores (CPU-bound). The lever is applying only
-what a change touches (issue 13, work proportional to the change).
+A write's time is mostly Keycloak's (each admin call costs it 7 to 13 ms of CPU here), and on 2
+cores shared by everything the latency at 8 clients and more is mostly queueing for the CPU. A
+write applies only what it touched (issue 13): one person's user for a person, the principal's
+group and own people for its new name, the whole account only for what reaches the secondaries
+(teleprocedures); changes that touch no right read no roles. Keycloak calls per write at the
+start of a run: rename 2 + 2 per person of the principal, teleprocedures 2 + 1 to 3 per person
+of the account, new secondary 5, new collaborator 3.
 """,
         )
     return 1 if failed else 0

@@ -130,3 +130,44 @@ def test_the_last_administrator_and_quota_checks_hold_under_concurrency(pg: Data
     portal = load_portal(REPO_ROOT / "keycloak-config", "portail-demo")
     assert last_administrator_race(pg, portal) == ["last_administrator", "ok"]
     assert mailbox_quota_race(pg, portal) == ["mailbox_quota_exceeded", "ok"]
+
+
+def test_the_account_search_uses_the_trigram_indexes(pg: Database) -> None:
+    """The account search (part of a login, a name or an identifier) reads the trigram indexes,
+    not every account of the portal (issue 13: the search at 10,000 accounts)."""
+    from sqlalchemy import event
+
+    from provisioner.accounts.models import Account
+
+    portal = load_portal(REPO_ROOT / "keycloak-config", "portail-demo")
+    searches: list[tuple[str, Any]] = []
+
+    def capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        if "ILIKE" in statement.upper():
+            searches.append((statement, parameters))
+
+    with pg.session() as session:
+        ctx = Context(session, portal, Actor.system("test"))
+        model = services.create_principal(ctx, _principal("pgsearch", {"DSN": None}))
+        session.commit()
+        event.listen(pg.engine, "before_cursor_execute", capture)
+        try:
+            services.list_accounts(ctx, q="x99")
+        finally:
+            event.remove(pg.engine, "before_cursor_execute", capture)
+    assert searches  # the count and the page
+    columns = [c.name for c in Account.__table__.columns if c.name != "id"]
+    copied = {"login": "'bulk' || n", "company_name": "'SOCIETE ' || n"}
+    with pg.engine.connect() as connection:  # 5,000 more accounts, rolled back at the end
+        connection.exec_driver_sql(
+            f"INSERT INTO account ({', '.join(columns)}) SELECT {', '.join(copied.get(c, c) for c in columns)} "
+            f"FROM account, generate_series(1, 5000) AS n WHERE account.id = {model.id}"
+        )
+        for column in ("login", "company_name", "identifier"):  # as autovacuum would have done
+            connection.exec_driver_sql(f"SELECT gin_clean_pending_list('ix_account_{column}_trgm')")
+        connection.exec_driver_sql("ANALYZE account")
+        for statement, parameters in searches:
+            plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
+            for column in ("login", "company_name", "identifier"):
+                assert f"ix_account_{column}_trgm" in plan, plan
+        connection.rollback()
