@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     Babel(app, locale_selector=i18n.select_locale)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["lang_url"] = i18n.lang_url
+    app.jinja_env.globals["locales"] = i18n.LOCALES
     csrf.init_app(app)
     errors.install(app)
     headers.install(app, settings)

@@ -44,6 +44,10 @@ DENIED_TEXTS = {
         "Zugriff verweigert: Ihr Konto ist für das Televerfahren {code} ({description}) nicht "
         "freigeschaltet. Der Administrator Ihres Kontos kann es Ihnen zuweisen."
     ),
+    "it": (
+        "Accesso negato: il suo conto non è abilitato alla teleprocedura {code} ({description}). "
+        "L’amministratore del suo conto può attribuirgliela."
+    ),
 }
 
 

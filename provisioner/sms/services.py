@@ -32,6 +32,7 @@ class SmsRateLimited(DomainError):
 DEFAULT_TEXTS = {
     "fr": "{portal} : votre code est {code}. Il expire dans {minutes} min. Ne le communiquez à personne.",
     "de": "{portal}: Ihr Code lautet {code}. Er läuft in {minutes} Min. ab. Geben Sie ihn niemandem weiter.",
+    "it": "{portal}: il suo codice è {code}. Scade fra {minutes} min. Non lo comunichi a nessuno.",
     "en": "{portal}: your code is {code}. It expires in {minutes} min. Do not share it with anyone.",
 }
 
@@ -157,7 +158,12 @@ def send_code(db: Database, portal: Portal, provider: SmsProvider, req: SmsReque
         session.add(reserved)
         session.flush()
         reserved_id = reserved.id
-    template = portal.sms.texts.get(req.locale) or portal.sms.texts.get("fr") or DEFAULT_TEXTS["fr"]
+    template = (
+        portal.sms.texts.get(req.locale)
+        or DEFAULT_TEXTS.get(req.locale)
+        or portal.sms.texts.get("fr")
+        or DEFAULT_TEXTS["fr"]
+    )
     text = template.format(portal=portal.display_name, code=req.code, minutes=req.ttl_minutes)
     try:
         message_id = provider.send(to, text)

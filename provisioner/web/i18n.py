@@ -1,4 +1,4 @@
-"""The UI's languages: French first, then German, English (and Italian where translated)."""
+"""The UI's languages: French first, then German, Italian and English."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import request, session, url_for
 
-LOCALES = ("fr", "de", "en")
+LOCALES = ("fr", "de", "it", "en")
 _KEPT_ARGS = ("q", "status", "kind", "incl_disabled", "page")
 
 

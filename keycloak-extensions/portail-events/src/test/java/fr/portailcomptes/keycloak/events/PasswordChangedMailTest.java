@@ -76,7 +76,7 @@ class PasswordChangedMailTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"fr", "de", "en"})
+  @ValueSource(strings = {"fr", "de", "it", "en"})
   void everyLanguageHasEveryKeyAndDropsTheSupportSentenceWithoutAContact(String language)
       throws IOException {
     Properties messages = themeMessages(language);
