@@ -10,7 +10,7 @@ from provisioner.db import Database
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.logs import configure_logging
 from provisioner.settings import Settings, load_settings
-from provisioner.web import errors, headers, i18n
+from provisioner.web import errors, headers, i18n, state
 
 csrf = CSRFProtect()
 
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["lang_url"] = i18n.lang_url
     app.jinja_env.globals["locales"] = i18n.LOCALES
+    app.before_request(state.select_portal)  # first: everything after works for that portal
     csrf.init_app(app)
     errors.install(app)
     headers.install(app, settings)

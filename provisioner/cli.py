@@ -14,8 +14,14 @@ def _settings(ctx: click.Context) -> Settings:
 
 
 @click.group()
+@click.option(
+    "--portal",
+    metavar="REALM",
+    help="The portal (realm) the command works on; default: PORTAIL_KEYCLOAK_REALM. "
+    "Every realm file of keycloak-config/realms/ is a portal.",
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, portal: str | None) -> None:
     """Portail Comptes provisioner: accounts, Keycloak sync and realm configuration."""
     from pydantic import ValidationError
 
@@ -25,6 +31,11 @@ def main(ctx: click.Context) -> None:
         settings = load_settings()
     except ValidationError as exc:
         raise click.ClickException(f"invalid settings: {exc}") from exc
+    if portal is not None:
+        if portal not in settings.portal_realms:
+            served = ", ".join(settings.portal_realms) or "none"
+            raise click.ClickException(f"no portal {portal!r} here (portals: {served})")
+        settings = settings.for_portal(portal)
     configure_logging(settings.log_level, settings.log_format)
     ctx.obj = {"settings": settings}
 

@@ -5,6 +5,8 @@ A bad value fails loudly at start-up with the variable's name, never later at fi
 
 from __future__ import annotations
 
+import json
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -22,11 +24,16 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr("")
     database_url: str = f"sqlite:///{REPO_ROOT / 'instance' / 'provisioner.sqlite'}"
     public_url: str = "http://localhost:5000"
+    # Where each portal's pages are, when not the convention (the default portal at public_url,
+    # another at the same address with the realm's name before the host: http://caisse-demo.localhost:5000).
+    portal_urls: dict[str, str] = Field(default_factory=dict)
 
     keycloak_url: str = "http://localhost:8080"
     # Keycloak's address as browsers and token issuers know it (KC_HOSTNAME), when the provisioner
     # reaches Keycloak by another one (e.g. http://keycloak:8080 inside compose).
     keycloak_public_url: str | None = None
+    # The default portal (its pages at public_url); every realm file of keycloak_config_dir is a
+    # portal this provisioner serves.
     keycloak_realm: str = "portail-demo"
     keycloak_client_id: str = "portail-provisioner"
     keycloak_client_secret: SecretStr = SecretStr("")
@@ -99,6 +106,35 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def portal_realms(self) -> tuple[str, ...]:
+        """The portals this deployment serves: one per realm file of ``keycloak_config_dir``."""
+        return _realms_in(self.keycloak_config_dir)
+
+    def portal_url(self, realm: str) -> str:
+        """Where the pages of the portal ``realm`` are (its admin UI, its public pages)."""
+        if realm in self.portal_urls:
+            return self.portal_urls[realm].rstrip("/")
+        if realm == self.keycloak_realm:
+            return self.public_url.rstrip("/")
+        scheme, _, rest = self.public_url.rstrip("/").partition("://")
+        return f"{scheme}://{realm}.{rest}"
+
+    def for_portal(self, realm: str) -> Settings:
+        """These settings as one portal of the deployment sees them: its realm, its pages' URL.
+        (Secrets are the deployment's: the realm files give every portal's clients the same.)"""
+        if realm == self.keycloak_realm:
+            return self
+        every = {*self.portal_realms, self.keycloak_realm, realm}
+        urls = {name: self.portal_url(name) for name in every}  # the copy knows every portal's address
+        return self.model_copy(update={"keycloak_realm": realm, "public_url": urls[realm], "portal_urls": urls})
+
+    def realm_of_issuer(self, issuer: str) -> str | None:
+        """The realm whose tokens carry this ``iss``, if it is one of this Keycloak's."""
+        prefix = f"{self.keycloak_public_url or self.keycloak_url}/realms/"
+        name = issuer[len(prefix) :] if issuer.startswith(prefix) else ""
+        return name if name and "/" not in name else None
+
+    @property
     def realm_issuer(self) -> str:
         """Where the provisioner reaches the realm (discovery, keys, admin API)."""
         return f"{self.keycloak_url}/realms/{self.keycloak_realm}"
@@ -107,6 +143,16 @@ class Settings(BaseSettings):
     def token_issuer(self) -> str:
         """The ``iss`` of the realm's tokens."""
         return f"{self.keycloak_public_url or self.keycloak_url}/realms/{self.keycloak_realm}"
+
+
+@cache
+def _realms_in(config_dir: Path) -> tuple[str, ...]:
+    realms = []
+    for path in sorted((config_dir / "realms").glob("*.json")):
+        realm = json.loads(path.read_text(encoding="utf-8")).get("realm")
+        if isinstance(realm, str) and realm:
+            realms.append(realm)
+    return tuple(realms)
 
 
 def load_settings(**overrides: object) -> Settings:

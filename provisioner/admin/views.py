@@ -60,7 +60,26 @@ def callback() -> ResponseReturnValue:
         return redirect(url_for("admin.home"))
     target = ui.local(session.pop("ui_next", None))
     ui.sign_in(dict(token["userinfo"]), token["id_token"])
+    # Back from an action Keycloak ran for us (the "Mot de passe" entry): say how it ended.
+    action = request.args.get("kc_action_status")
+    if action == "success":
+        flash(_("Votre mot de passe est modifié."), "success")
+    elif action in ("cancelled", "error"):
+        flash(_("Votre mot de passe n'a pas été modifié."), "warning")
     return redirect(target or url_for(START))
+
+
+@bp.get("/mot-de-passe")
+def change_password() -> ResponseReturnValue:
+    """Change one's own password: Keycloak's update-password page (an application-initiated
+    action: Keycloak may ask for the current password and the SMS code again first), then back to
+    the page the person came from."""
+    if ui.ui_actor() is None:
+        return redirect(url_for("admin.home"))
+    session["ui_next"] = ui.local(request.args.get("next")) or url_for(START)
+    return auth.client().authorize_redirect(  # type: ignore[no-any-return]
+        f"{settings().public_url}/connexion/retour", kc_action="UPDATE_PASSWORD"
+    )
 
 
 @bp.post("/deconnexion")

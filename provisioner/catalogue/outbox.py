@@ -25,6 +25,11 @@ def enqueue_catalogue(session: Session, portal: str) -> OutboxItem:
 def apply_catalogue(session: Session, gateway: KeycloakGateway, _payload: dict[str, Any] | None = None) -> list[str]:
     """Apply the catalogue's roles, scopes and login gates to the gateway's realm."""
     settings = gateway.settings
-    configs = load_realm_configs(settings.keycloak_config_dir, variables_from(settings), dev_mode=settings.dev_mode)
+    configs = load_realm_configs(
+        settings.keycloak_config_dir,
+        variables_from(settings),
+        dev_mode=settings.dev_mode,
+        portal_url=settings.portal_url,
+    )
     (config,) = [c for c in configs if c.realm == gateway.realm]
     return apply_to_keycloak(session, gateway.rest, config)

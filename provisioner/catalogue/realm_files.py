@@ -89,7 +89,12 @@ def apply_to_keycloak(session: Session, rest: AdminRest, config: RealmConfig, *,
 def apply_realm_config(settings: Settings, *, dry_run: bool = False) -> list[str]:
     """Seed the teleprocedure catalogue with the realm files' new codes, then apply every realm
     with the database's catalogue (the database owns it once seeded)."""
-    configs = load_realm_configs(settings.keycloak_config_dir, variables_from(settings), dev_mode=settings.dev_mode)
+    configs = load_realm_configs(
+        settings.keycloak_config_dir,
+        variables_from(settings),
+        dev_mode=settings.dev_mode,
+        portal_url=settings.portal_url,
+    )
     database = Database(settings.database_url)
     if not inspect(database.engine).has_table("teleprocedure"):
         raise InvalidInput(

@@ -8,6 +8,7 @@ callers can keep the change and retry later.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ log = get_logger(__name__)
 OWNER_ATTRIBUTE = "portail.managed-by"
 OWNER_VALUE = "portail-provisioner"
 PAGE = 500  # objects per page when reading lists (members, role members)
+_SIBLINGS_LOCK = threading.Lock()  # one gateway per realm: made once (``KeycloakGateway.for_realm``)
 
 
 class KeycloakApiError(Exception):
@@ -170,11 +172,21 @@ def _missing(exc: KeycloakApiError) -> bool:
 class KeycloakGateway:
     """Runtime access to one portal realm with the provisioner's service account."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, _siblings: dict[str, KeycloakGateway] | None = None) -> None:
         self.settings = settings
         self.realm = settings.keycloak_realm
         self._rest: AdminRest | None = None
         self._roles: dict[str, dict[str, Any]] = {}
+        self._siblings = _siblings if _siblings is not None else {}
+        self._siblings.setdefault(self.realm, self)
+
+    def for_realm(self, realm: str) -> KeycloakGateway:
+        """The gateway of another portal of the same deployment (one per realm, made once, shared
+        by threads as this one is)."""
+        with _SIBLINGS_LOCK:
+            if realm not in self._siblings:
+                KeycloakGateway(self.settings.for_portal(realm), _siblings=self._siblings)
+            return self._siblings[realm]
 
     @property
     def rest(self) -> AdminRest:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,15 @@ def _check_flow_descriptions(source: Path, flows: list[dict[str, Any]]) -> None:
         _check_flow_descriptions(source, [e for e in flow.get("executions", []) if "flow" in e])
 
 
-def load_realm_configs(config_dir: Path, variables: dict[str, str], *, dev_mode: bool = False) -> list[RealmConfig]:
+def load_realm_configs(
+    config_dir: Path,
+    variables: dict[str, str],
+    *,
+    dev_mode: bool = False,
+    portal_url: Callable[[str], str] | None = None,
+) -> list[RealmConfig]:
+    """Every realm file (a portal), its ``${name}`` variables filled in; ``${portal_url}`` is the
+    address of that portal's pages (``portal_url(realm)``; else ``public_url``)."""
     files = sorted((config_dir / "realms").glob("*.json"))
     if not files:
         raise InvalidInput(f"no realm configuration in {config_dir / 'realms'}", code="no_config")
@@ -99,7 +108,11 @@ def load_realm_configs(config_dir: Path, variables: dict[str, str], *, dev_mode:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise InvalidInput(f"{path.name}: invalid JSON at line {exc.lineno}: {exc.msg}") from exc
-        data = _substitute(raw, variables, path)
+        realm = raw.get("realm") if isinstance(raw, dict) else None
+        own = dict(variables)
+        if "public_url" in variables or portal_url is not None:
+            own["portal_url"] = portal_url(str(realm)) if portal_url is not None else variables["public_url"]
+        data = _substitute(raw, own, path)
         if "realm" not in data or "settings" not in data:
             raise InvalidInput(f"{path.name}: 'realm' and 'settings' are required", code="bad_config")
         _check_flow_descriptions(path, data.get("authenticationFlows", []))

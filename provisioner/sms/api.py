@@ -34,9 +34,9 @@ def send() -> ResponseReturnValue:
         )
     if body["purpose"] not in ("login", "enrolment"):
         raise InvalidInput("purpose : login ou enrolment.", code="invalid_body")
-    if body["realm"] != settings.keycloak_realm:
+    if body["realm"] not in settings.portal_realms:
         raise InvalidInput("Portail inconnu.", code="unknown_portal")
-    portal = load_portal(settings.keycloak_config_dir, settings.keycloak_realm)
+    portal = load_portal(settings.keycloak_config_dir, body["realm"])
     req = SmsRequest(
         realm=body["realm"],
         user_id=body["userId"],

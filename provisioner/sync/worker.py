@@ -120,16 +120,18 @@ def run_worker(
     on_report: Callable[[SyncReport], None] | None = None,
 ) -> None:
     """The sync worker's loop (``provisioner sync``, and a thread of ``provisioner dev``): apply what
-    is pending, wait, again, until ``stop`` is set. A failing pass is logged, never fatal."""
+    is pending for every portal of the deployment, wait, again, until ``stop`` is set. A failing
+    pass is logged, never fatal."""
     stop = stop or threading.Event()
     while not stop.is_set():
-        try:
-            report = process(db, gateway, workers=workers)
-        except Exception as exc:  # noqa: BLE001 - e.g. the database briefly locked: next pass
-            log.warning("sync.pass_failed", error=str(exc))
-        else:
-            if on_report is not None:
-                on_report(report)
+        for realm in gateway.settings.portal_realms or (gateway.realm,):
+            try:
+                report = process(db, gateway.for_realm(realm), workers=workers)
+            except Exception as exc:  # noqa: BLE001 - e.g. the database briefly locked: next pass
+                log.warning("sync.pass_failed", portal=realm, error=str(exc))
+            else:
+                if on_report is not None:
+                    on_report(report)
         stop.wait(interval)
 
 

@@ -13,7 +13,7 @@ from provisioner.logs import get_logger
 from provisioner.portals import load_portal
 from provisioner.sync import worker
 from provisioner.sync.outbox import tracked_now
-from provisioner.web.state import database, db_session, gateway, settings
+from provisioner.web.state import database, db_session, gateway, portal, settings
 from provisioner.web.tokens import current_actor
 
 log = get_logger(__name__)
@@ -46,7 +46,7 @@ def commit_and_sync() -> dict[str, Any]:
     if not mine:
         return {"status": "applied"}
     try:
-        ids = sorted({*now[:INLINE_ITEMS], *worker.waiting_first(database(), settings().keycloak_realm)})
+        ids = sorted({*now[:INLINE_ITEMS], *worker.waiting_first(database(), portal())})
         report = worker.process(database(), gateway(), item_ids=ids)
         done = worker.applied(database(), mine)
     except UpstreamUnavailable:

@@ -3,7 +3,10 @@ database session per request (committed at the end of a successful request)."""
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app, g, request
 from sqlalchemy.orm import Session
@@ -12,8 +15,47 @@ from provisioner.db import Database
 from provisioner.settings import Settings
 
 
-def settings() -> Settings:
+def deployment() -> Settings:
+    """The application's settings, for every portal it serves."""
     return current_app.extensions["portail.settings"]  # type: ignore[no-any-return]
+
+
+def settings() -> Settings:
+    """The settings as this request's portal sees them (its realm, its pages' URL)."""
+    if "portal_settings" not in g:
+        g.portal_settings = deployment().for_portal(portal())
+    return g.portal_settings  # type: ignore[no-any-return]
+
+
+def portal() -> str:
+    """The realm of this request's portal (``select_portal`` chose it; else the default one)."""
+    return str(g.get("portal") or deployment().keycloak_realm)
+
+
+def select_portal() -> None:
+    """Before every request: which portal it is for. A bearer token says it by its issuer (the
+    token is checked against that realm afterwards: a realm we do not serve is refused there); a
+    page by its host (each portal's pages have their own address, ``Settings.portal_url``)."""
+    base = deployment()
+    served = base.portal_realms
+    realm = None
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        realm = base.realm_of_issuer(_unverified_issuer(header.split(" ", 1)[1].strip()))
+    else:
+        realm = next((r for r in served if urlsplit(base.portal_url(r)).netloc == request.host), None)
+    g.portal = realm if realm in served else base.keycloak_realm
+
+
+def _unverified_issuer(token: str) -> str:
+    """The ``iss`` a token claims (only to pick the realm whose keys then check it)."""
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        return ""
+    issuer = claims.get("iss") if isinstance(claims, dict) else None
+    return issuer if isinstance(issuer, str) else ""
 
 
 def database() -> Database:
@@ -21,8 +63,8 @@ def database() -> Database:
 
 
 def gateway() -> Any:
-    """The Keycloak gateway of this application (``provisioner.keycloak.gateway.KeycloakGateway``)."""
-    return current_app.extensions["portail.keycloak"]
+    """The Keycloak gateway of this request's portal (``provisioner.keycloak.gateway.KeycloakGateway``)."""
+    return current_app.extensions["portail.keycloak"].for_realm(portal())
 
 
 def db_session() -> Session:

@@ -24,6 +24,7 @@ from joserfc.jwk import KeySet
 from provisioner.actors import Actor
 from provisioner.errors import DomainError, UpstreamUnavailable
 from provisioner.settings import Settings
+from provisioner.web import state
 
 
 class Unauthorized(DomainError):
@@ -53,17 +54,23 @@ class _Keys:
             return self._keys
 
 
-_keys = _Keys()
+_keys_of: dict[str, _Keys] = {}  # one per realm
+_keys_lock = threading.Lock()
+
+
+def _keys_for(settings: Settings) -> _Keys:
+    with _keys_lock:
+        return _keys_of.setdefault(settings.keycloak_realm, _Keys())
 
 
 def _signed(token: str, settings: Settings) -> Any:
     """The token decoded once its signature by the realm's keys is checked (claims not yet)."""
     try:
-        return jwt.decode(token, _keys.get(settings))
+        return jwt.decode(token, _keys_for(settings).get(settings))
     except (ValueError, JoseError):
         pass  # perhaps signed by a key the realm rotated in since: fetch the keys again, once
     try:
-        return jwt.decode(token, _keys.get(settings, refresh=True))
+        return jwt.decode(token, _keys_for(settings).get(settings, refresh=True))
     except (ValueError, JoseError) as exc:
         raise Unauthorized("Jeton d'accès invalide.", details={"reason": type(exc).__name__}) from exc
 
@@ -120,8 +127,7 @@ def current_actor() -> Actor:
     header = request.headers.get("Authorization", "")
     if not header.lower().startswith("bearer "):
         raise Unauthorized("Authentification requise : envoyez « Authorization: Bearer <jeton> ».")
-    settings: Settings = current_app.extensions["portail.settings"]
-    claims = _claims(header.split(" ", 1)[1].strip(), settings)
+    claims = _claims(header.split(" ", 1)[1].strip(), state.settings())  # the realm its issuer named
     subject = str(claims["sub"])
     name = str(claims.get("preferred_username") or claims.get("azp") or subject)
     return actor_for(subject, name, set(claims.get("realm_access", {}).get("roles", [])))

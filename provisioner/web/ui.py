@@ -19,7 +19,7 @@ from provisioner.errors import DomainError, Forbidden, UpstreamUnavailable
 from provisioner.keycloak.gateway import KeycloakApiError
 from provisioner.logs import get_logger
 from provisioner.web.api import commit_and_sync
-from provisioner.web.state import gateway, rollback
+from provisioner.web.state import gateway, portal, rollback
 from provisioner.web.tokens import actor_for
 
 log = get_logger(__name__)
@@ -42,6 +42,7 @@ def sign_in(claims: dict[str, Any], id_token: str) -> None:
         "username": str(claims.get("preferred_username", "")),
         "name": str(claims.get("name") or claims.get("preferred_username", "")),
         "roles": sorted(claims.get("roles", [])),
+        "portal": portal(),  # a session is one portal's: never valid on another's pages
         "since": now,
         "seen": now,
     }
@@ -63,7 +64,7 @@ def ui_actor() -> Actor | None:
         return None
     now = time.time()
     stale = now - float(user.get("seen", 0)) > IDLE_SECONDS or now - float(user.get("since", 0)) > MAX_SECONDS
-    if stale or not user.get("subject") or not user.get("sid"):
+    if stale or not user.get("subject") or not user.get("sid") or user.get("portal") != portal():
         sign_out()
         return None
     if "ui_actor" in g:

@@ -1,0 +1,165 @@
+"""One provisioner, several portals (issue 10, item 1): every realm file is a portal served by the
+same provisioner and database. Adding a portal is adding a file: this module adds a fourth one in a
+temporary configuration directory, applies it to the test Keycloak and serves it. The API serves
+the portal of the token's issuer, the pages the portal of the address; nothing of one portal is
+visible from another."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from provisioner.accounts.models import Account
+from provisioner.settings import Settings
+from tests.fixtures.accounts import _principal_body as principal_body
+from tests.fixtures.tokens import API_TEST_SECRET, OPERATOR_CLIENT, token_for
+
+pytestmark = pytest.mark.keycloak
+
+FOURTH = "quatre-demo"
+
+
+@pytest.fixture(scope="module")
+def deployment(settings: Settings, realm: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The test deployment with one more realm file (a copy of the demo portal, renamed), applied."""
+    from provisioner.catalogue.realm_files import apply_realm_config
+
+    config_dir = tmp_path_factory.mktemp("keycloak-config")
+    shutil.copytree(settings.keycloak_config_dir, config_dir, dirs_exist_ok=True)
+    data = json.loads((config_dir / "realms" / "portail-demo.json").read_text(encoding="utf-8"))
+    data["realm"] = FOURTH
+    data["settings"]["displayName"] = "Portail Quatre"
+    (config_dir / "realms" / f"{FOURTH}.json").write_text(json.dumps(data), encoding="utf-8")
+    with_fourth = settings.model_copy(update={"keycloak_config_dir": Path(config_dir)})
+    apply_realm_config(with_fourth)
+    return with_fourth
+
+
+@pytest.fixture(scope="module")
+def served(deployment: Settings) -> Any:
+    from provisioner.app import create_app
+
+    application = create_app(deployment)
+    application.config["TESTING"] = True
+    return application
+
+
+def _operator(deployment: Settings, admin_rest: Any, realm: str) -> dict[str, str]:
+    """An operator service account of ``realm``, registered as an integrator would."""
+    base = f"admin/realms/{realm}"
+    if not admin_rest.get(f"{base}/clients", clientId=OPERATOR_CLIENT):
+        admin_rest.post(
+            f"{base}/clients",
+            {
+                "clientId": OPERATOR_CLIENT,
+                "secret": API_TEST_SECRET,
+                "publicClient": False,
+                "standardFlowEnabled": False,
+                "serviceAccountsEnabled": True,
+                "attributes": {"access.token.lifespan": "7200"},
+            },
+        )
+    (client,) = admin_rest.get(f"{base}/clients", clientId=OPERATOR_CLIENT)
+    (scope,) = [s for s in admin_rest.get(f"{base}/client-scopes") if s["name"] == "portail-api"]
+    admin_rest.put(f"{base}/clients/{client['id']}/default-client-scopes/{scope['id']}", {})
+    user = admin_rest.get(f"{base}/clients/{client['id']}/service-account-user")
+    admin_rest.post(f"{base}/users/{user['id']}/role-mappings/realm", [admin_rest.get(f"{base}/roles/portal-operator")])
+    token = token_for(deployment.for_portal(realm), OPERATOR_CLIENT, API_TEST_SECRET)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="module")
+def operators(deployment: Settings, admin_rest: Any) -> dict[str, dict[str, str]]:
+    return {realm: _operator(deployment, admin_rest, realm) for realm in ("portail-demo", FOURTH)}
+
+
+@pytest.fixture()
+def api(served: Any) -> Iterator[Any]:
+    client = served.test_client()
+
+    def call(method: str, path: str, headers: dict[str, str], body: Any = None) -> Any:
+        return client.open(f"/api/v1{path}", method=method, json=body, headers=headers)
+
+    yield call
+
+
+def test_adding_a_portal_is_adding_a_file(
+    deployment: Settings, api: Any, operators: dict[str, dict[str, str]], database: Any
+) -> None:
+    assert deployment.portal_realms == ("portail-demo", FOURTH)  # by file name
+    login = f"q{uuid.uuid4().hex[:10]}"
+    created = api("POST", "/accounts", operators[FOURTH], principal_body(login, {"DSN": None}))
+    assert created.status_code == 201 and created.json["sync"]["status"] == "applied", created.json
+    with database.read_sessions() as session:
+        assert session.get_one(Account, created.json["account"]["id"]).portal == FOURTH
+    from provisioner.keycloak.gateway import KeycloakGateway
+
+    fourth = KeycloakGateway(deployment).for_realm(FOURTH)
+    assert fourth.realm == FOURTH and fourth.find_user(login) is not None  # in its own realm
+    assert KeycloakGateway(deployment).find_user(login) is None  # not in the demo portal's
+
+
+def test_nothing_of_one_portal_is_seen_from_another(api: Any, operators: dict[str, dict[str, str]]) -> None:
+    ids = {}
+    for realm, headers in operators.items():
+        created = api("POST", "/accounts", headers, principal_body(f"i{uuid.uuid4().hex[:10]}", {"DSN": None}))
+        assert created.status_code == 201, created.json
+        ids[realm] = created.json["account"]["id"]
+    for realm, headers in operators.items():
+        (other,) = [r for r in ids if r != realm]
+        assert api("GET", f"/accounts/{ids[realm]}", headers).status_code == 200
+        assert api("GET", f"/accounts/{ids[other]}", headers).status_code == 404
+        assert api("PATCH", f"/accounts/{ids[other]}", headers, {"company_name": "X"}).status_code == 404
+        assert api("GET", f"/accounts/{ids[other]}/people", headers).status_code == 404
+        listed = api("GET", "/accounts?per_page=500", headers).json
+        assert ids[realm] in {a["id"] for a in listed["items"]} and ids[other] not in {a["id"] for a in listed["items"]}
+
+
+def test_a_token_of_a_realm_that_is_not_a_portal_is_refused(api: Any, deployment: Settings) -> None:
+    import requests
+
+    master = requests.post(
+        f"{deployment.keycloak_url}/realms/master/protocol/openid-connect/token",
+        data={
+            "grant_type": "password",
+            "client_id": "admin-cli",
+            "username": deployment.keycloak_admin_username,
+            "password": deployment.keycloak_admin_password.get_secret_value(),
+        },
+        timeout=10,
+    )
+    assert master.status_code == 200, master.text
+    refused = api("GET", "/accounts", {"Authorization": f"Bearer {master.json()['access_token']}"})
+    assert refused.status_code == 401, refused.json
+
+
+def test_each_portal_has_its_own_address_and_sign_in(served: Any, deployment: Settings) -> None:
+    default, fourth = served.test_client(), served.test_client()
+    fourth_url = deployment.portal_url(FOURTH)
+    assert fourth_url == deployment.public_url.replace("://", f"://{FOURTH}.", 1)
+    door = default.get("/connexion")
+    assert door.status_code == 302 and "/realms/portail-demo/" in door.headers["Location"]
+    theirs = fourth.get("/connexion", base_url=fourth_url)
+    assert theirs.status_code == 302 and f"/realms/{FOURTH}/" in theirs.headers["Location"]
+    assert f"redirect_uri={fourth_url.replace(':', '%3A').replace('/', '%2F')}" in theirs.headers["Location"]
+
+
+def test_a_session_of_one_portal_is_not_valid_on_another(
+    served: Any, deployment: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from provisioner.web import ui
+
+    monkeypatch.setattr(ui, "_roles_now", lambda user: {"portal-operator"})  # Keycloak would say: still signed in
+    fourth_url = deployment.portal_url(FOURTH)
+    for portal, status in ((FOURTH, 200), ("portail-demo", 302)):
+        client = served.test_client()
+        with client.session_transaction(base_url=fourth_url) as session:
+            now = __import__("time").time()
+            session["ui"] = {"subject": "s", "sid": "x", "username": "op", "portal": portal, "since": now, "seen": now}
+        assert client.get("/comptes", base_url=fourth_url).status_code == status, portal
