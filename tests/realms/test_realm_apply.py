@@ -146,6 +146,7 @@ def test_a_new_teleprocedure_gets_its_role_scope_and_gate(
         f"{scratch_realm}: update localization de ({key})",
         f"{scratch_realm}: update localization en ({key})",
         f"{scratch_realm}: update localization fr ({key})",
+        f"{scratch_realm}: update localization it ({key})",
         f"{scratch_realm}: add execution portail-browser/portail-browser tp-at-mp",
         f"{scratch_realm}: add execution portail-reset-credentials/portail-reset-credentials tp-at-mp",
     }

@@ -21,7 +21,7 @@ def test_shipped_config_loads_with_settings_placeholders() -> None:
         if c.realm == "portail-demo"
     ]
     assert demo.settings["defaultLocale"] == "fr"
-    assert demo.settings["supportedLocales"] == ["fr", "de", "en"]
+    assert demo.settings["supportedLocales"] == ["fr", "de", "it", "en"]
     assert demo.settings["smtpServer"]["port"] == "2600"
     app = next(c for c in demo.clients if c["clientId"] == "portail-demo-app")
     assert app["redirectUris"] == ["https://portail.example/demo-app/callback"]
@@ -150,7 +150,7 @@ def test_the_catalogue_gives_a_role_a_scope_and_a_gate_per_teleprocedure() -> No
         ("conditional-user-role", {"condUserRole": "tp-dpae", "negate": "true"}),
         ("portail-deny-teleprocedure", {"denyErrorMessage": "portail.tp-denied.dpae"}),
     ]
-    assert set(derived.localization) == {"fr", "en", "de"}
+    assert set(derived.localization) == {"fr", "en", "de", "it"}
     # The description's ASCII apostrophe is doubled for Java's MessageFormat.
     assert "(Déclaration Préalable à l''Embauche (ex DUE))" in derived.localization["fr"]["portail.tp-denied.dpae"]
     assert derived.localization["en"]["portail.tp-denied.dsn"].startswith("Access denied")
