@@ -68,10 +68,7 @@ def _audited(ctx: Context, person: Person, action: str, before: dict[str, Any] |
     )
     if after:
         # Its roles are read only if its rights (or its state) may have changed.
-        same = before is not None and {k: before[k] for k in ("roles", "enabled")} == {
-            "roles": list(person.roles),
-            "enabled": person.enabled,
-        }
+        same = before is not None and before["roles"] == list(person.roles) and before["enabled"] == person.enabled
         enqueue_person(ctx.session, ctx.realm, person, identity=same)
     else:
         enqueue_removal(ctx.session, ctx.realm, person.account.principal_id, person.username)

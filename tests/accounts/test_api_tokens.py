@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
 
 from provisioner.settings import Settings
 from tests.fixtures.oidc import Browser, claims, exchange, login
+from tests.fixtures.tokens import master_token
 
 pytestmark = pytest.mark.keycloak
 
@@ -70,18 +70,7 @@ def test_a_relying_apps_tokens_are_refused(app: Any, holder: Any, settings: Sett
 
 
 def test_another_realms_token_is_refused(app: Any, settings: Settings) -> None:
-    response = requests.post(
-        f"{settings.keycloak_url}/realms/master/protocol/openid-connect/token",
-        data={
-            "grant_type": "password",
-            "client_id": "admin-cli",
-            "username": settings.keycloak_admin_username,
-            "password": settings.keycloak_admin_password.get_secret_value(),
-        },
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    _refused(app, response.json()["access_token"])
+    _refused(app, master_token(settings))
 
 
 def test_a_client_registered_later_gets_the_account_claims(

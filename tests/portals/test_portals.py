@@ -18,7 +18,7 @@ import pytest
 from provisioner.accounts.models import Account
 from provisioner.settings import Settings
 from tests.fixtures.accounts import _principal_body as principal_body
-from tests.fixtures.tokens import API_TEST_SECRET, OPERATOR_CLIENT, token_for
+from tests.fixtures.tokens import API_TEST_SECRET, OPERATOR_CLIENT, master_token, register_api_clients, token_for
 
 pytestmark = pytest.mark.keycloak
 
@@ -52,24 +52,7 @@ def served(deployment: Settings) -> Any:
 
 def _operator(deployment: Settings, admin_rest: Any, realm: str) -> dict[str, str]:
     """An operator service account of ``realm``, registered as an integrator would."""
-    base = f"admin/realms/{realm}"
-    if not admin_rest.get(f"{base}/clients", clientId=OPERATOR_CLIENT):
-        admin_rest.post(
-            f"{base}/clients",
-            {
-                "clientId": OPERATOR_CLIENT,
-                "secret": API_TEST_SECRET,
-                "publicClient": False,
-                "standardFlowEnabled": False,
-                "serviceAccountsEnabled": True,
-                "attributes": {"access.token.lifespan": "7200"},
-            },
-        )
-    (client,) = admin_rest.get(f"{base}/clients", clientId=OPERATOR_CLIENT)
-    (scope,) = [s for s in admin_rest.get(f"{base}/client-scopes") if s["name"] == "portail-api"]
-    admin_rest.put(f"{base}/clients/{client['id']}/default-client-scopes/{scope['id']}", {})
-    user = admin_rest.get(f"{base}/clients/{client['id']}/service-account-user")
-    admin_rest.post(f"{base}/users/{user['id']}/role-mappings/realm", [admin_rest.get(f"{base}/roles/portal-operator")])
+    register_api_clients(admin_rest, realm)
     token = token_for(deployment.for_portal(realm), OPERATOR_CLIENT, API_TEST_SECRET)
     return {"Authorization": f"Bearer {token}"}
 
@@ -122,20 +105,7 @@ def test_nothing_of_one_portal_is_seen_from_another(api: Any, operators: dict[st
 
 
 def test_a_token_of_a_realm_that_is_not_a_portal_is_refused(api: Any, deployment: Settings) -> None:
-    import requests
-
-    master = requests.post(
-        f"{deployment.keycloak_url}/realms/master/protocol/openid-connect/token",
-        data={
-            "grant_type": "password",
-            "client_id": "admin-cli",
-            "username": deployment.keycloak_admin_username,
-            "password": deployment.keycloak_admin_password.get_secret_value(),
-        },
-        timeout=10,
-    )
-    assert master.status_code == 200, master.text
-    refused = api("GET", "/accounts", {"Authorization": f"Bearer {master.json()['access_token']}"})
+    refused = api("GET", "/accounts", {"Authorization": f"Bearer {master_token(deployment)}"})
     assert refused.status_code == 401, refused.json
 
 
