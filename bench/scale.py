@@ -279,6 +279,7 @@ def operator_session(settings: Settings, client: Any) -> None:
             "username": OPERATOR,
             "name": OPERATOR,
             "roles": ["portal-operator"],
+            "portal": settings.keycloak_realm,  # a session belongs to one portal
             "since": now,
             "seen": now,
         }

@@ -8,8 +8,9 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from provisioner.errors import NotFound
+from provisioner.errors import InvalidInput, NotFound
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,40 @@ class Portal:
     sms: SmsPolicy = SmsPolicy()
 
 
+def _merged(base: Any, own: Any) -> Any:
+    """``own`` laid over ``base``: objects merge key by key (at every depth); anything else, lists
+    included, is replaced whole."""
+    if isinstance(base, dict) and isinstance(own, dict):
+        return {**base, **{k: _merged(base[k], v) if k in base else v for k, v in own.items()}}
+    return own
+
+
+def read_realm_file(path: Path) -> dict[str, Any]:
+    """A realm file as one document: with ``"extends": "<file>"`` (relative to the realm file),
+    the file is laid over that base (``keycloak-config/portal-base.json`` holds what every portal
+    shares: clients, scopes, flows). Placeholders are left as they are."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{path.name}: invalid JSON at line {exc.lineno}: {exc.msg}", code="bad_config") from exc
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{path.name}: a realm file is a JSON object", code="bad_config")
+    base = data.pop("extends", None)
+    if base is None:
+        return data
+    base_path = path.parent / str(base)
+    if not base_path.is_file():
+        raise InvalidInput(
+            f'{path.name}: "extends" names {base!r}, which is not a file next to it ({base_path})',
+            code="bad_config",
+        )
+    return dict(_merged(read_realm_file(base_path), data))
+
+
 @cache
 def load_portal(config_dir: Path, realm: str) -> Portal:
     for path in sorted((config_dir / "realms").glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_realm_file(path)
         if data.get("realm") != realm:
             continue
         portal = data.get("portal", {})

@@ -1,10 +1,13 @@
-"""Demo data taken from the seeds: ASPOne's "COMPTE ASP1ENT DEV" and its secondary accounts."""
+"""Demo data taken from the seeds, one set per demo portal: ASPOne's "COMPTE ASP1ENT DEV" and its
+secondary accounts (``portail-demo``, seed 000), connect's "Modèle SA" (``caisse-demo``, seed 002)
+and a net-entreprises establishment (``declarants-demo``, seed 004)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
-DEMO_PASSWORD = "Demo2026"  # meets the demo realm policy: 6-12 letters/digits, 2 digits
+DEMO_PASSWORD = "Demo2026"  # meets every demo portal's policy: 6-12 letters/digits, 2 digits
 OPERATOR = "operateur"  # the portal's support desk (realm role portal-operator)
 
 PRINCIPAL: dict[str, Any] = {
@@ -87,3 +90,131 @@ COLLABORATOR = {
     "locale": "fr",
     "roles": ["declarant:DSN"],
 }
+
+
+# Secondary accounts as ``SECONDARIES`` lists them (name, type, SIRET, company name, responsible,
+# status, mailbox, teleprocedures).
+Secondary = tuple[str, str, str, str, str, str, bool, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Demo:
+    """One portal's demo accounts: a principal account, its secondaries, a collaborator with a
+    mobile; ``logins`` says who signs in with what (the ``make run`` banner)."""
+
+    principal: dict[str, Any]
+    collaborator: dict[str, Any]
+    collaborator_phone: str
+    logins: list[tuple[str, str]]  # (username, who)
+    secondaries: list[Secondary] = field(default_factory=list)
+    domain: str = ""  # of the secondaries' e-mail addresses
+
+
+# Seed 002: a Swiss compensation fund's "connect". People sign in with their e-mail address; the
+# member number (numéro de membre) is the dossier number; the company identifier is the UID.
+CAISSE = Demo(
+    principal={
+        "login": "modelesa",
+        "dossier_number": "1283.220",
+        "identifier": "CHE-116.281.710",
+        "company_name": "Modèle SA",
+        "company_type": "entreprise",
+        "status": "open",
+        "is_test": True,
+        "responsible": {
+            "civility": "M.",
+            "last_name": "Modele",
+            "first_name": "Gilbert",
+            "email": "gilbert@modelesa.ch",
+            "phone": "+41 21 123 45 67",
+            "address": {
+                "street_name": "Rue d'Exemple",
+                "postal_code": "1000",
+                "city": "Ville modèle",
+                "country": "CH",
+            },
+        },
+        "teleprocedures": {"SAL": None, "AF": None},
+    },
+    collaborator={
+        "email": "anna.beispiel@modelesa.ch",
+        "first_name": "Anna",
+        "last_name": "Beispiel",
+        "locale": "de",
+        "roles": ["declarant:SAL"],
+    },
+    collaborator_phone="+41791112233",  # the seed's example number
+    logins=[
+        ("gilbert@modelesa.ch", "administrateur de Modèle SA ; 1re connexion : il enregistre son mobile"),
+        ("anna.beispiel@modelesa.ch", "utilisatrice (déclaration des salaires), en allemand, code SMS"),
+    ],
+)
+
+# Seed 004: a net-entreprises establishment; declarants sign in with SIRET, last name, first name.
+DECLARANTS = Demo(
+    principal={
+        "login": "martin-boulangerie",
+        "identifier": "73282932000074",
+        "company_name": "BOULANGERIE MARTIN",
+        "company_type": "entreprise",
+        "status": "open",
+        "is_test": True,
+        "responsible": {
+            "civility": "Mme",
+            "last_name": "MARTIN",
+            "first_name": "Claire",
+            "email": "claire.martin@boulangerie-martin.example",
+            "phone": "03 20 12 34 56",
+            "address": {
+                "street_number": "12",
+                "street_name": "rue Nationale",
+                "postal_code": "59000",
+                "city": "LILLE",
+                "country": "FR",
+            },
+        },
+        "teleprocedures": {"DSN": None, "DSI": None, "DPAE": None},
+    },
+    secondaries=[
+        (
+            "lambersart",
+            "entreprise",
+            "73282932000801",
+            "BOULANGERIE MARTIN LAMBERSART",
+            "MARTIN",
+            "open",
+            False,
+            {"DSN": None},
+        ),
+    ],
+    domain="boulangerie-martin.example",
+    collaborator={
+        "email": "sophie.durand@boulangerie-martin.example",
+        "first_name": "Sophie",
+        "last_name": "DURAND",
+        "locale": "fr",
+        "roles": ["declarant:DSI"],
+    },
+    collaborator_phone="+33611223344",
+    logins=[  # what to type on this portal: SIRET / last name / first name
+        ("73282932000074 / MARTIN / Claire", "administratrice de l'établissement"),
+        ("73282932000074 / DURAND / Sophie", "déclarante DSI, code SMS dans /dev/outbox"),
+    ],
+)
+
+PORTAIL = Demo(
+    principal=PRINCIPAL,
+    secondaries=SECONDARIES,
+    domain="asp1ent.example",
+    collaborator=COLLABORATOR,
+    collaborator_phone=COLLABORATOR_PHONE,
+    logins=[
+        ("asp1ent", "titulaire du compte principal (administrateur)"),
+        ("tbn1.asp1ent", "compte secondaire avec BAL"),
+        ("lea.martin@asp1ent.example", "collaboratrice (déclarante), code SMS dans /dev/outbox"),
+    ],
+)
+
+# The demo set of each demo portal; any other portal (a file added to keycloak-config/realms/) gets
+# its operator only.
+DEMOS: dict[str, Demo] = {"portail-demo": PORTAIL, "caisse-demo": CAISSE, "declarants-demo": DECLARANTS}

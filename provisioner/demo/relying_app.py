@@ -1,7 +1,8 @@
 """A demo relying application (dev mode only) at ``/demo-app/``.
 
-It signs users in with OIDC authorization code + PKCE against the portal realm, exactly as a
-declaration application would, and shows the validated ID token's claims.
+It signs users in with OIDC authorization code + PKCE against the realm of the portal whose address
+it is asked at (each portal has its demo client), exactly as a declaration application would, and
+shows the validated ID token's claims.
 """
 
 from __future__ import annotations
@@ -13,26 +14,29 @@ from flask import Blueprint, current_app, redirect, render_template, session, ur
 from flask.typing import ResponseReturnValue
 
 from provisioner.settings import Settings
+from provisioner.web import state
 
 bp = Blueprint("demo_app", __name__, url_prefix="/demo-app", template_folder="templates")
 
 
 @bp.record_once
-def _register_client(state: Any) -> None:
-    settings: Settings = state.app.extensions["portail.settings"]
-    oauth = OAuth(state.app)
-    oauth.register(
-        name="portail",
-        client_id=settings.demo_app_client_id,
-        client_secret=settings.demo_app_client_secret.get_secret_value(),
-        server_metadata_url=f"{settings.realm_issuer}/.well-known/openid-configuration",
-        client_kwargs={"scope": "openid profile email", "code_challenge_method": "S256"},
-    )
-    state.app.extensions["portail.demo_oauth"] = oauth
+def _register_clients(setup: Any) -> None:
+    deployment: Settings = setup.app.extensions["portail.settings"]
+    oauth = OAuth(setup.app)
+    for realm in deployment.portal_realms:
+        settings = deployment.for_portal(realm)
+        oauth.register(
+            name=realm,
+            client_id=settings.demo_app_client_id,
+            client_secret=settings.demo_app_client_secret.get_secret_value(),
+            server_metadata_url=f"{settings.realm_issuer}/.well-known/openid-configuration",
+            client_kwargs={"scope": "openid profile email", "code_challenge_method": "S256"},
+        )
+    setup.app.extensions["portail.demo_oauth"] = oauth
 
 
 def _client() -> Any:
-    return current_app.extensions["portail.demo_oauth"].portail
+    return current_app.extensions["portail.demo_oauth"].create_client(state.portal())
 
 
 @bp.get("/")
@@ -42,8 +46,7 @@ def home() -> ResponseReturnValue:
 
 @bp.get("/login")
 def login() -> ResponseReturnValue:
-    settings: Settings = current_app.extensions["portail.settings"]
-    return _client().authorize_redirect(f"{settings.public_url}/demo-app/callback")
+    return _client().authorize_redirect(f"{state.settings().public_url}/demo-app/callback")
 
 
 @bp.get("/callback")

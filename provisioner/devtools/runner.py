@@ -6,12 +6,16 @@ import signal
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import click
 from werkzeug.serving import make_server
 
 from provisioner.settings import REPO_ROOT, Settings
+
+if TYPE_CHECKING:
+    from provisioner.demo.services import DemoLogin
 
 
 def _stop_on_signals() -> None:
@@ -22,6 +26,35 @@ def _stop_on_signals() -> None:
 
     signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)
+
+
+def _banner(settings: Settings, logins: list[DemoLogin]) -> str:
+    """What ``make run`` prints once everything is up: the shared parts, then each portal with its
+    addresses and demo logins."""
+    lines = [
+        "",
+        "Portail Comptes is running:",
+        f"  Keycloak            {settings.keycloak_url}  (admin console: admin / "
+        f"{settings.keycloak_admin_password.get_secret_value()})",
+        f"  Provisioner         {settings.public_url}/healthz",
+        f"  Dev outbox          {settings.public_url}/dev/outbox  (mail to SMTP localhost:{settings.smtp_port}, SMS)",
+        f"  Portals             {settings.public_url}/dev/portails  (each at its own address; *.localhost is this machine)",
+    ]
+    for realm in settings.portal_realms:
+        url = settings.portal_url(realm)
+        lines += [
+            f"Portal {realm}:",
+            f"  Administration      {url}/  (account administrators and operators)",
+            f"  Demo relying app    {url}/demo-app/",
+            f"  OIDC discovery      {settings.keycloak_url}/realms/{realm}/.well-known/openid-configuration",
+            "  Demo logins:",
+            *[
+                f"    {login.username:<42} {login.password:<10} {login.who}"
+                for login in logins
+                if login.portal == realm
+            ],
+        ]
+    return "\n".join([*lines, "Ctrl-C stops everything."])
 
 
 def run_dev(settings: Settings, *, port: int, start_keycloak: bool) -> int:
@@ -74,25 +107,7 @@ def run_dev(settings: Settings, *, port: int, start_keycloak: bool) -> int:
         )
         worker.start()
         http = make_server("0.0.0.0", port, app, threaded=True)
-        realm = settings.keycloak_realm
-        click.echo(
-            "\n".join(
-                [
-                    "",
-                    "Portail Comptes is running:",
-                    f"  Keycloak            {settings.keycloak_url}  (admin console: admin / "
-                    f"{settings.keycloak_admin_password.get_secret_value()})",
-                    f"  OIDC discovery      {settings.keycloak_url}/realms/{realm}/.well-known/openid-configuration",
-                    f"  Administration      {settings.public_url}/  (account administrators and operators)",
-                    f"  Provisioner         {settings.public_url}/healthz",
-                    f"  Demo relying app    {settings.public_url}/demo-app/",
-                    f"  Dev outbox          {settings.public_url}/dev/outbox  (mail to SMTP localhost:{settings.smtp_port}, SMS)",
-                    "Demo logins (realm " + realm + "):",
-                    *[f"  {login.username:<16} {login.password:<10} {login.who}" for login in logins],
-                    "Ctrl-C stops everything.",
-                ]
-            )
-        )
+        click.echo(_banner(settings, logins))
         http.serve_forever()
     except KeyboardInterrupt:
         click.echo("\nStopping ...")

@@ -6,7 +6,6 @@ secrets), so the same files serve dev, tests and production. Adding a portal is 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from provisioner.errors import InvalidInput
+from provisioner.portals import read_realm_file
 from provisioner.settings import Settings
 
 _PLACEHOLDER = re.compile(r"\$\{([a-z_]+)\}")
@@ -90,6 +90,37 @@ def _check_flow_descriptions(source: Path, flows: list[dict[str, Any]]) -> None:
         _check_flow_descriptions(source, [e for e in flow.get("executions", []) if "flow" in e])
 
 
+def _file_variables(source: Path, declared: Any, settings: dict[str, str]) -> dict[str, str]:
+    """The realm file's own ``"variables"`` (``${name}`` values that differ per portal, e.g. whether
+    the SMS code is mandatory); a name of the settings cannot be redefined there."""
+    if not isinstance(declared, dict) or not all(isinstance(v, str) for v in declared.values()):
+        raise InvalidInput(f'{source.name}: "variables" maps names to strings', code="bad_config")
+    taken = sorted(set(declared) & set(settings))
+    if taken:
+        raise InvalidInput(
+            f'{source.name}: "variables" may not redefine the settings\' {", ".join(taken)}',
+            code="bad_config",
+            details={"variables": taken},
+        )
+    return dict(declared)
+
+
+LOGIN_SCHEMES = ("account-login", "email", "siret-names")  # keycloak-extensions/portail-login
+
+
+def _with_login_scheme(source: Path, settings: dict[str, Any], portal: dict[str, Any]) -> dict[str, Any]:
+    """The realm's settings with the attribute the login and reset pages read their fields from
+    (``portail.loginScheme``, from the file's ``portal.loginScheme``)."""
+    scheme = portal.get("loginScheme", "account-login")
+    if scheme not in LOGIN_SCHEMES:
+        raise InvalidInput(
+            f"{source.name}: portal.loginScheme {scheme!r} is not one of {', '.join(LOGIN_SCHEMES)}",
+            code="bad_config",
+            details={"loginScheme": scheme, "known": list(LOGIN_SCHEMES)},
+        )
+    return {**settings, "attributes": {**settings.get("attributes", {}), "portail.loginScheme": scheme}}
+
+
 def load_realm_configs(
     config_dir: Path,
     variables: dict[str, str],
@@ -104,12 +135,9 @@ def load_realm_configs(
         raise InvalidInput(f"no realm configuration in {config_dir / 'realms'}", code="no_config")
     configs = []
     for path in files:
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(f"{path.name}: invalid JSON at line {exc.lineno}: {exc.msg}") from exc
-        realm = raw.get("realm") if isinstance(raw, dict) else None
-        own = dict(variables)
+        raw = read_realm_file(path)
+        realm = raw.get("realm")
+        own = {**_file_variables(path, raw.pop("variables", {}), variables), **variables}
         if "public_url" in variables or portal_url is not None:
             own["portal_url"] = portal_url(str(realm)) if portal_url is not None else variables["public_url"]
         data = _substitute(raw, own, path)
@@ -120,7 +148,7 @@ def load_realm_configs(
             RealmConfig(
                 realm=data["realm"],
                 source=path,
-                settings=data["settings"],
+                settings=_with_login_scheme(path, data["settings"], data.get("portal", {})),
                 user_profile=data.get("userProfile", {}),
                 roles=data.get("roles", []),
                 client_scopes=data.get("clientScopes", []),

@@ -20,7 +20,7 @@ from provisioner.catalogue import services as catalogue
 from provisioner.context import Context
 from provisioner.errors import InvalidInput
 from provisioner.keycloak.gateway import KeycloakGateway
-from provisioner.portals import Portal
+from provisioner.portals import Portal, read_realm_file
 from provisioner.realms.config import RealmConfig
 from provisioner.settings import REPO_ROOT, Settings
 from tests.fixtures.oidc import Browser, assert_denied, claims, exchange, login
@@ -312,7 +312,7 @@ def test_dry_run_apply_shows_the_seed_and_writes_nothing(
 ) -> None:
     from provisioner.catalogue.realm_files import apply_realm_config
 
-    raw = json.loads((REPO_ROOT / "keycloak-config" / "realms" / "portail-demo.json").read_text(encoding="utf-8"))
+    raw = read_realm_file(REPO_ROOT / "keycloak-config" / "realms" / "portail-demo.json")
     code = _code()
     raw["portal"]["teleprocedures"].append({"code": code, "description": "Nouvelle", "documentTypes": ["x"]})
     (tmp_path / "realms").mkdir()

@@ -75,7 +75,7 @@ def api(served: Any) -> Iterator[Any]:
 def test_adding_a_portal_is_adding_a_file(
     deployment: Settings, api: Any, operators: dict[str, dict[str, str]], database: Any
 ) -> None:
-    assert deployment.portal_realms == ("portail-demo", FOURTH)  # by file name
+    assert deployment.portal_realms == ("caisse-demo", "declarants-demo", "portail-demo", FOURTH)  # by file name
     login = f"q{uuid.uuid4().hex[:10]}"
     created = api("POST", "/accounts", operators[FOURTH], principal_body(login, {"DSN": None}))
     assert created.status_code == 201 and created.json["sync"]["status"] == "applied", created.json
@@ -133,3 +133,80 @@ def test_a_session_of_one_portal_is_not_valid_on_another(
             now = __import__("time").time()
             session["ui"] = {"subject": "s", "sid": "x", "username": "op", "portal": portal, "since": now, "seen": now}
         assert client.get("/comptes", base_url=fourth_url).status_code == status, portal
+
+
+@pytest.fixture(scope="module")
+def other_portals_objects(served: Any, operators: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """A principal account of the demo portal with a secondary and its holder (the objects the
+    fourth portal's operator then tries every endpoint and page on)."""
+    headers = operators["portail-demo"]
+    client = served.test_client()
+
+    def api(method: str, path: str, headers: dict[str, str], body: Any = None) -> Any:
+        return client.open(f"/api/v1{path}", method=method, json=body, headers=headers)
+
+    account = api("POST", "/accounts", headers, principal_body(f"x{uuid.uuid4().hex[:10]}", {"DSN": None})).json
+    account = account["account"]
+    body = {"name": "etab", "identifier": "42872048600011", "company_name": "ETAB", "teleprocedures": {"DSN": None}}
+    secondary = api("POST", f"/accounts/{account['id']}/secondaries", headers, body).json["account"]
+    holder = api("GET", f"/accounts/{account['id']}/people", headers).json["items"][0]
+    return {"account": account, "secondary": secondary, "holder": holder}
+
+
+def test_every_endpoint_refuses_another_portals_objects(
+    api: Any, operators: dict[str, dict[str, str]], other_portals_objects: dict[str, Any]
+) -> None:
+    """An operator (it sees every account of its portal) of the fourth portal gets 404 from every
+    endpoint naming an account or person of the demo portal, and changes nothing."""
+    from tests.accounts.test_accounts_authorization import _b_requests
+
+    theirs = other_portals_objects
+    before = api("GET", f"/accounts/{theirs['account']['id']}", operators["portail-demo"]).json
+    for method, path, body in _b_requests(theirs):
+        response = api(method, path, operators[FOURTH], body)
+        assert response.status_code == 404, (method, path, response.status_code, response.json)
+        assert set(response.json) == {"error"}, (method, path)
+    assert api("GET", f"/accounts/{theirs['account']['id']}", operators["portail-demo"]).json == before
+    people = api("GET", f"/accounts/{theirs['account']['id']}/people", operators["portail-demo"]).json["items"]
+    assert [p["id"] for p in people] == [theirs["holder"]["id"]]
+
+
+def test_each_portal_has_its_own_catalogue(
+    api: Any, operators: dict[str, dict[str, str]], deployment: Settings, admin_rest: Any
+) -> None:
+    """The Swiss demo portal's teleprocedures are its own; the French ones are not there."""
+    caisse = _operator(deployment, admin_rest, "caisse-demo")
+    codes = {t["code"] for t in api("GET", "/teleprocedures", caisse).json["items"]}
+    assert {"SAL", "AF", "MUT"} <= codes and "DSN" not in codes
+    demo = {t["code"] for t in api("GET", "/teleprocedures", operators["portail-demo"]).json["items"]}
+    assert "DSN" in demo and "SAL" not in demo
+
+
+def test_every_page_refuses_another_portals_objects(
+    served: Any, deployment: Settings, other_portals_objects: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page naming an account or person, asked at the fourth portal's address by its
+    operator, for objects of the demo portal: 404."""
+    import re
+    import time
+
+    from provisioner.web import ui
+
+    monkeypatch.setattr(ui, "_roles_now", lambda user: {"portal-operator"})
+    theirs = other_portals_objects
+    ids = {"account_id": theirs["account"]["id"], "person_id": theirs["holder"]["id"]}
+    fourth_url = deployment.portal_url(FOURTH)
+    client = served.test_client()
+    with client.session_transaction(base_url=fourth_url) as session:
+        now = time.time()
+        session["ui"] = {"subject": "s", "sid": "x", "username": "op", "portal": FOURTH, "since": now, "seen": now}
+    pages = [
+        rule
+        for rule in served.url_map.iter_rules()
+        if not rule.rule.startswith("/api/") and "GET" in rule.methods and set(rule.arguments) & set(ids)
+    ]
+    assert len(pages) >= 5, [r.rule for r in pages]
+    for rule in pages:
+        path = re.sub(r"<(?:int:)?(\w+)>", lambda m: str(ids.get(m.group(1), 1)), rule.rule)
+        response = client.get(path, base_url=fourth_url)
+        assert response.status_code == 404, (rule.rule, response.status_code)

@@ -13,6 +13,7 @@ import pytest
 from provisioner.catalogue import store
 from provisioner.catalogue.realm_files import apply_realm_config
 from provisioner.keycloak.gateway import KeycloakApiError
+from provisioner.portals import read_realm_file
 from provisioner.realms.config import load_realm_configs, variables_from
 from provisioner.realms.services import apply_configs
 from provisioner.settings import REPO_ROOT, Settings
@@ -27,7 +28,7 @@ def _config_dir(
     teleprocedures: list[dict[str, Any]] | None = None,
     **overrides: Any,
 ) -> Path:
-    raw = json.loads((REPO_ROOT / "keycloak-config" / "realms" / "portail-demo.json").read_text())
+    raw = read_realm_file(REPO_ROOT / "keycloak-config" / "realms" / "portail-demo.json")  # with its base
     raw["realm"] = realm
     raw["settings"].update(overrides)
     if teleprocedures is not None:
@@ -56,7 +57,7 @@ def test_shipped_config_is_applied_and_second_apply_changes_nothing(
 
     # What the teleprocedure catalogue implies is there too (and was part of "no change" above).
     base = f"admin/realms/{realm}"
-    (demo,) = configs
+    (demo,) = [c for c in configs if c.realm == realm]
     with database.session() as session:  # seeded from the file; other tests may have added more
         codes = [e.code for e in store.entries(session, realm)]
     assert {tp["code"] for tp in demo.portal["teleprocedures"]} <= set(codes)
@@ -125,7 +126,7 @@ def test_a_new_teleprocedure_gets_its_role_scope_and_gate(
     settings: Settings, admin_rest: Any, scratch_realm: str, tmp_path: Path
 ) -> None:
     variables = variables_from(settings)
-    shipped = json.loads((REPO_ROOT / "keycloak-config" / "realms" / "portail-demo.json").read_text())
+    shipped = read_realm_file(REPO_ROOT / "keycloak-config" / "realms" / "portail-demo.json")
     catalogue = shipped["portal"]["teleprocedures"]
     apply_configs(admin_rest, load_realm_configs(_config_dir(tmp_path, scratch_realm), variables, dev_mode=True))
     base = f"admin/realms/{scratch_realm}"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from provisioner.errors import InvalidInput
+from provisioner.portals import read_realm_file
 from provisioner.realms.config import RealmConfig, load_realm_configs, variables_from
 from provisioner.realms.services import changed_fields, differs
 from provisioner.realms.teleprocedures import with_teleprocedures
@@ -82,7 +83,7 @@ def _demo(tmp_path: Path | None = None, **portal: object) -> RealmConfig:
     settings = Settings(dev_mode=True, public_url="https://portail.example")
     config_dir = REPO_ROOT / "keycloak-config"
     if tmp_path is not None:
-        raw = json.loads((config_dir / "realms" / "portail-demo.json").read_text())
+        raw = read_realm_file(config_dir / "realms" / "portail-demo.json")  # with its base: stands alone
         raw["portal"].update(portal)
         (tmp_path / "realms").mkdir()
         (tmp_path / "realms" / "portail-demo.json").write_text(json.dumps(raw))

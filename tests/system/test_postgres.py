@@ -44,9 +44,9 @@ def pg_url() -> Iterator[str]:
 def pg(pg_url: str, settings: Settings) -> Database:
     upgrade(pg_url)
     database = Database(pg_url)
-    (config,) = load_realm_configs(settings.keycloak_config_dir, variables_from(settings), dev_mode=True)
-    with database.session() as session:
-        assert seed(session, config)  # the catalogue, as `provisioner keycloak apply` seeds it
+    configs = load_realm_configs(settings.keycloak_config_dir, variables_from(settings), dev_mode=True)
+    with database.session() as session:  # the catalogues, as `provisioner keycloak apply` seeds them
+        assert all([seed(session, config) for config in configs])
     return database
 
 

@@ -43,10 +43,11 @@ def test_the_demo_relying_client_exists_only_in_dev_mode() -> None:
     variables = variables_from(Settings(dev_mode=True))
 
     def clients(dev_mode: bool) -> list[dict[str, Any]]:
-        (config,) = load_realm_configs(REPO_ROOT / "keycloak-config", variables, dev_mode=dev_mode)
-        return config.clients
+        configs = load_realm_configs(REPO_ROOT / "keycloak-config", variables, dev_mode=dev_mode)
+        assert len(configs) == 3  # every portal
+        return [c for config in configs for c in config.clients]
 
-    assert "portail-demo-app" in {c["clientId"] for c in clients(True)}
+    assert [c["clientId"] for c in clients(True)].count("portail-demo-app") == 3
     assert "portail-demo-app" not in {c["clientId"] for c in clients(False)}
     assert all("devOnly" not in c for c in clients(True))  # ours, never sent to Keycloak
 

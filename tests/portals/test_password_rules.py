@@ -1,0 +1,106 @@
+"""Password policies per portal (issue 10, item 3; design rule 19): the new-password page lists
+the portal's rules before anything is typed, and a refused password is refused with the rule it
+breaks named, in the person's language."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from provisioner.settings import Settings
+from tests.fixtures.browser import sms_code
+
+pytestmark = [pytest.mark.keycloak, pytest.mark.browser]
+
+FIRST = "Initial2026"
+
+
+def _person(admin_rest: Any, realm: str, **extra: Any) -> dict[str, Any]:
+    """A person who must choose a new password at the next sign-in."""
+    tag = uuid.uuid4().hex[:8]
+    rep = {
+        "username": f"rules-{tag}",
+        "email": f"rules-{tag}@example.org",
+        "firstName": "Règle",
+        "lastName": f"Test{tag}",
+        "enabled": True,
+        "emailVerified": True,
+        "requiredActions": ["UPDATE_PASSWORD"],
+        "credentials": [{"type": "password", "value": FIRST, "temporary": False}],
+        **extra,
+    }
+    admin_rest.post(f"admin/realms/{realm}/users", rep)
+    return rep
+
+
+def _to_new_password_page(page: Any, settings: Settings, realm: str, fields: dict[str, str]) -> None:
+    page.goto(f"{settings.portal_url(realm)}/demo-app/")
+    page.get_by_test_id("login").click()
+    page.wait_for_url(f"{settings.keycloak_url}/realms/{realm}/**")
+    for selector, value in fields.items():
+        page.fill(selector, value)
+    page.fill("#password", FIRST)
+    page.locator("#kc-login").click()
+
+
+def _rules(page: Any) -> list[str]:
+    page.locator("#portail-password-rules").wait_for()
+    return [" ".join(t.split()) for t in page.locator("#portail-password-rules li").all_inner_texts()]
+
+
+def _refusal(page: Any, password: str) -> str:
+    page.fill("#password-new", password)
+    page.fill("#password-confirm", password)
+    page.locator("#kc-submit").click()
+    error = page.locator("#input-error-password, #input-error-password-new, .pf-v5-c-alert__title").first
+    error.wait_for()
+    return " ".join(error.inner_text().split())
+
+
+def test_the_declarants_portal_lists_its_rules_and_names_each_refusal(
+    page: Any, live_server: str, settings: Settings, admin_rest: Any, realm: str
+) -> None:
+    person = _person(admin_rest, "declarants-demo", attributes={"portail.identifier": ["73282932000074"]})
+    _to_new_password_page(
+        page,
+        settings,
+        "declarants-demo",
+        {"#siret": "73282932000074", "#lastName": person["lastName"], "#firstName": "regle"},
+    )
+    assert _rules(page) == [
+        "contenir au moins 6 caractères",
+        "ne pas excéder 12 caractères",
+        "contenir au moins 2 chiffres",
+        "être composé uniquement de chiffres ou de lettres non accentuées (pas d’espace, de point-virgule…)",
+        "être différent de votre identifiant",
+    ]
+    page.screenshot(path="test-artifacts/declarants-password-rules.png")
+    refusals = {
+        "Ab1": "longueur minimale",  # length(6)
+        "Abcdefghijk12": "longueur maximale",  # maxLength(12)
+        "Abcdefgh": "chiffre",  # digits(2)
+        "Abcdéfg12": "lettres non accentuées",  # regexPattern, in the portal's words
+    }
+    for password, named in refusals.items():
+        message = _refusal(page, password)
+        assert named in message.lower(), (password, message)
+        assert page.locator("#portail-password-rules li").count() == 5  # the rules stay in view
+    page.fill("#password-new", "Nouveau2026")
+    page.fill("#password-confirm", "Nouveau2026")
+    page.locator("#kc-submit").click()
+    page.wait_for_url(f"{settings.portal_url('declarants-demo')}/demo-app/")
+
+
+def test_the_swiss_portal_asks_six_characters_in_the_persons_language(
+    page: Any, live_server: str, settings: Settings, admin_rest: Any, realm: str
+) -> None:
+    number = "+4179" + str(uuid.uuid4().int)[:7]
+    person = _person(admin_rest, "caisse-demo", attributes={"portail.phone": [number], "locale": ["de"]})
+    _to_new_password_page(page, settings, "caisse-demo", {"#username": person["email"]})
+    page.locator("#code").wait_for()  # SMS mandatory on this portal
+    page.fill("#code", sms_code(page, live_server, number))
+    page.locator("#kc-submit").click()
+    assert _rules(page) == ["mindestens 6 Zeichen enthalten"]
+    assert "mindestens 6 Zeichen" in _refusal(page, "kurz")
