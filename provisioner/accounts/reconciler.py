@@ -150,6 +150,7 @@ class Seen:
 
 
 RUN_CHUNK = 50  # accounts a run reads from the database at once (one transaction)
+BULK_GROUPS_FROM = 50  # accounts in a run from which their groups are read in bulk
 PROGRESS_EVERY = 1000  # people checked between two progress lines in the log
 
 # From this many new users in one account, they are created over several connections at once.
@@ -157,9 +158,13 @@ PARALLEL_CREATE_FROM = 20
 
 
 class Reconciler:
-    def __init__(self, gateway: KeycloakGateway, roles: RoleIndex | None = None) -> None:
+    def __init__(
+        self, gateway: KeycloakGateway, roles: RoleIndex | None = None, groups: dict[str, KcGroup] | None = None
+    ) -> None:
         self.kc = gateway
         self.roles = roles  # read once by a run over many accounts (``reconcile_accounts``)
+        # Our groups as that run read them in bulk, by id; a group not there is read on its own.
+        self.groups = groups or {}
         self._helpers: list[KeycloakGateway] = []  # extra connections for creating many users
 
     def gateways(self) -> list[KeycloakGateway]:
@@ -283,7 +288,9 @@ class Reconciler:
     def _group(self, principal: Account, decisions: list[str]) -> tuple[KcGroup, bool]:
         """The account's group, and whether it existed already."""
         wanted = group_attributes(principal)
-        group = self.kc.get_group(principal.keycloak_group_id) if principal.keycloak_group_id else None
+        group = None
+        if principal.keycloak_group_id:
+            group = self.groups.get(principal.keycloak_group_id) or self.kc.get_group(principal.keycloak_group_id)
         existed = group is not None
         if group is None:
             group, existed = self._create_or_adopt_group(principal, wanted, decisions)
@@ -523,6 +530,8 @@ def reconcile_accounts(
     report = RunReport(accounts=len(account_ids))
     before = (gateway.rest.reads, gateway.rest.writes, gateway.rest.waited)
     roles = RoleIndex(gateway) if account_ids else None
+    # Many accounts: their groups in one attribute search rather than one read each.
+    groups = gateway.owned_groups() if len(account_ids) >= BULK_GROUPS_FROM else None
     local = threading.local()
     reconcilers: list[Reconciler] = []
     lock = threading.Lock()
@@ -530,7 +539,7 @@ def reconcile_accounts(
     def chunk(ids: list[int]) -> list[str]:
         if not hasattr(local, "reconciler"):
             own = gateway if workers == 1 else KeycloakGateway(gateway.settings)
-            local.reconciler = Reconciler(own, roles)
+            local.reconciler = Reconciler(own, roles, groups)
             with lock:
                 reconcilers.append(local.reconciler)
         decisions: list[str] = []

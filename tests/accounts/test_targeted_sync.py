@@ -238,6 +238,8 @@ def test_a_whole_account_reconcile_reads_in_pages_and_repairs_all_drift(
     rep["attributes"]["portail.company-name"] = ["AILLEURS"]
     gateway.update_user(ids[2], rep)
     gateway.rest.delete(f"admin/realms/{gateway.realm}/users/{ids[3]}/groups/{group_id}")
+    group = gateway.get_group(group_id)
+    gateway.update_group(group, {**group.attributes, "portail.identifier": ["00000000000000"]})
 
     checker = KeycloakGateway(settings)
     paths: list[str] = []
@@ -248,19 +250,23 @@ def test_a_whole_account_reconcile_reads_in_pages_and_repairs_all_drift(
         return original(method, path, *args, **kwargs)
 
     checker.rest._call = counting  # type: ignore[method-assign]
-    old_page = gateway_module.PAGE
-    gateway_module.PAGE = 5  # members (and role members) read in several pages
+    old = gateway_module.PAGE, gateway_module.BULK_PAGE, module.BULK_GROUPS_FROM
+    gateway_module.PAGE = gateway_module.BULK_PAGE = 5  # members (and role members) read in several pages
+    module.BULK_GROUPS_FROM = 1  # our groups read in bulk, as a run over many accounts does
     try:
         report = module.reconcile_accounts(database, checker, [principal_id])  # the run-wide role index
         again = module.reconcile_accounts(database, KeycloakGateway(settings), [principal_id])
     finally:
-        gateway_module.PAGE = old_page
+        gateway_module.PAGE, gateway_module.BULK_PAGE, module.BULK_GROUPS_FROM = old
     said = "\n".join(report.decisions)
     assert f"user {people[0].username}: roles granted ['tp-dsn']" in said
     assert f"user {people[1].username}: missing in Keycloak, recreated" in said
     assert f"user {people[2].username}: updated (attributes)" in said
     assert f"user {people[3].username}: added to group" in said
-    assert len(report.decisions) == 4, said
+    assert "attributes updated" in said  # the group's, from the bulk read
+    assert len(report.decisions) == 5, said
+    assert f"GET admin/realms/{gateway.realm}/groups/{group_id}" not in paths  # not read on its own
+    assert any(p == f"GET admin/realms/{gateway.realm}/groups" for p in paths), paths
     assert again.writes == 0 and again.decisions == []
     # 11 members left (one deleted, one out of the group), read in pages of 5: 3 reads, not one a user
     assert sum(1 for p in paths if p.endswith(f"groups/{group_id}/members")) == 3, paths
