@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -222,6 +223,54 @@ def repair(db: Database, settings: Settings, ids: list[int], workers: int, what:
 
 
 # -- 3. bulk provisioning: what Keycloak itself allows ------------------------------------------
+def keycloak_costs(settings: Settings, big_group: str, small_group: str) -> list[tuple[str, float, str]]:
+    """What Keycloak spends per kind of call on the realm as the run left it (one connection, the
+    median of 30, or one timed bulk read): the why of the reconcile times above."""
+    from provisioner.keycloak import gateway as gateway_module
+
+    kc = KeycloakGateway(settings)
+    roles = sorted(n for n in kc.realm_role_names() if n.startswith("tp-") or n == "account-admin")
+    biggest = max(roles, key=lambda n: len(kc.role_member_ids(n)))
+    users = [u.id for u in kc.group_members(big_group)][:30]
+
+    def median(call: Callable[[], Any]) -> float:
+        times = []
+        for _ in range(30):
+            started = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - started)
+        return statistics.median(times) * 1000
+
+    it = iter(users * 2)
+    costs = [
+        ("a group by id (`GET groups/{id}`)", median(lambda: kc.get_group(small_group)), "ms"),
+        ("a 1-member group's members", median(lambda: list(kc.group_members(small_group))), "ms"),
+        ("a user by id", median(lambda: kc.get_user(next(it))), "ms"),
+        ("a user's realm roles", median(lambda: kc.user_realm_roles(next(it))), "ms"),
+    ]
+    members = len(kc.role_member_ids(biggest))
+    for page in (gateway_module.PAGE, gateway_module.BULK_PAGE):
+        old, gateway_module.BULK_PAGE = gateway_module.BULK_PAGE, page
+        try:
+            started = time.perf_counter()
+            kc.role_member_ids(biggest)
+            costs.append(
+                (f"the {members} members of role {biggest}, pages of {page}", time.perf_counter() - started, "s")
+            )
+        finally:
+            gateway_module.BULK_PAGE = old
+    started = time.perf_counter()
+    groups = len(kc.owned_groups())
+    costs.append(
+        (
+            f"our {groups} groups, one attribute search in pages of {gateway_module.BULK_PAGE}",
+            time.perf_counter() - started,
+            "s",
+        )
+    )
+    return costs
+
+
 def keycloak_floor(settings: Settings, prefix: str, n: int, workers: int) -> float:
     """The provisioner's three calls per new account (group, user created in it, its roles) and
     nothing else (no database, no outbox), over ``workers`` connections: the most any bulk path
@@ -404,6 +453,15 @@ def main() -> int:
                 )
             )
 
+        with db.read_sessions() as session:
+            group_of = {
+                a.id: a.keycloak_group_id
+                for a in session.scalars(select(Account).where(Account.id.in_([large[biggest], small[0]])))
+            }
+        costs = keycloak_costs(settings, str(group_of[large[biggest]]), str(group_of[small[0]]))
+        for name, value, unit in costs:
+            print(f"Keycloak: {name}: {value:.1f} {unit}")
+
         operator_session(settings, client)
         headers = operator_headers(settings)
         big = large[biggest]
@@ -467,6 +525,7 @@ def main() -> int:
             f"{r.drift or ''} | {'' if r.second_writes is None else r.second_writes} | {r.rss_kb / 1024:.0f} |"
             for r in reconciled
         )
+        cost_rows = "\n".join(f"| {name} | {value:.1f} {unit} |" for name, value, unit in costs)
         page_rows = "\n".join(
             f"| {name} | {p50 * 1000:.0f} | {worst * 1000:.0f} |" for name, (p50, worst) in page_times.items()
         )
@@ -490,6 +549,15 @@ attribute changed):
 | run | seconds | Keycloak reads | writes | waiting for Keycloak (s, all connections) | drifted users | writes of a second pass | peak RSS (MiB) |
 |---|---|---|---|---|---|---|---|
 {reconcile_rows}
+
+What Keycloak spends per call on the realm as the run left it (one connection; per-object reads:
+median of 30): the why of the times above. A run over N small accounts makes about 1 read per
+account (its group's members; the groups themselves come from one attribute search) plus the role
+index, over {args.workers} connections sharing 2 cores with Keycloak:
+
+| call | cost |
+|---|---|
+{cost_rows}
 
 Server time of pages and API calls (the Flask app in the bench's process; each page checks the
 operator's Keycloak session, two Keycloak reads), p50 of 20:
