@@ -116,21 +116,6 @@ def _ours(attributes: dict[str, list[str]]) -> dict[str, list[str]]:
     }
 
 
-class RoleIndex:
-    """Who holds each managed realm role, read once from the role members (in pages) instead of
-    one read per user: for a run over every account (``provisioner reconcile``). It only tells
-    where to look: a user it shows different is read again before anything is written. (A role
-    mapping removed elsewhere while the pages are read may hide another holder from the index;
-    the next run sees it. The sync worker never uses the index: it reads each user's roles.)"""
-
-    def __init__(self, gateway: KeycloakGateway) -> None:
-        names = sorted(n for n in gateway.realm_role_names() if managed_role(n))
-        self._members = {name: gateway.role_member_ids(name) for name in names}
-
-    def of(self, user_id: str) -> set[str]:
-        return {name for name, members in self._members.items() if user_id in members}
-
-
 @dataclass
 class Seen:
     """The account group's members as read in bulk (id and username), found once each."""
@@ -150,7 +135,6 @@ class Seen:
 
 
 RUN_CHUNK = 50  # accounts a run reads from the database at once (one transaction)
-BULK_GROUPS_FROM = 50  # accounts in a run from which their groups are read in bulk
 PROGRESS_EVERY = 1000  # people checked between two progress lines in the log
 
 # From this many new users in one account, they are created over several connections at once.
@@ -158,13 +142,8 @@ PARALLEL_CREATE_FROM = 20
 
 
 class Reconciler:
-    def __init__(
-        self, gateway: KeycloakGateway, roles: RoleIndex | None = None, groups: dict[str, KcGroup] | None = None
-    ) -> None:
+    def __init__(self, gateway: KeycloakGateway) -> None:
         self.kc = gateway
-        self.roles = roles  # read once by a run over many accounts (``reconcile_accounts``)
-        # Our groups as that run read them in bulk, by id; a group not there is read on its own.
-        self.groups = groups or {}
         self._helpers: list[KeycloakGateway] = []  # extra connections for creating many users
 
     def gateways(self) -> list[KeycloakGateway]:
@@ -192,7 +171,7 @@ class Reconciler:
 
         The cost follows what is checked: ``part`` reads that account's people one by one; the
         whole account reads the group's members in pages (with their attributes), and each
-        person's roles (or takes them from the run's role index)."""
+        person's roles (1 read each)."""
         if loaded is not None:
             principal = next((a for a in loaded if a.id == principal_id), None)
         else:
@@ -230,7 +209,6 @@ class Reconciler:
                 group,
                 decisions,
                 known,
-                self.roles if known else None,
                 in_group=part is not None,
                 check_roles=roles or part is None,
             )
@@ -288,9 +266,7 @@ class Reconciler:
     def _group(self, principal: Account, decisions: list[str]) -> tuple[KcGroup, bool]:
         """The account's group, and whether it existed already."""
         wanted = group_attributes(principal)
-        group = None
-        if principal.keycloak_group_id:
-            group = self.groups.get(principal.keycloak_group_id) or self.kc.get_group(principal.keycloak_group_id)
+        group = self.kc.get_group(principal.keycloak_group_id) if principal.keycloak_group_id else None
         existed = group is not None
         if group is None:
             group, existed = self._create_or_adopt_group(principal, wanted, decisions)
@@ -374,14 +350,13 @@ class Reconciler:
         group: KcGroup,
         decisions: list[str],
         member: KcUser | None = None,
-        roles: RoleIndex | None = None,
         *,
         in_group: bool = False,
         check_roles: bool = True,
     ) -> None:
-        """One person's user in line. ``member``: its user as read among the group's members, with
-        ``roles`` (who holds which role) when read for the whole run; if it differs from what is
-        wanted, the user is read afresh (user, roles) and only then written. ``in_group``: its
+        """One person's user in line. ``member``: its user as read among the group's members; if it
+        (or its roles, read then) differs from what is wanted, the user is read afresh (user, roles)
+        and only then written. ``in_group``: its
         membership is known (read with the group's members, or trusted: a user we create is put in
         the group at once, and work on one person or one account leaves drift to the reconcile);
         else it is read too. ``check_roles``: false when the change touched no right (a new user
@@ -419,7 +394,7 @@ class Reconciler:
             if _changes(person, want, actual):
                 self._user(person, want, group, decisions, in_group=True)
                 return
-            held = roles.of(actual.id) if roles is not None else self.kc.user_realm_roles(actual.id)
+            held = self.kc.user_realm_roles(actual.id)
             if {r for r in held if managed_role(r)} != set(want.roles):
                 self._user(person, want, group, decisions, in_group=True)
             return
@@ -523,15 +498,15 @@ def reconcile_accounts(
     workers: int = 1,
     on_account: Callable[[int], None] | None = None,
 ) -> RunReport:
-    """Reconcile many principal accounts (``provisioner reconcile``): the role members are read once
-    for the run; with ``workers`` > 1 (PostgreSQL), accounts are checked in parallel threads, each
-    with its own Keycloak connection and database session. Keycloak calls are counted."""
+    """Reconcile many principal accounts (``provisioner reconcile``): per account its group, its
+    members (in pages) and each member's roles; with ``workers`` > 1 (PostgreSQL), accounts are
+    checked in parallel threads, each with its own Keycloak connection and database session.
+    Keycloak calls are counted. (Reading the realm's role members, or our groups by attribute
+    search, once for the run costs Keycloak more than these per-account reads: docs/benchmarks.md,
+    "What Keycloak spends".)"""
     started = time.perf_counter()
     report = RunReport(accounts=len(account_ids))
     before = (gateway.rest.reads, gateway.rest.writes, gateway.rest.waited)
-    roles = RoleIndex(gateway) if account_ids else None
-    # Many accounts: their groups in one attribute search rather than one read each.
-    groups = gateway.owned_groups() if len(account_ids) >= BULK_GROUPS_FROM else None
     local = threading.local()
     reconcilers: list[Reconciler] = []
     lock = threading.Lock()
@@ -539,7 +514,7 @@ def reconcile_accounts(
     def chunk(ids: list[int]) -> list[str]:
         if not hasattr(local, "reconciler"):
             own = gateway if workers == 1 else KeycloakGateway(gateway.settings)
-            local.reconciler = Reconciler(own, roles, groups)
+            local.reconciler = Reconciler(own)
             with lock:
                 reconcilers.append(local.reconciler)
         decisions: list[str] = []

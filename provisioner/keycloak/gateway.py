@@ -30,9 +30,9 @@ log = get_logger(__name__)
 OWNER_ATTRIBUTE = "portail.managed-by"
 OWNER_VALUE = "portail-provisioner"
 PAGE = 500  # objects per page when reading lists
-# Members of a group or a role, and our groups, in pages this large: Keycloak sorts and skips the
-# whole list again for every page, so small pages make a long list quadratic (20,000 role members
-# took 31 s in pages of 500, 4.7 s in pages of 10,000: docs/benchmarks.md, "What Keycloak spends").
+# A group's members in pages this large: Keycloak sorts and skips the whole list again for every
+# page, so small pages make a long list quadratic (21,000 role members took 72 s in pages of 500,
+# 18 s in pages of 5,000: docs/benchmarks.md, "What Keycloak spends").
 BULK_PAGE = 5000
 _SIBLINGS_LOCK = threading.Lock()  # one gateway per realm: made once (``KeycloakGateway.for_realm``)
 
@@ -330,28 +330,6 @@ class KeycloakGateway:
         """The group's members with their attributes and required actions, read in pages."""
         for rep in self._pages(f"groups/{group_id}/members", size=BULK_PAGE, briefRepresentation="false"):
             yield _user(rep)
-
-    def owned_groups(self) -> dict[str, KcGroup]:
-        """Every group we created (owner mark), with its attributes, by id: one attribute search
-        in large pages instead of one read per account (a run over every account)."""
-        found = self._pages(
-            "groups",
-            size=BULK_PAGE,
-            q=f"{OWNER_ATTRIBUTE}:{OWNER_VALUE}",
-            briefRepresentation="false",
-            populateHierarchy="false",
-        )
-        return {rep["id"]: KcGroup(rep["id"], rep["name"], rep.get("attributes", {}) or {}) for rep in found}
-
-    def role_member_ids(self, name: str) -> set[str]:
-        """The users the realm role is mapped to directly, read in pages (ids only)."""
-        try:
-            members = self._pages(f"roles/{quote(name)}/users", size=BULK_PAGE, briefRepresentation="true")
-            return {rep["id"] for rep in members}
-        except KeycloakApiError as exc:
-            if _missing(exc):
-                return set()  # no such role (yet): nobody has it
-            raise
 
     def realm_role_names(self, search: str = "") -> set[str]:
         return {r["name"] for r in self._pages("roles", search=search, briefRepresentation="true")}

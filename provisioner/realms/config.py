@@ -118,6 +118,13 @@ def _with_login_scheme(source: Path, settings: dict[str, Any], portal: dict[str,
             code="bad_config",
             details={"loginScheme": scheme, "known": list(LOGIN_SCHEMES)},
         )
+    if settings.get("loginWithEmailAllowed", False) != (scheme == "email"):
+        raise InvalidInput(
+            f"{source.name}: settings.loginWithEmailAllowed must be {str(scheme == 'email').lower()} with "
+            f"portal.loginScheme {scheme!r} (the login and reset pages ask exactly the scheme's fields)",
+            code="bad_config",
+            details={"loginScheme": scheme},
+        )
     return {**settings, "attributes": {**settings.get("attributes", {}), "portail.loginScheme": scheme}}
 
 

@@ -205,3 +205,32 @@ def test_the_reset_page_asks_the_portals_identifiers_and_says_the_same_to_everyo
     assert pages[0] == pages[1], pages
     assert "Si un compte correspond à ces informations" in pages[0]
     assert mails() == before + 1  # Claire's link only
+
+
+@pytest.mark.browser
+def test_going_back_from_the_reset_page_to_the_login_form_forgets_who_was_typed(
+    page: Any, demo_data: Any, settings: Settings
+) -> None:
+    """Someone types another person's identifiers on the reset page, then opens the login form of
+    the same tab: the form asks the identifiers again and names nobody (the person chosen for the
+    reset is cleared, as Keycloak's own reset step does)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    _open_login(page, settings, "declarants-demo")
+    page.locator("a[href*='reset-credentials']").first.click()
+    page.locator("#siret").wait_for()
+    action = page.locator("#kc-reset-password-form").get_attribute("action") or ""
+    tab = parse_qs(urlsplit(action).query)["tab_id"][0]
+    page.fill("#siret", "73282932000074")
+    page.fill("#lastName", "MARTIN")
+    page.fill("#firstName", "Claire")
+    page.locator("[type=submit]").first.click()
+    page.wait_for_load_state()
+    page.goto(
+        f"{settings.keycloak_url}/realms/declarants-demo/login-actions/authenticate"
+        f"?client_id={settings.demo_app_client_id}&tab_id={tab}"
+    )
+    page.wait_for_load_state()
+    assert "martin-boulangerie" not in page.content()
+    if page.locator("#password").count():  # a login form: it asks who you are again
+        assert page.locator("#siret").count() == 1

@@ -34,7 +34,7 @@
                             <@field.input name="username" label=msg("username") error=error autofocus=true autocomplete="username" value=login.username!'' />
                         </#if>
                     </#if>
-                    <@field.password name="password" label=msg("password") error="" forgotPassword=realm.resetPasswordAllowed autofocus=usernameHidden?? autocomplete="current-password">
+                    <@field.password name="password" label=msg("password") error=usernameHidden???then(error, "") forgotPassword=realm.resetPasswordAllowed autofocus=usernameHidden?? autocomplete="current-password">
                         <#if realm.rememberMe && !usernameHidden??>
                             <@field.checkbox name="rememberMe" label=msg("rememberMe") value=login.rememberMe?? />
                         </#if>

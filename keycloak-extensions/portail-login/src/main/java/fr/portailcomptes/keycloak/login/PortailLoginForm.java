@@ -6,6 +6,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.HashMap;
 import java.util.Map;
 import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.authentication.authenticators.browser.UsernamePasswordForm;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
@@ -67,6 +68,19 @@ public final class PortailLoginForm extends UsernamePasswordForm {
   protected Response challenge(AuthenticationFlowContext context, String error, String field) {
     describe(context);
     return super.challenge(context, error, field);
+  }
+
+  /**
+   * A person locked out by brute-force detection takes as long to answer as anyone else (a
+   * password is hashed either way): the time does not tell a known person from an unknown one.
+   */
+  @Override
+  protected boolean isDisabledByBruteForce(AuthenticationFlowContext context, UserModel user) {
+    boolean disabled = super.isDisabledByBruteForce(context, user);
+    if (disabled) {
+      AuthenticatorUtils.dummyHash(context);
+    }
+    return disabled;
   }
 
   @Override

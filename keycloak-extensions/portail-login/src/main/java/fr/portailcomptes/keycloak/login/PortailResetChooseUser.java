@@ -7,6 +7,7 @@ import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
+import org.keycloak.authentication.authenticators.resetcred.ResetCredentialChooseUser;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.models.DefaultActionTokenKey;
@@ -91,6 +92,11 @@ public final class PortailResetChooseUser implements Authenticator {
           .error(Errors.USER_DISABLED);
       context.clearUser();
     } else {
+      // As Keycloak's own step does: a user chosen here is cleared again if this tab goes back to
+      // the login form (else the form would show, and accept a password for, whoever was typed).
+      context
+          .getAuthenticationSession()
+          .setAuthNote(ResetCredentialChooseUser.RESET_CREDENTIAL_USER_CHOSEN, "true");
       context.setUser(found.get());
     }
     context.success();
