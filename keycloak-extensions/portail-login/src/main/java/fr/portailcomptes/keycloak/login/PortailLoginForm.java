@@ -6,8 +6,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.HashMap;
 import java.util.Map;
 import org.keycloak.authentication.AuthenticationFlowContext;
-import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.authentication.authenticators.browser.UsernamePasswordForm;
+import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
@@ -71,8 +71,8 @@ public final class PortailLoginForm extends UsernamePasswordForm {
   }
 
   /**
-   * A person locked out by brute-force detection takes as long to answer as anyone else (a
-   * password is hashed either way): the time does not tell a known person from an unknown one.
+   * A person locked out by brute-force detection takes as long to answer as anyone else (a password
+   * is hashed either way): the time does not tell a known person from an unknown one.
    */
   @Override
   protected boolean isDisabledByBruteForce(AuthenticationFlowContext context, UserModel user) {
