@@ -6,28 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from authlib.integrations.flask_client import OAuth
-from flask import current_app
+from provisioner.web.oidc import portal_client, register_portal_clients
 
-from provisioner.settings import Settings
-from provisioner.web import state
+CLIENTS = "portail.admin_oauth"
 
 
 def register(app: Any) -> None:
-    deployment: Settings = app.extensions["portail.settings"]
-    oauth = OAuth(app)
-    for realm in deployment.portal_realms:
-        settings = deployment.for_portal(realm)
-        oauth.register(
-            name=realm,
-            client_id=settings.admin_ui_client_id,
-            client_secret=settings.admin_ui_client_secret.get_secret_value(),
-            server_metadata_url=f"{settings.realm_issuer}/.well-known/openid-configuration",
-            client_kwargs={"scope": "openid profile email", "code_challenge_method": "S256"},
-        )
-    app.extensions["portail.admin_oauth"] = oauth
+    register_portal_clients(
+        app, CLIENTS, lambda settings: (settings.admin_ui_client_id, settings.admin_ui_client_secret.get_secret_value())
+    )
 
 
 def client() -> Any:
     """The sign-in client of this request's portal."""
-    return current_app.extensions["portail.admin_oauth"].create_client(state.portal())
+    return portal_client(CLIENTS)

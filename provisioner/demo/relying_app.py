@@ -9,34 +9,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from authlib.integrations.flask_client import OAuth
-from flask import Blueprint, current_app, redirect, render_template, session, url_for
+from flask import Blueprint, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 
-from provisioner.settings import Settings
 from provisioner.web import state
+from provisioner.web.oidc import portal_client, register_portal_clients
 
 bp = Blueprint("demo_app", __name__, url_prefix="/demo-app", template_folder="templates")
 
 
+CLIENTS = "portail.demo_oauth"
+
+
 @bp.record_once
 def _register_clients(setup: Any) -> None:
-    deployment: Settings = setup.app.extensions["portail.settings"]
-    oauth = OAuth(setup.app)
-    for realm in deployment.portal_realms:
-        settings = deployment.for_portal(realm)
-        oauth.register(
-            name=realm,
-            client_id=settings.demo_app_client_id,
-            client_secret=settings.demo_app_client_secret.get_secret_value(),
-            server_metadata_url=f"{settings.realm_issuer}/.well-known/openid-configuration",
-            client_kwargs={"scope": "openid profile email", "code_challenge_method": "S256"},
-        )
-    setup.app.extensions["portail.demo_oauth"] = oauth
+    register_portal_clients(
+        setup.app,
+        CLIENTS,
+        lambda settings: (settings.demo_app_client_id, settings.demo_app_client_secret.get_secret_value()),
+    )
 
 
 def _client() -> Any:
-    return current_app.extensions["portail.demo_oauth"].create_client(state.portal())
+    return portal_client(CLIENTS)
 
 
 @bp.get("/")

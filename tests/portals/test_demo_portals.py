@@ -11,7 +11,7 @@ import pytest
 from provisioner.demo import data
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.settings import Settings
-from tests.fixtures.browser import sms_code
+from tests.fixtures.browser import enter_sms_code
 
 pytestmark = pytest.mark.keycloak
 
@@ -81,17 +81,12 @@ def test_signing_in_at_the_swiss_portal_with_an_e_mail_and_the_sms_code(
 ) -> None:
     """At the Swiss portal's own address, its demo relying app signs Anna in with her e-mail
     address, her password and the SMS code the portal always asks; the ID token is the portal's."""
-    portal = settings.portal_url("caisse-demo")
-    page.goto(f"{portal}/demo-app/")
-    page.get_by_test_id("login").click()
-    page.wait_for_url(f"{settings.keycloak_url}/realms/caisse-demo/**")
+    portal = _open_login(page, settings, "caisse-demo")
     assert "Caisse Démo" in page.content()
     page.fill("#username", "anna.beispiel@modelesa.ch")
     page.fill("#password", data.DEMO_PASSWORD)
     page.locator("#kc-login").click()
-    page.locator("#code").wait_for()
-    page.fill("#code", sms_code(page, live_server, data.CAISSE.collaborator_phone))
-    page.locator("#kc-submit").click()
+    enter_sms_code(page, live_server, data.CAISSE.collaborator_phone)
     page.wait_for_url(re.compile(re.escape(portal) + r"/demo-app/$"))
     assert page.get_by_test_id("username").inner_text() == "anna.beispiel@modelesa.ch"
     page.screenshot(path="test-artifacts/caisse-demo-signed-in.png")
@@ -137,9 +132,7 @@ def test_the_declarants_portal_asks_siret_and_names_then_the_sms_code(
     page.fill("#password", data.DEMO_PASSWORD)
     page.screenshot(path="test-artifacts/declarants-login.png")
     page.locator("#kc-login").click()
-    page.locator("#code").wait_for()
-    page.fill("#code", sms_code(page, live_server, data.DECLARANTS.collaborator_phone))
-    page.locator("#kc-submit").click()
+    enter_sms_code(page, live_server, data.DECLARANTS.collaborator_phone)
     page.wait_for_url(re.compile(re.escape(portal) + r"/demo-app/$"))
     assert page.get_by_test_id("username").inner_text() == "sophie.durand@boulangerie-martin.example"
 

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from provisioner.settings import Settings
-from tests.fixtures.browser import sms_code
+from tests.fixtures.browser import enter_sms_code
+from tests.fixtures.keycloak import keycloak_person
 
 pytestmark = [pytest.mark.keycloak, pytest.mark.browser]
 
@@ -19,20 +20,7 @@ FIRST = "Initial2026"
 
 def _person(admin_rest: Any, realm: str, **extra: Any) -> dict[str, Any]:
     """A person who must choose a new password at the next sign-in."""
-    tag = uuid.uuid4().hex[:8]
-    rep = {
-        "username": f"rules-{tag}",
-        "email": f"rules-{tag}@example.org",
-        "firstName": "Règle",
-        "lastName": f"Test{tag}",
-        "enabled": True,
-        "emailVerified": True,
-        "requiredActions": ["UPDATE_PASSWORD"],
-        "credentials": [{"type": "password", "value": FIRST, "temporary": False}],
-        **extra,
-    }
-    admin_rest.post(f"admin/realms/{realm}/users", rep)
-    return rep
+    return keycloak_person(admin_rest, realm, "test", "Règle", FIRST, requiredActions=["UPDATE_PASSWORD"], **extra)
 
 
 def _to_new_password_page(page: Any, settings: Settings, realm: str, fields: dict[str, str]) -> None:
@@ -99,8 +87,6 @@ def test_the_swiss_portal_asks_six_characters_in_the_persons_language(
     number = "+4179" + str(uuid.uuid4().int)[:7]
     person = _person(admin_rest, "caisse-demo", attributes={"portail.phone": [number], "locale": ["de"]})
     _to_new_password_page(page, settings, "caisse-demo", {"#username": person["email"]})
-    page.locator("#code").wait_for()  # SMS mandatory on this portal
-    page.fill("#code", sms_code(page, live_server, number))
-    page.locator("#kc-submit").click()
+    enter_sms_code(page, live_server, number)
     assert _rules(page) == ["mindestens 6 Zeichen enthalten"]
     assert "mindestens 6 Zeichen" in _refusal(page, "kurz")

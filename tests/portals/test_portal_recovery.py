@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from provisioner.settings import Settings
-from tests.fixtures.browser import sms_code
+from tests.fixtures.browser import enter_sms_code
+from tests.fixtures.keycloak import keycloak_person
 
 pytestmark = [pytest.mark.keycloak, pytest.mark.browser]
 
@@ -20,19 +21,9 @@ NEW = "Reprise26"  # within every demo portal's policy
 
 
 def _person(admin_rest: Any, realm: str) -> dict[str, Any]:
-    tag = uuid.uuid4().hex[:8]
-    rep = {
-        "username": f"lien-{tag}",
-        "email": f"lien-{tag}@example.org",
-        "firstName": "Hélène",
-        "lastName": f"Lien{tag}",
-        "enabled": True,
-        "emailVerified": True,
-        "attributes": {"portail.identifier": [SIRET], "portail.phone": ["+4179" + str(uuid.uuid4().int)[:7]]},
-        "credentials": [{"type": "password", "value": "Ancien2026", "temporary": False}],
-    }
-    admin_rest.post(f"admin/realms/{realm}/users", rep)
-    return rep
+    number = "+4179" + str(uuid.uuid4().int)[:7]
+    attributes = {"portail.identifier": [SIRET], "portail.phone": [number]}
+    return keycloak_person(admin_rest, realm, "lien", "Hélène", "Ancien2026", attributes=attributes)
 
 
 def _identifiers(realm: str, person: dict[str, Any]) -> dict[str, str]:
@@ -70,8 +61,7 @@ def test_the_e_mail_link_with_the_portals_identifiers_then_the_sms_code(
     page.goto(link.group(0).replace("&amp;", "&"))
     page.locator("#code").wait_for()  # the SMS step first
     assert page.locator("#password-new").count() == 0
-    page.fill("#code", sms_code(page, live_server, number))
-    page.locator("#kc-submit").click()
+    enter_sms_code(page, live_server, number)
     page.locator("#portail-password-rules").wait_for()  # the portal's rules, before typing
     page.fill("#password-new", NEW)
     page.fill("#password-confirm", NEW)
@@ -84,8 +74,6 @@ def test_the_e_mail_link_with_the_portals_identifiers_then_the_sms_code(
         page.fill(selector, value)
     page.fill("#password", NEW)
     page.locator("#kc-login").click()
-    page.locator("#code").wait_for()
-    page.fill("#code", sms_code(page, live_server, number))
-    page.locator("#kc-submit").click()
+    enter_sms_code(page, live_server, number)
     page.wait_for_url(re.compile(re.escape(portal) + r"/demo-app/$"))
     assert page.get_by_test_id("username").inner_text() == person["username"]

@@ -62,7 +62,7 @@ def operators(deployment: Settings, admin_rest: Any) -> dict[str, dict[str, str]
     return {realm: _operator(deployment, admin_rest, realm) for realm in ("portail-demo", FOURTH)}
 
 
-@pytest.fixture()
+@pytest.fixture(scope="module")
 def api(served: Any) -> Iterator[Any]:
     client = served.test_client()
 
@@ -136,15 +136,10 @@ def test_a_session_of_one_portal_is_not_valid_on_another(
 
 
 @pytest.fixture(scope="module")
-def other_portals_objects(served: Any, operators: dict[str, dict[str, str]]) -> dict[str, Any]:
+def other_portals_objects(api: Any, operators: dict[str, dict[str, str]]) -> dict[str, Any]:
     """A principal account of the demo portal with a secondary and its holder (the objects the
     fourth portal's operator then tries every endpoint and page on)."""
     headers = operators["portail-demo"]
-    client = served.test_client()
-
-    def api(method: str, path: str, headers: dict[str, str], body: Any = None) -> Any:
-        return client.open(f"/api/v1{path}", method=method, json=body, headers=headers)
-
     account = api("POST", "/accounts", headers, principal_body(f"x{uuid.uuid4().hex[:10]}", {"DSN": None})).json
     account = account["account"]
     body = {"name": "etab", "identifier": "42872048600011", "company_name": "ETAB", "teleprocedures": {"DSN": None}}
