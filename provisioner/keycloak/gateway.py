@@ -8,6 +8,7 @@ callers can keep the change and retry later.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -132,6 +133,26 @@ class AdminRest:
 
 
 def _connection(settings: Settings, *, as_admin: bool) -> KeycloakOpenIDConnection:
+    return _environment_read_once(_open(settings, as_admin=as_admin), settings.keycloak_url)
+
+
+def _environment_read_once(connection: KeycloakOpenIDConnection, url: str) -> KeycloakOpenIDConnection:
+    """The proxy and CA bundle the environment gives for Keycloak (``HTTPS_PROXY``, ``NO_PROXY``,
+    ``REQUESTS_CA_BUNDLE``), read once here instead of by requests on every call (a quarter of
+    its own time per call: docs/benchmarks.md, "Scale"). python-keycloak has no option for it;
+    its session is ``_s``."""
+    session = getattr(connection, "_s", None)
+    if not isinstance(session, requests.Session):
+        raise RuntimeError("python-keycloak's connection has no requests session (attribute _s)")
+    session.proxies.update(requests.utils.get_environ_proxies(url))
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
+    session.trust_env = False
+    return connection
+
+
+def _open(settings: Settings, *, as_admin: bool) -> KeycloakOpenIDConnection:
     if as_admin:
         return KeycloakOpenIDConnection(
             server_url=settings.keycloak_url,

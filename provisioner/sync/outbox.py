@@ -111,7 +111,7 @@ def record(
     if merge:
         wider = [covered_by] if isinstance(covered_by, dict) else list(covered_by or [])
         for wanted in [*wider, payload]:
-            pending = _pending(session, portal, action, wanted)
+            pending = _pending(session, portal, action, wanted, queue)
             if pending is not None:
                 return _track(session, pending, later=later)
     item = OutboxItem(portal=portal, action=action, payload=payload, queue=queue)
@@ -120,13 +120,18 @@ def record(
     return _track(session, item, later=later)
 
 
-def _pending(session: Session, portal: str, action: str, payload: dict[str, Any]) -> OutboxItem | None:
-    """A pending item of exactly this action and payload."""
+def _pending(
+    session: Session, portal: str, action: str, payload: dict[str, Any], queue: str | None
+) -> OutboxItem | None:
+    """A pending item of exactly this action and payload (in its queue: an indexed look-up, the
+    cost does not grow with the backlog, e.g. while 2,000 new accounts wait)."""
+    in_queue = [OutboxItem.queue == queue] if queue is not None else []
     candidates = session.scalars(
         select(OutboxItem).where(
             OutboxItem.status == PENDING,
             OutboxItem.action == action,
             OutboxItem.portal == portal,
+            *in_queue,
             *[_same(key, value) for key, value in payload.items()],
         )
     )

@@ -92,3 +92,26 @@ def test_demo_collaborator_signs_in_with_sms(demo_data: Any, gateway: KeycloakGa
 
     user = gateway.find_user(str(data.COLLABORATOR["email"]))
     assert user is not None and user.attributes["portail.phone"] == [data.COLLABORATOR_PHONE]
+
+
+def test_the_environments_proxy_is_read_once_when_the_connection_is_made(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The session keeps what the environment said for Keycloak, and stops asking it per call."""
+    from provisioner.keycloak.gateway import _connection
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    session = _connection(settings, as_admin=False)._s
+    assert session.trust_env is False
+    assert session.proxies["http"] == "http://proxy.example:3128"
+    assert session.verify == "/etc/ssl/certs/ca-certificates.crt"
+    monkeypatch.setenv("NO_PROXY", "localhost")
+    assert (
+        "http"
+        not in _connection(
+            settings.model_copy(update={"keycloak_url": "http://localhost:1"}), as_admin=False
+        )._s.proxies
+    )
