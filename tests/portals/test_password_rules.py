@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from provisioner.settings import Settings
-from tests.fixtures.browser import enter_sms_code
+from tests.fixtures.browser import choose_secret_question, enter_sms_code
 from tests.fixtures.keycloak import keycloak_person
 
 pytestmark = [pytest.mark.keycloak, pytest.mark.browser]
@@ -78,6 +78,7 @@ def test_the_declarants_portal_lists_its_rules_and_names_each_refusal(
     page.fill("#password-new", "Nouveau2026")
     page.fill("#password-confirm", "Nouveau2026")
     page.locator("#kc-submit").click()
+    choose_secret_question(page)  # this portal asks for one at the first sign-in
     page.wait_for_url(f"{settings.portal_url('declarants-demo')}/demo-app/")
 
 

@@ -11,6 +11,7 @@ import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
+import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * Keycloak's username and password form, asking for the portal's identifiers instead of a username
@@ -36,6 +37,14 @@ public final class PortailLoginForm extends UsernamePasswordForm {
   @Override
   public void authenticate(AuthenticationFlowContext context) {
     typed = Identifiers.of(scheme(context), Map.of());
+    AuthenticationSessionModel session = context.getAuthenticationSession();
+    if (session.getAuthNote(PortailResetChooseUser.TYPED_NOTE) != null) {
+      // This tab comes back from "forgotten password": what its steps noted (the identifiers
+      // typed there, shown in place of a login) is not who signs in here.
+      session.removeAuthNote(PortailResetChooseUser.TYPED_NOTE);
+      session.removeAuthNote(USERNAME_HIDDEN);
+      session.removeAuthNote(ATTEMPTED_USERNAME);
+    }
     super.authenticate(context);
   }
 

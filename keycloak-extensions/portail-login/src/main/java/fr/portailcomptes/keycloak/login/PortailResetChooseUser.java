@@ -24,6 +24,12 @@ import org.keycloak.services.managers.AuthenticationManager;
  */
 public final class PortailResetChooseUser implements Authenticator {
 
+  /**
+   * Auth note: the identifiers as typed, whether or not they found someone (the next steps show
+   * them instead of a login that only a person found has; module portail-question reads it).
+   */
+  public static final String TYPED_NOTE = "portail.typedIdentifiers";
+
   /** Message key (theme) when a field of the scheme is left empty. */
   static final String MISSING = "portailLoginMissingIdentifiers";
 
@@ -71,6 +77,7 @@ public final class PortailResetChooseUser implements Authenticator {
     }
     RealmModel realm = context.getRealm();
     Optional<UserModel> found = UserResolver.resolve(context.getSession(), realm, typed);
+    context.getAuthenticationSession().setAuthNote(TYPED_NOTE, typed.display());
     context
         .getAuthenticationSession()
         .setAuthNote(
