@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from provisioner.people.views import bp as people_pages
     from provisioner.phone.api import bp as phone_api
     from provisioner.phone.views import bp as phone_pages
+    from provisioner.requests.views import bp as request_pages
     from provisioner.sms.api import bp as sms_api
     from provisioner.web.openapi import bp as openapi
 
@@ -60,7 +61,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(api)
     app.register_blueprint(openapi)
     # The administration UI: forms carry CSRF tokens.
-    for pages in (admin_pages, accounts_pages, account_settings_pages, people_pages, phone_pages):
+    for pages in (admin_pages, accounts_pages, account_settings_pages, people_pages, phone_pages, request_pages):
         app.register_blueprint(pages)
     csrf.exempt(backchannel_logout)  # called by Keycloak with a signed logout token, not from a browser
     csrf.exempt(sms_api)  # called by Keycloak with a shared secret, not from a browser

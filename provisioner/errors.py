@@ -54,3 +54,10 @@ class UpstreamUnavailable(DomainError):
     def __init__(self, message: str, *, retryable: bool = True, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.retryable = retryable
+
+
+class RateLimited(DomainError):
+    """Too many attempts in a while (of this address, this person...): try again later."""
+
+    status = 429
+    code = "rate_limited"

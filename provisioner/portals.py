@@ -35,6 +35,8 @@ class Portal:
     default_country: str
     display_name: str = ""
     sms: SmsPolicy = SmsPolicy()
+    # What a person types to sign in (rule 21): account-login, email or siret-names.
+    login_scheme: str = "account-login"
 
 
 def _merged(base: Any, own: Any) -> Any:
@@ -80,6 +82,7 @@ def load_portal(config_dir: Path, realm: str) -> Portal:
             identifier_scheme=portal.get("identifierScheme", "fr-siret"),
             default_country=portal.get("defaultCountry", "FR"),
             display_name=data.get("settings", {}).get("displayName", realm),
+            login_scheme=str(portal.get("loginScheme", "account-login")),
             sms=SmsPolicy(
                 allowed_prefixes=tuple(sms.get("allowedCountryPrefixes", ())),
                 max_per_user_per_hour=int(sms.get("maxPerUserPerHour", 5)),

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
 
     smtp_host: str = "localhost"
     smtp_port: int = Field(default=2525, gt=0, lt=65536)
+    # Requests to an establishment's administrators (issue 10, item 5).
+    admin_request_days: int = Field(default=7, ge=1, le=90)  # a request not handled by then expires
+    admin_requests_per_ip_per_hour: int = Field(default=5, ge=1)
+    admin_requests_per_person_per_day: int = Field(default=3, ge=1)
     mail_from: str = "no-reply@portail-comptes.localhost"
 
     # SMS: one gateway endpoint for the Keycloak extension, one provider chosen here.

@@ -98,7 +98,7 @@ def test_chosen_at_the_first_sign_in_then_asked_before_the_sms_code_and_the_new_
 
     page.locator("#kc-secret-question-config-form").wait_for()  # before the portal lets her in
     options = page.locator("#question option").all_inner_texts()
-    assert len(options) == 6 and PET in options  # the placeholder and the portal's five questions
+    assert len(options) == 5 and PET in options  # the placeholder and the portal's four questions
     page.locator("#kc-submit").click()
     assert _field_error(page, "question") == "Choisissez une question dans la liste."
     page.select_option("#question", "premier-animal")
@@ -145,10 +145,10 @@ def test_chosen_at_the_first_sign_in_then_asked_before_the_sms_code_and_the_new_
     page.wait_for_url(re.compile(re.escape(portal) + r"/demo-app/$"))  # no question asked again
 
 
-def test_unknown_identifiers_get_a_question_too_always_the_same_and_the_same_refusal(
+def test_unknown_identifiers_get_a_question_too_the_same_however_typed_and_the_same_refusal(
     page: Any, settings: Settings
 ) -> None:
-    asked = [_to_question(page, settings, "Personne", "Jean") for _ in range(2)]
+    asked = [_to_question(page, settings, last, first) for last, first in (("Personne", "Jean"), ("PERSONNE", "jéan"))]
     assert asked[0] == asked[1] and asked[0].endswith("?")
     assert (
         _answer(page, "Médor")
@@ -194,7 +194,26 @@ def test_an_application_lets_the_person_change_its_question(
     page.locator("#kc-secret-question-config-form").wait_for()
     assert page.input_value("#question") == "ville-naissance"  # the current one, preselected
     assert page.locator("#kc-cancel").count() == 1
-    choose_secret_question(page, "premiere-voiture", "Renault")
+    choose_secret_question(page, "premiere-ecole", "Jules Ferry")
     page.wait_for_url(re.compile(re.escape(portal) + r"/demo-app/.*"))
     [stored] = _credentials(admin_rest, person)  # replaced, not added
-    assert json.loads(stored["credentialData"])["question"] == "premiere-voiture"
+    assert json.loads(stored["credentialData"])["question"] == "premiere-ecole"
+
+
+def test_the_right_answer_is_not_enough_without_a_mobile_to_check_next(
+    page: Any, live_server: str, settings: Settings, admin_rest: Any
+) -> None:
+    """A question is never the only proof: someone without a mobile (nor TOTP) who answers right is
+    sent to the e-mail link; no new password, no enrolment of a number by whoever answered."""
+    person = keycloak_person(admin_rest, REALM, "sans", "Hélène", PASSWORD, attributes={"portail.identifier": [SIRET]})
+    portal = _open_login(page, settings)
+    _identifiers(page, person["lastName"])
+    page.fill("#password", PASSWORD)
+    page.locator("#kc-login").click()
+    choose_secret_question(page, "ville-naissance", "Lambersart")
+    page.wait_for_url(re.compile(re.escape(portal) + r"/demo-app/$"))
+    page.context.clear_cookies()
+    _to_question(page, settings, person["lastName"])
+    message = _answer(page, "Lambersart")
+    assert "ne suffit pas" in message and "Essayer une autre méthode" in message, message
+    assert page.locator("#password-new").count() == 0 and page.locator("#phone").count() == 0

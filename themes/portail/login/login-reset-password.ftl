@@ -43,5 +43,8 @@
                 ${msg("emailInstruction")}
             </#if>
         </span>
+        <#if (realm.attributes['portail.adminRequestUrl']!"")?has_content>
+            <p id="kc-admin-request"><a href="${realm.attributes['portail.adminRequestUrl']}">${msg("portailAdminRequestLink")}</a></p>
+        </#if>
     </#if>
 </@layout.registrationLayout>

@@ -42,6 +42,9 @@
                 <button id="kc-submit" name="login" type="submit" class="${properties.kcButtonPrimaryClass!} ${properties.kcButtonBlockClass!}">${msg("portailQuestionSubmit")}</button>
             </@buttons.actionGroup>
             <p id="kc-question-other-way">${msg("portailQuestionOtherWay")}</p>
+            <#if (realm.attributes['portail.adminRequestUrl']!"")?has_content>
+                <p id="kc-admin-request"><a href="${realm.attributes['portail.adminRequestUrl']}">${msg("portailAdminRequestLink")}</a></p>
+            </#if>
         </form>
     </#if>
 </@layout.registrationLayout>

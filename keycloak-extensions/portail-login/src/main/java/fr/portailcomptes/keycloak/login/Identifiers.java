@@ -76,6 +76,18 @@ public final class Identifiers {
     return SEPARATORS.matcher(bare.toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
   }
 
+  /**
+   * The identifiers as the resolver compares them (SIRET digits, names without case or accents, a
+   * login or address in lower case): every way of typing the same person gives the same text.
+   */
+  public String canonical() {
+    if (scheme == LoginScheme.SIRET_NAMES) {
+      return String.join(
+          "|", siret(), name(value(LoginScheme.LAST_NAME)), name(value(LoginScheme.FIRST_NAME)));
+    }
+    return String.join("|", values.values()).toLowerCase(Locale.ROOT);
+  }
+
   /** What the events and the attempted-username note show: the identifiers, not a password. */
   public String display() {
     return String.join(" ", values.values()).strip();

@@ -42,6 +42,7 @@ public final class PortailLoginForm extends UsernamePasswordForm {
       // This tab comes back from "forgotten password": what its steps noted (the identifiers
       // typed there, shown in place of a login) is not who signs in here.
       session.removeAuthNote(PortailResetChooseUser.TYPED_NOTE);
+      session.removeAuthNote(PortailResetChooseUser.CANONICAL_NOTE);
       session.removeAuthNote(USERNAME_HIDDEN);
       session.removeAuthNote(ATTEMPTED_USERNAME);
     }

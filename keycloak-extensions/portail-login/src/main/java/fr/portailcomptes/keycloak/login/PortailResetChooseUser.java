@@ -30,6 +30,12 @@ public final class PortailResetChooseUser implements Authenticator {
    */
   public static final String TYPED_NOTE = "portail.typedIdentifiers";
 
+  /**
+   * Auth note: the same identifiers in the resolver's canonical form ({@link
+   * Identifiers#canonical}).
+   */
+  public static final String CANONICAL_NOTE = "portail.canonicalIdentifiers";
+
   /** Message key (theme) when a field of the scheme is left empty. */
   static final String MISSING = "portailLoginMissingIdentifiers";
 
@@ -78,6 +84,7 @@ public final class PortailResetChooseUser implements Authenticator {
     RealmModel realm = context.getRealm();
     Optional<UserModel> found = UserResolver.resolve(context.getSession(), realm, typed);
     context.getAuthenticationSession().setAuthNote(TYPED_NOTE, typed.display());
+    context.getAuthenticationSession().setAuthNote(CANONICAL_NOTE, typed.canonical());
     context
         .getAuthenticationSession()
         .setAuthNote(

@@ -3,24 +3,25 @@ package fr.portailcomptes.keycloak.question;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
-import org.keycloak.crypto.Algorithm;
-import org.keycloak.crypto.KeyUse;
-import org.keycloak.crypto.KeyWrapper;
 import org.keycloak.events.Errors;
 import org.keycloak.models.DefaultActionTokenKey;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
@@ -45,6 +46,17 @@ public final class SecretQuestionAuthenticator implements Authenticator {
   /** Auth note written by portail-login's reset step: the identifiers as typed. */
   static final String TYPED_NOTE = "portail.typedIdentifiers";
 
+  /** Auth note written by portail-login's reset step: the identifiers in the resolver's form. */
+  static final String CANONICAL_NOTE = "portail.canonicalIdentifiers";
+
+  /** Realm attribute: the secret the decoy questions are drawn with (made at first use). */
+  static final String DECOY_KEY_ATTRIBUTE = "portail.secretQuestionDecoyKey";
+
+  /** The verified mobile number (module portail-sms). */
+  static final String PHONE_ATTRIBUTE = "portail.phone";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   @Override
   public void authenticate(AuthenticationFlowContext context) {
     List<String> keys = SecretQuestionRequiredAction.questions(context.getRealm());
@@ -55,13 +67,14 @@ public final class SecretQuestionAuthenticator implements Authenticator {
       context.attempted(); // no questions here, or back from the e-mail link: that proves enough
       return;
     }
-    context.challenge(page(context, question(context, keys), null));
+    context.challenge(page(context, question(context, keys, own(context, keys)), null));
   }
 
   @Override
   public void action(AuthenticationFlowContext context) {
     List<String> keys = SecretQuestionRequiredAction.questions(context.getRealm());
-    String question = question(context, keys);
+    Optional<SecretQuestionCredentialModel> own = own(context, keys);
+    String question = question(context, keys, own);
     String answer = context.getHttpRequest().getDecodedFormParameters().getFirst(FIELD_ANSWER);
     if (SecretQuestions.normalize(answer).isEmpty()) {
       context.challenge(
@@ -69,22 +82,25 @@ public final class SecretQuestionAuthenticator implements Authenticator {
       return;
     }
     UserModel user = context.getUser();
-    SecretQuestionCredentialProvider provider =
-        SecretQuestionCredentialProviderFactory.of(context.getSession());
-    Optional<SecretQuestionCredentialModel> stored =
-        user == null ? Optional.empty() : provider.stored(user);
     boolean right;
-    if (stored.isPresent()
+    if (own.isPresent()
         && AuthenticatorUtils.getDisabledByBruteForceEventError(context, user) == null) {
       right =
-          provider.isValid(
-              context.getRealm(),
-              user,
-              new UserCredentialModel(
-                  stored.get().getId(), SecretQuestionCredentialModel.TYPE, answer));
+          SecretQuestionCredentialProviderFactory.of(context.getSession())
+              .matches(user, own.get(), answer);
     } else {
       AuthenticatorUtils.dummyHash(context); // as long as a real check
       right = false;
+    }
+    if (right && !hasSecondFactor(user)) {
+      // Only someone who answered right reads this: it tells nobody else anything. A question is
+      // never the only proof: without a mobile (or TOTP) to check next, the e-mail link it is.
+      context.challenge(
+          page(
+              context,
+              question,
+              new FormMessage(FIELD_ANSWER, "portailQuestionNeedsSecondFactor")));
+      return;
     }
     if (right) {
       AuthenticationSessionModel session = context.getAuthenticationSession();
@@ -102,20 +118,37 @@ public final class SecretQuestionAuthenticator implements Authenticator {
         page(context, question, new FormMessage(FIELD_ANSWER, "portailQuestionWrongAnswer")));
   }
 
-  /** The person's question, or the decoy for these identifiers. */
-  private static String question(AuthenticationFlowContext context, List<String> keys) {
+  /** A verified mobile (the SMS step follows) or a TOTP device (so does its step). */
+  static boolean hasSecondFactor(UserModel user) {
+    String phone = user.getFirstAttribute(PHONE_ATTRIBUTE);
+    return (phone != null && !phone.isBlank())
+        || user.credentialManager().isConfiguredFor(OTPCredentialModel.TYPE);
+  }
+
+  /**
+   * The question of the person designated, read once per request: only an enabled person's, and
+   * only one of the portal's questions today (a question the portal dropped is no question).
+   */
+  private static Optional<SecretQuestionCredentialModel> own(
+      AuthenticationFlowContext context, List<String> keys) {
     UserModel user = context.getUser();
-    if (user != null && user.isEnabled()) {
-      Optional<String> own =
-          SecretQuestionCredentialProviderFactory.of(context.getSession())
-              .stored(user)
-              .map(SecretQuestionCredentialModel::question);
-      if (own.isPresent()) {
-        return own.get();
-      }
+    if (user == null || !user.isEnabled()) {
+      return Optional.empty();
     }
-    return SecretQuestions.decoy(
-        keys, keyedDigest(context.getSession(), context.getRealm(), typed(context)));
+    return SecretQuestionCredentialProviderFactory.of(context.getSession())
+        .stored(user)
+        .filter(stored -> keys.contains(stored.question()));
+  }
+
+  /** The person's question, or the decoy for these identifiers. */
+  private static String question(
+      AuthenticationFlowContext context,
+      List<String> keys,
+      Optional<SecretQuestionCredentialModel> own) {
+    if (own.isPresent()) {
+      return own.get().question();
+    }
+    return SecretQuestions.decoy(keys, keyedDigest(context.getRealm(), canonical(context)));
   }
 
   /** The identifiers as typed on the reset page (portail-login's note), else the login typed. */
@@ -131,13 +164,32 @@ public final class SecretQuestionAuthenticator implements Authenticator {
     return typed == null ? "" : typed;
   }
 
-  private static byte[] keyedDigest(KeycloakSession session, RealmModel realm, String typed) {
-    KeyWrapper key = session.keys().getActiveKey(realm, KeyUse.SIG, Algorithm.HS512);
+  /**
+   * The identifiers in the resolver's form (portail-login's note): every way of typing the same
+   * person draws the same decoy, as a real person always gets its own question.
+   */
+  private static String canonical(AuthenticationFlowContext context) {
+    String canonical = context.getAuthenticationSession().getAuthNote(CANONICAL_NOTE);
+    return canonical != null ? canonical : typed(context).toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * An HMAC under the realm's own decoy key (realm attribute {@value #DECOY_KEY_ATTRIBUTE}, made at
+   * first use): unlike the realm's signing keys, it does not rotate, so a decoy never changes.
+   */
+  private static byte[] keyedDigest(RealmModel realm, String canonical) {
+    String secret = realm.getAttribute(DECOY_KEY_ATTRIBUTE);
+    if (secret == null || secret.isBlank()) {
+      byte[] fresh = new byte[32];
+      RANDOM.nextBytes(fresh);
+      secret = Base64.getEncoder().encodeToString(fresh);
+      realm.setAttribute(DECOY_KEY_ATTRIBUTE, secret);
+    }
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key.getSecretKey());
-      return mac.doFinal(("portail-secret-question:" + typed).getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
+      mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret), "HmacSHA256"));
+      return mac.doFinal(canonical.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalStateException("no HMAC for the decoy question", e);
     }
   }

@@ -101,18 +101,19 @@ public final class SecretQuestionCredentialProvider
     if (!supportsCredentialType(input.getType())) {
       return false;
     }
-    Optional<SecretQuestionCredentialModel> stored = stored(user);
-    if (stored.isEmpty()) {
-      return false;
-    }
-    PasswordCredentialModel hashed = stored.get().hashed();
+    return stored(user).map(s -> matches(user, s, input.getChallengeResponse())).orElse(false);
+  }
+
+  /** Whether the answer is the one of this stored question (read once by the caller). */
+  public boolean matches(UserModel user, SecretQuestionCredentialModel stored, String answer) {
+    PasswordCredentialModel hashed = stored.hashed();
     PasswordHashProvider hasher =
         session.getProvider(
             PasswordHashProvider.class, hashed.getPasswordCredentialData().getAlgorithm());
     if (hasher == null) {
       return false;
     }
-    return hasher.verify(SecretQuestions.normalize(input.getChallengeResponse()), hashed);
+    return hasher.verify(SecretQuestions.normalize(answer), hashed);
   }
 
   private PasswordCredentialModel hash(RealmModel realm, String answer) {
