@@ -8,7 +8,14 @@ from provisioner.accounts.audit import record, snapshot_account
 from provisioner.accounts.models import Account, Person
 from provisioner.accounts.outbox import enqueue_account
 from provisioner.accounts.schemas import SecondaryIn
-from provisioner.accounts.services import audited, invite_logins, login_free, mailboxes_used, set_selection
+from provisioner.accounts.services import (
+    audited,
+    email_free,
+    invite_logins,
+    login_free,
+    mailboxes_used,
+    set_selection,
+)
 from provisioner.catalogue import store as catalogue_store
 from provisioner.context import Context
 from provisioner.db import serialize
@@ -43,6 +50,8 @@ def create_secondary(ctx: Context, principal: Account, data: SecondaryIn) -> Acc
         services=data.services.model_dump(),
     )
     set_selection(account, selection)
+    email = data.email or responsible.get("email") or principal.responsible["email"]
+    email_free(ctx, email)  # where people sign in with it, the secondary's login needs its own
     ctx.session.add(account)
     ctx.session.flush()
     account.dossier_number = str(20000 + account.id)
@@ -52,7 +61,7 @@ def create_secondary(ctx: Context, principal: Account, data: SecondaryIn) -> Acc
             account_id=account.id,
             kind="secondary",
             username=login,
-            email=data.email or responsible.get("email") or principal.responsible["email"],
+            email=email,
             first_name=responsible.get("first_name") or "Compte",
             last_name=responsible.get("last_name") or data.name.upper(),
             roles=[],

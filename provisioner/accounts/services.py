@@ -94,6 +94,24 @@ def login_free(ctx: Context, login: str) -> None:
         )
 
 
+def email_free(ctx: Context, email: str, *, person_id: int | None = None) -> None:
+    """On a portal where people sign in with their e-mail address (rule 21), an address is one
+    person's (Keycloak refuses a second user with it, the change could never be applied)."""
+    if ctx.portal.login_scheme != "email" or not email:
+        return
+    serialize(ctx.session, f"email:{ctx.realm}:{email.lower()}")  # checked, then written: one at a time
+    query = select(Person.id).where(Person.portal == ctx.realm, func.lower(Person.email) == email.lower())
+    if person_id is not None:
+        query = query.where(Person.id != person_id)
+    if ctx.session.scalar(query.limit(1)) is not None:
+        raise Conflict(
+            f"L'adresse e-mail « {email} » est déjà celle d'un autre utilisateur de ce portail, où chacun se "
+            "connecte avec sa propre adresse : indiquez-en une autre.",
+            code="duplicate_email",
+            details={"email": email},
+        )
+
+
 def set_selection(account: Account, selection: Mapping[str, Sequence[str]]) -> None:
     current = {s.code: s for s in account.subscriptions}
     for code in set(current) - set(selection):
@@ -158,6 +176,7 @@ def create_principal(ctx: Context, data: PrincipalIn) -> Account:
     ctx.actor.require_operator()
     login = domain.normalize_login(data.login, min_length=3)
     login_free(ctx, login)
+    email_free(ctx, data.responsible.email)
     identifier = domain.normalize_identifier(ctx.portal.identifier_scheme, data.identifier)
     selection = catalogue_store.current(ctx).validate(data.teleprocedures)
     responsible = data.responsible.model_dump()
@@ -271,6 +290,7 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
     if account.kind == domain.PRINCIPAL and "responsible" in changes:
         holder = next((p for p in account.people if p.kind == domain.HOLDER), None)
         if holder is not None:
+            email_free(ctx, account.responsible["email"], person_id=holder.id)
             holder.email = account.responsible["email"]
             holder.first_name = account.responsible["first_name"]
             holder.last_name = account.responsible["last_name"]

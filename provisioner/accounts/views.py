@@ -51,6 +51,10 @@ PER_PAGE = 20
 add_rule_messages(
     {
         "duplicate_login": _l("Ce login est déjà utilisé sur le portail : choisissez un autre nom."),
+        "duplicate_email": _l(
+            "Cette adresse e-mail est déjà celle d'un autre utilisateur de ce portail, où chacun se connecte "
+            "avec sa propre adresse : indiquez-en une autre."
+        ),
         "mailbox_quota_exceeded": _l(
             "Le nombre de comptes secondaires avec BAL autorisé est atteint : demandez une augmentation du quota."
         ),

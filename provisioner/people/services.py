@@ -18,7 +18,7 @@ from provisioner.accounts.outbox import (
     enqueue_person,
     enqueue_removal,
 )
-from provisioner.accounts.services import login_free
+from provisioner.accounts.services import email_free, login_free
 from provisioner.actors import Actor
 from provisioner.context import Context
 from provisioner.db import Database, serialize
@@ -84,6 +84,7 @@ def add_collaborator(ctx: Context, principal: Account, data: CollaboratorIn) -> 
     domain.check_secondary_has_no_secondaries(principal.kind)
     username = data.email
     login_free(ctx, username)
+    email_free(ctx, data.email)
     person = Person(
         portal=ctx.realm,
         account_id=principal.id,
@@ -160,6 +161,8 @@ def update_person(ctx: Context, person: Person, patch: PersonPatch) -> Person:
     if "roles" in changes:
         changes["roles"] = _check_roles(account, changes["roles"])
     old_email = person.email
+    if "email" in changes and changes["email"].lower() != (old_email or "").lower():
+        email_free(ctx, changes["email"], person_id=person.id)
     for field, value in changes.items():
         setattr(person, field, value)
     if person.email != old_email and old_email:
