@@ -26,6 +26,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
     )
+    if settings.trusted_proxies:  # the client's address, not the proxy's (rate limits per address)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     app.extensions["portail.settings"] = settings
     app.extensions["portail.db"] = Database(settings.database_url)
     app.extensions["portail.keycloak"] = KeycloakGateway(settings)

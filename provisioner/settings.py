@@ -54,6 +54,9 @@ class Settings(BaseSettings):
 
     smtp_host: str = "localhost"
     smtp_port: int = Field(default=2525, gt=0, lt=65536)
+    # Reverse proxies in front of the provisioner that set X-Forwarded-For (each overwriting what
+    # the client sent): the client's address (rate limits, audit) is read from that many hops.
+    trusted_proxies: int = Field(default=0, ge=0, le=5)
     # Requests to an establishment's administrators (issue 10, item 5).
     admin_request_days: int = Field(default=7, ge=1, le=90)  # a request not handled by then expires
     admin_requests_per_ip_per_hour: int = Field(default=5, ge=1)

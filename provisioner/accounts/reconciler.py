@@ -442,6 +442,11 @@ class Reconciler:
             raise Conflict(f"user {person.username} is not in Keycloak yet", code="not_synced")  # retried
         settings = self.kc.settings
         user_id, username = person.keycloak_user_id, person.username
+        user = self.kc.get_user(user_id)
+        if user is None or user.email.lower() != person.email.lower():
+            # The address the database has is not Keycloak's yet (its change failed, or waits): the
+            # link would go to the old address. Retried; never sent elsewhere.
+            raise Conflict(f"user {username}: Keycloak's e-mail address is not the current one yet", code="not_synced")
         # No database transaction stays open while Keycloak sends the mail: the mail server may
         # write to this database (the dev SMTP sink does, and SQLite has one writer).
         session.commit()

@@ -20,32 +20,37 @@ TELL_REQUESTER = "tell_requester_request_handled"
 
 _ASKED = {
     "fr": (
-        "{portal} : une demande de {name} vous attend",
-        "Bonjour,\n\n{name} (identifiant {username}, {email}) ne parvient plus à se connecter à {portal} et "
-        "demande à un administrateur de son établissement de modifier son adresse e-mail et/ou de "
-        "réinitialiser son mot de passe.\n\nTraitez la demande dans « Déclarants en attente de modification "
+        "{portal} : une demande au nom de {name} vous attend",
+        "Bonjour,\n\nUne demande a été faite sur {portal} au nom de {name} (identifiant {username}, {email}) : "
+        "cette personne ne parviendrait plus à se connecter et demande à un administrateur de son établissement "
+        "de modifier son adresse e-mail et/ou de réinitialiser son mot de passe. Avant de changer l'adresse, "
+        "vérifiez auprès de la personne, par un moyen que vous connaissez déjà, que la demande vient bien d'elle.\n\nTraitez la demande dans « Déclarants en attente de modification "
         "de mot de passe / adresse mail » :\n{url}\n\nSi l'adresse doit changer, modifiez-la d'abord : le lien "
         "de réinitialisation part ensuite à la nouvelle adresse. La demande expire le {expires}.\n",
     ),
     "de": (
         "{portal}: eine Anfrage von {name} wartet auf Sie",
-        "Guten Tag\n\n{name} (Benutzername {username}, {email}) kann sich nicht mehr bei {portal} anmelden und "
-        "bittet eine Administratorin oder einen Administrator des Betriebs, die E-Mail-Adresse zu ändern "
-        "und/oder das Passwort zurückzusetzen.\n\nBearbeiten Sie die Anfrage hier:\n{url}\n\nÄndern Sie zuerst "
+        "Guten Tag\n\nBei {portal} wurde im Namen von {name} (Benutzername {username}, {email}) eine Anfrage "
+        "gestellt: die Person könne sich nicht mehr anmelden und bitte, die E-Mail-Adresse zu ändern und/oder "
+        "das Passwort zurückzusetzen. Prüfen Sie vor einer Adressänderung über einen Ihnen bekannten Weg, dass "
+        "die Anfrage wirklich von ihr kommt.\n\nBearbeiten Sie die Anfrage hier:\n{url}\n\nÄndern Sie zuerst "
         "die Adresse, falls nötig: der Link zum Zurücksetzen geht dann an die neue Adresse. Die Anfrage "
         "läuft am {expires} ab.\n",
     ),
     "it": (
         "{portal}: una richiesta di {name} la attende",
-        "Buongiorno,\n\n{name} (nome utente {username}, {email}) non riesce più ad accedere a {portal} e chiede "
-        "a un amministratore della sua azienda di modificare l'indirizzo e-mail e/o di reimpostare la "
-        "password.\n\nGestisca la richiesta qui:\n{url}\n\nSe l'indirizzo deve cambiare, lo modifichi prima: il "
+        "Buongiorno,\n\nSu {portal} è stata fatta una richiesta a nome di {name} (nome utente {username}, {email}): "
+        "la persona non riuscirebbe più ad accedere e chiede di modificare l'indirizzo e-mail e/o di reimpostare "
+        "la password. Prima di cambiare l'indirizzo, verifichi con la persona, per un canale che già conosce, "
+        "che la richiesta venga davvero da lei.\n\nGestisca la richiesta qui:\n{url}\n\nSe l'indirizzo deve cambiare, lo modifichi prima: il "
         "link di reimpostazione partirà poi verso il nuovo indirizzo. La richiesta scade il {expires}.\n",
     ),
     "en": (
         "{portal}: a request from {name} is waiting",
-        "Hello,\n\n{name} (login {username}, {email}) can no longer sign in to {portal} and asks an "
-        "administrator of the establishment to change the e-mail address and/or reset the password.\n\n"
+        "Hello,\n\nA request was made on {portal} in the name of {name} (login {username}, {email}): this "
+        "person says they can no longer sign in and asks for the e-mail address to be changed and/or the "
+        "password reset. Before changing the address, check with the person, by a channel you already know, "
+        "that the request really comes from them.\n\n"
         "Handle the request here:\n{url}\n\nIf the address must change, change it first: the reset link then "
         "goes to the new address. The request expires on {expires}.\n",
     ),

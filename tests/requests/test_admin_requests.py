@@ -309,3 +309,33 @@ def test_only_the_persons_administrators_see_and_handle_it_and_it_expires(
         admin = Context(session, portal, Actor(name="claire", principal_id=principal_id, administrator=True))
         with pytest.raises(RuleViolation, match="expiré"):
             services.handle(admin, services.get_request(admin, request_id), new_email=None, reset=True)
+
+
+def test_behind_the_reverse_proxy_each_client_has_its_own_limit(settings: Settings, database: Database) -> None:
+    """With ``PORTAIL_TRUSTED_PROXIES=1`` (compose), the address is the proxy's X-Forwarded-For:
+    one client's requests do not close the page for every other client behind the same proxy."""
+    from provisioner.app import create_app
+
+    app = create_app(settings.model_copy(update={"trusted_proxies": 1}))
+    client = app.test_client()
+    portal = settings.portal_url(REALM)
+    limit = settings.admin_requests_per_ip_per_hour
+
+    def send(client_address: str) -> int:
+        page = client.get("/demande-administrateurs", base_url=portal)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
+        assert token
+        body = {"csrf_token": token.group(1), "siret": SIRET, "last_name": "Personne", "first_name": "Paul"}
+        headers = {"X-Forwarded-For": client_address}
+        answer = client.post(
+            "/demande-administrateurs",
+            base_url=portal,
+            data=body,
+            headers=headers,
+            environ_base={"REMOTE_ADDR": "10.0.0.2"},
+        )
+        return answer.status_code
+
+    noisy = f"198.18.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    assert [send(noisy) for _ in range(limit + 1)][-1] == 429  # that client is throttled
+    assert send(f"198.19.{uuid.uuid4().int % 250}.1") == 302  # another one, through the same proxy, is not
