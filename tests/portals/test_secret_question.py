@@ -57,6 +57,14 @@ def _sign_in(page: Any, settings: Settings, live_server: str, person: dict[str, 
     return portal
 
 
+def _with_question(page: Any, settings: Settings, live_server: str, person: dict[str, Any]) -> None:
+    """The person signs in once, chooses "ville-naissance" / "Lambersart", and signs out."""
+    portal = _sign_in(page, settings, live_server, person, PASSWORD)
+    choose_secret_question(page, "ville-naissance", "Lambersart")
+    page.wait_for_url(re.compile(re.escape(portal) + r"/demo-app/$"))
+    page.context.clear_cookies()
+
+
 def _to_question(page: Any, settings: Settings, last_name: str, first_name: str = "helene") -> str:
     _open_login(page, settings)
     page.get_by_role("link", name=re.compile("Mot de passe oublié")).click()
@@ -161,10 +169,7 @@ def test_wrong_answers_lock_the_person_out_and_then_even_the_right_one_is_refuse
     page: Any, live_server: str, settings: Settings, admin_rest: Any, wait_for: Any
 ) -> None:
     person = _person(admin_rest)
-    portal = _sign_in(page, settings, live_server, person, PASSWORD)
-    choose_secret_question(page, "ville-naissance", "Lambersart")
-    page.wait_for_url(re.compile(re.escape(portal) + r"/demo-app/$"))
-    page.context.clear_cookies()
+    _with_question(page, settings, live_server, person)
     _to_question(page, settings, person["lastName"])
     for n in range(5):  # the realm's failure factor
         _answer(page, f"Lille{n}")
@@ -180,10 +185,7 @@ def test_an_application_lets_the_person_change_its_question(
     page: Any, live_server: str, settings: Settings, admin_rest: Any
 ) -> None:
     person = _person(admin_rest)
-    portal = _sign_in(page, settings, live_server, person, PASSWORD)
-    choose_secret_question(page, "ville-naissance", "Lambersart")
-    page.wait_for_url(re.compile(re.escape(portal) + r"/demo-app/$"))
-    page.context.clear_cookies()
+    _with_question(page, settings, live_server, person)
 
     _open_login(page, settings)
     page.goto(page.url + "&kc_action=portail-secret-question")  # as the account console does
@@ -195,7 +197,7 @@ def test_an_application_lets_the_person_change_its_question(
     assert page.input_value("#question") == "ville-naissance"  # the current one, preselected
     assert page.locator("#kc-cancel").count() == 1
     choose_secret_question(page, "premiere-ecole", "Jules Ferry")
-    page.wait_for_url(re.compile(re.escape(portal) + r"/demo-app/.*"))
+    page.wait_for_url(re.compile(re.escape(settings.portal_url(REALM)) + r"/demo-app/.*"))
     [stored] = _credentials(admin_rest, person)  # replaced, not added
     assert json.loads(stored["credentialData"])["question"] == "premiere-ecole"
 

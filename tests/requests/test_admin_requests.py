@@ -87,6 +87,17 @@ def _ask(page: Any, settings: Settings, last_name: str, first_name: str) -> str:
     return " ".join(page.locator("main").inner_text().split())
 
 
+def _post_request(client: Any, portal: str, names: tuple[str, str], address: str, **headers: str) -> Any:
+    """The public form, filled with SIRET and names, posted from ``address`` (with its CSRF token)."""
+    page = client.get("/demande-administrateurs", base_url=portal)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
+    assert token
+    body = {"csrf_token": token.group(1), "siret": SIRET, "last_name": names[0], "first_name": names[1]}
+    return client.post(
+        "/demande-administrateurs", base_url=portal, data=body, headers=headers, environ_base={"REMOTE_ADDR": address}
+    )
+
+
 @pytest.mark.browser
 def test_from_the_reset_page_to_the_queue_the_new_address_first_then_the_new_password(
     page: Any,
@@ -187,18 +198,11 @@ def test_too_many_requests_from_one_address_are_refused_and_a_person_is_told_onc
     luc = _collaborator(settings, database, gateway)
     client = app.test_client()
     portal = settings.portal_url(REALM)
-    statuses = []
-    for n in range(settings.admin_requests_per_ip_per_hour + 1):
-        page = client.get("/demande-administrateurs", base_url=portal)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
-        assert token
-        answer = client.post(
-            "/demande-administrateurs",
-            base_url=portal,
-            data={"csrf_token": token.group(1), "siret": SIRET, "last_name": luc["last_name"], "first_name": "Luc"},
-            environ_base={"REMOTE_ADDR": f"198.51.100.{uuid.uuid4().int % 200}" if n == 0 else "203.0.113.7"},
-        )
-        statuses.append(answer.status_code)
+    first = f"198.51.100.{uuid.uuid4().int % 200}"
+    statuses = [
+        _post_request(client, portal, (luc["last_name"], "Luc"), first if n == 0 else "203.0.113.7").status_code
+        for n in range(settings.admin_requests_per_ip_per_hour + 1)
+    ]
     assert statuses == [302] * len(statuses)  # five from one address: still within its limit
     with database.read_sessions() as session:
         mine = list(session.scalars(select(AdminRequest).where(AdminRequest.person_id == luc["id"])))
@@ -206,15 +210,7 @@ def test_too_many_requests_from_one_address_are_refused_and_a_person_is_told_onc
     assert all(r.status in (PENDING, LIMITED) for r in mine)
     refused = None
     for _ in range(settings.admin_requests_per_ip_per_hour + 1):
-        page = client.get("/demande-administrateurs", base_url=portal)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
-        assert token
-        refused = client.post(
-            "/demande-administrateurs",
-            base_url=portal,
-            data={"csrf_token": token.group(1), "siret": SIRET, "last_name": "Personne", "first_name": "Jean"},
-            environ_base={"REMOTE_ADDR": "192.0.2.99"},
-        )
+        refused = _post_request(client, portal, ("Personne", "Jean"), "192.0.2.99")
     assert refused is not None and refused.status_code == 429
     assert "Trop de demandes depuis cette adresse" in refused.text
     no_csrf = client.post(
@@ -322,19 +318,8 @@ def test_behind_the_reverse_proxy_each_client_has_its_own_limit(settings: Settin
     limit = settings.admin_requests_per_ip_per_hour
 
     def send(client_address: str) -> int:
-        page = client.get("/demande-administrateurs", base_url=portal)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
-        assert token
-        body = {"csrf_token": token.group(1), "siret": SIRET, "last_name": "Personne", "first_name": "Paul"}
-        headers = {"X-Forwarded-For": client_address}
-        answer = client.post(
-            "/demande-administrateurs",
-            base_url=portal,
-            data=body,
-            headers=headers,
-            environ_base={"REMOTE_ADDR": "10.0.0.2"},
-        )
-        return answer.status_code
+        answer = _post_request(client, portal, ("Personne", "Paul"), "10.0.0.2", **{"X-Forwarded-For": client_address})
+        return int(answer.status_code)
 
     noisy = f"198.18.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
     assert [send(noisy) for _ in range(limit + 1)][-1] == 429  # that client is throttled
