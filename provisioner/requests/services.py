@@ -14,7 +14,7 @@ import hmac
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -133,7 +133,7 @@ def _may_ask(person: Person) -> bool:
     return person.enabled and person.account.status == "open" and principal.status == "open"
 
 
-def _pending_of(ctx: Context, person: Person, now: object) -> AdminRequest | None:
+def _pending_of(ctx: Context, person: Person, now: datetime) -> AdminRequest | None:
     return ctx.session.scalar(
         select(AdminRequest).where(
             AdminRequest.person_id == person.id, AdminRequest.status == PENDING, AdminRequest.expires_at > now

@@ -19,7 +19,7 @@ from provisioner.errors import RateLimited
 from provisioner.requests import forms, services
 from provisioner.web.api import portal_context
 from provisioner.web.menu import MenuEntry, add_account_entry
-from provisioner.web.state import db_session, settings
+from provisioner.web.state import db_session, rollback, settings
 from provisioner.web.ui import add_rule_messages, after_change, attempt, form_status, login_required
 
 bp = Blueprint("requests", __name__, template_folder="templates")
@@ -65,7 +65,7 @@ def ask() -> ResponseReturnValue:
             try:
                 services.submit(ctx, settings(), typed, request.remote_addr or "")
             except RateLimited:
-                db_session().rollback()
+                rollback()
                 error = _("Trop de demandes depuis cette adresse : réessayez dans une heure.")
             else:
                 db_session().commit()
@@ -85,8 +85,9 @@ def asked() -> ResponseReturnValue:
 def queue(actor: Actor, account_id: int) -> ResponseReturnValue:
     ctx, principal = principal_to_manage(actor, account_id)
     listed = services.waiting(ctx, principal)
+    form = forms.HandleForm()
     return render_template(
-        "requests/queue.html", account=principal, requests=listed, now=utcnow(), form=forms.HandleForm(), blank=None
+        "requests/queue.html", account=principal, requests=listed, now=utcnow(), form=form, blank=form
     )
 
 
