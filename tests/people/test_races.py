@@ -1,12 +1,12 @@
-"""The last-administrator and mailbox-quota checks hold under two requests at once, on SQLite
-(PostgreSQL: tests/system/test_postgres.py)."""
+"""The last-administrator, mailbox-quota, one-address and one-handling checks hold under two
+requests at once, on SQLite (PostgreSQL: tests/system/test_postgres.py)."""
 
 from __future__ import annotations
 
 from provisioner.db import Database
 from provisioner.portals import load_portal
-from provisioner.settings import REPO_ROOT
-from tests.fixtures.races import last_administrator_race, mailbox_quota_race
+from provisioner.settings import REPO_ROOT, Settings
+from tests.fixtures.races import admin_request_race, duplicate_email_race, last_administrator_race, mailbox_quota_race
 
 
 def test_two_requests_cannot_disable_the_last_two_administrators(database: Database) -> None:
@@ -17,3 +17,13 @@ def test_two_requests_cannot_disable_the_last_two_administrators(database: Datab
 def test_two_requests_cannot_both_take_the_last_mailbox(database: Database) -> None:
     portal = load_portal(REPO_ROOT / "keycloak-config", "portail-demo")
     assert mailbox_quota_race(database, portal) == ["mailbox_quota_exceeded", "ok"]
+
+
+def test_two_people_cannot_both_take_one_address_where_it_is_the_login(database: Database) -> None:
+    portal = load_portal(REPO_ROOT / "keycloak-config", "caisse-demo")
+    assert duplicate_email_race(database, portal) == ["duplicate_email", "ok"]
+
+
+def test_two_administrators_cannot_both_handle_one_request(database: Database, settings: Settings) -> None:
+    portal = load_portal(REPO_ROOT / "keycloak-config", "portail-demo")
+    assert admin_request_race(database, portal, settings) == ["ok", "request_handled"]

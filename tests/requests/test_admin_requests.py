@@ -295,6 +295,27 @@ def test_only_the_persons_administrators_see_and_handle_it_and_it_expires(
         f"/demandes/{request_id}", base_url=base, data={"csrf_token": token.group(1), "reset": "y", "email": ""}
     )
     assert handled.status_code == 404, handled.status_code
+
+    # The demo portal's operator, at its own address: another portal's request does not exist there.
+    monkeypatch.setattr(ui, "_roles_now", lambda user: {"portal-operator"})
+    elsewhere, demo = app.test_client(), settings.portal_url("portail-demo")
+    with elsewhere.session_transaction(base_url=demo) as session:
+        session["ui"] = {
+            "subject": "op",
+            "sid": "x",
+            "username": "op",
+            "portal": "portail-demo",
+            "since": now,
+            "seen": now,
+        }
+    home = elsewhere.get("/comptes", base_url=demo)
+    assert home.status_code == 200
+    demo_token = re.search(r'name="csrf_token" value="([^"]+)"', home.text)
+    assert demo_token
+    crossed = elsewhere.post(
+        f"/demandes/{request_id}", base_url=demo, data={"csrf_token": demo_token.group(1), "reset": "y"}
+    )
+    assert crossed.status_code == 404, crossed.status_code
     with database.read_sessions() as session:
         assert session.get_one(AdminRequest, request_id).status == "pending"  # nothing done
 
