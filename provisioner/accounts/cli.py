@@ -114,17 +114,27 @@ def create(ctx: click.Context, file: Any) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the per-row report (JSON).",
 )
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 16),
+    help="Keycloak connections applying the import (more than 1 on PostgreSQL only).",
+)
 @click.pass_context
-def import_(ctx: click.Context, path: Path, fmt: str | None, report_path: Path | None) -> None:
-    """Create principal accounts from CSV or JSON; each row succeeds or fails on its own."""
+def import_(ctx: click.Context, path: Path, fmt: str | None, report_path: Path | None, workers: int) -> None:
+    """Create principal accounts from CSV or JSON; each row succeeds or fails on its own. Saved
+    every 200 rows, and applied to Keycloak meanwhile."""
+    from provisioner.sync.worker import applying_meanwhile
+
     fmt = fmt or ("json" if path.suffix.lower() == ".json" else "csv")
     db, portal, gateway = _context(ctx)
     records = account_io.read_records(path.read_text(encoding="utf-8-sig"), fmt)
     with (
-        db.session() as session,
+        applying_meanwhile(db, gateway, workers=workers) as sync,
         click.progressbar(records, label="Importing", file=sys.stderr) as rows,
     ):
-        report = services.create_principals(Context(session, portal, Actor.system("cli-import")), rows)
+        report = services.import_principals(db, portal, Actor.system("cli-import"), rows)
     for line in report:
         line["row"] = line.pop("index") + 1
         if line["status"] == "error":
@@ -136,8 +146,10 @@ def import_(ctx: click.Context, path: Path, fmt: str | None, report_path: Path |
     click.echo(f"{created} created, {len(report) - created} rejected")
     if report_path:
         report_path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    if created:
-        _sync(db, gateway)
+    if sync.upstream_down or sync.pending:
+        click.echo(f"Keycloak unavailable: {sync.pending} change(s) kept in the outbox (run `provisioner sync`).")
+    elif created:
+        click.echo(f"Keycloak in sync ({sync.applied} account(s) applied).")
     if created < len(report):
         ctx.exit(1)
 

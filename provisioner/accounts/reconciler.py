@@ -21,7 +21,14 @@ from provisioner.accounts.domain import ACCOUNT_ADMIN, COLLABORATOR, HOLDER, PRI
 from provisioner.accounts.models import Account, Person
 from provisioner.db import Database
 from provisioner.errors import Conflict, NotFound
-from provisioner.keycloak.gateway import OWNER_ATTRIBUTE, KcGroup, KcUser, KeycloakApiError, KeycloakGateway
+from provisioner.keycloak.gateway import (
+    OWNER_ATTRIBUTE,
+    KcGroup,
+    KcUser,
+    KeycloakApiError,
+    KeycloakGateway,
+    NewAccount,
+)
 from provisioner.logs import get_logger
 
 log = get_logger(__name__)
@@ -215,6 +222,42 @@ class Reconciler:
         self._create_users(new, group, decisions)
         if seen is not None:
             self._remove_deleted(session, seen, wanted, decisions)
+        return decisions
+
+    def create_new_accounts(self, session: Session, principal_ids: list[int]) -> dict[int, list[str]]:
+        """Of these principal accounts, those Keycloak has nothing of yet (no group, no user) and
+        with few people: created together (``KeycloakGateway.create_accounts``). Their decisions,
+        by account; the others (Keycloak knew some of it, or has its group or a user's login or
+        address already) are left to ``reconcile_account``, which adopts what is ours."""
+        todo: list[tuple[Account, list[tuple[Person, DesiredUser]]]] = []
+        for principal_id, accounts in _accounts_of(session, principal_ids).items():
+            principal = next((a for a in accounts if a.id == principal_id), None)
+            if principal is None or principal.kind != PRINCIPAL or principal.keycloak_group_id:
+                continue
+            people = [(p, desired_user(p, account, principal)) for account in accounts for p in account.people]
+            if len(people) <= PARALLEL_CREATE_FROM and not any(p.keycloak_user_id for p, _ in people):
+                todo.append((principal, people))
+        made = self.kc.create_accounts(
+            [
+                NewAccount(
+                    group=principal.login,
+                    attributes=group_attributes(principal),
+                    users=[(_create_rep(person, want), want.roles) for person, want in people],
+                )
+                for principal, people in todo
+            ]
+        )
+        decisions: dict[int, list[str]] = {}
+        for (principal, people), outcome in zip(todo, made, strict=True):
+            if outcome.group_id is None:
+                continue  # Keycloak has some of it: the usual way
+            said = decisions[principal.id] = []
+            principal.keycloak_group_id = outcome.group_id
+            self._say(said, f"group {principal.login}: created", account=principal.id)
+            for person, want in people:
+                person.keycloak_user_id = outcome.user_ids[want.username.lower()]
+                person.password_reset_pending = False
+                self._say(said, f"user {want.username}: created", person=person.id)
         return decisions
 
     def reconcile_person(self, session: Session, principal_id: int, person_id: int, *, roles: bool = True) -> list[str]:

@@ -6,6 +6,7 @@ audit log and records the Keycloak work in the sync outbox, all in the caller's 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +19,12 @@ from provisioner.accounts.models import Account, Person, Subscription
 from provisioner.accounts.outbox import enqueue_account, enqueue_invitation
 from provisioner.accounts.reconciler import reaches_secondaries
 from provisioner.accounts.schemas import AccountPatch, PrincipalIn, parse
+from provisioner.actors import Actor
 from provisioner.catalogue import store as catalogue_store
 from provisioner.context import Context
-from provisioner.db import serialize
+from provisioner.db import Database, serialize
 from provisioner.errors import Conflict, DomainError, Forbidden, NotFound
+from provisioner.portals import Portal
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,8 @@ def audited(ctx: Context, account: Account, action: str, before: dict[str, Any] 
     spans = account.kind == domain.PRINCIPAL and (before is None or reaches_secondaries(before, after))
     part = None if spans else account.id
     identity = before is not None and before["teleprocedures"] == after["teleprocedures"]
-    enqueue_account(ctx.session, ctx.realm, account.principal_id, part, identity=identity)
+    new = before is None and account.kind == domain.PRINCIPAL
+    enqueue_account(ctx.session, ctx.realm, account.principal_id, part, identity=identity, new=new)
 
 
 def _reselect(
@@ -240,6 +244,26 @@ def create_principals(ctx: Context, records: Iterable[Any]) -> list[dict[str, An
             continue
         savepoint.commit()
         results.append({"index": index, "login": account.login, "status": "created", "id": account.id})
+    return results
+
+
+IMPORT_CHUNK = 200  # rows an import saves per transaction
+
+
+def import_principals(
+    db: Database, portal: Portal, actor: Actor, records: Iterable[Any], *, chunk: int = IMPORT_CHUNK
+) -> list[dict[str, Any]]:
+    """A large import (CLI, bulk provisioning): ``create_principals`` committed every ``chunk``
+    rows, so that the sync worker applies what is saved while the rest is (``applying_meanwhile``),
+    and a long import holds no transaction for minutes. Each row succeeds or fails on its own; if
+    the import stops half-way, the rows before are saved (run again, they say "already used")."""
+    results: list[dict[str, Any]] = []
+    rows = iter(records)
+    while batch := list(itertools.islice(rows, chunk)):
+        with db.session() as session:
+            done = create_principals(Context(session, portal, actor), batch)
+        offset = len(results)
+        results.extend({**line, "index": line["index"] + offset} for line in done)
     return results
 
 

@@ -24,7 +24,10 @@ from provisioner.sync.models import PENDING, RUNNING, OutboxItem
 TRACKED = "portail.outbox_items"
 LEFT_TO_WORKER = "portail.outbox_items_for_the_worker"
 Apply = Callable[[Session, KeycloakGateway, dict[str, Any]], list[str]]
+# Many items of one action in one transaction: their decisions, in the payloads' order.
+ApplyMany = Callable[[Session, KeycloakGateway, list[dict[str, Any]]], list[list[str]]]
 A = TypeVar("A", bound=Apply)
+M = TypeVar("M", bound=ApplyMany)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,10 @@ class Handler:
     action: str
     apply: Apply
     first: bool = False  # applied before the others of a pass (e.g. roles that accounts need)
+    # Applies many items at once (e.g. new accounts in one Keycloak call), never commits, and
+    # leaves Keycloak so that ``apply`` of each item afterwards finishes the work (the worker falls
+    # back to it when it raises).
+    apply_many: ApplyMany | None = None
 
 
 _handlers: dict[str, Handler] = {}
@@ -43,6 +50,17 @@ def handler(action: str, *, first: bool = False) -> Callable[[A], A]:
             raise RuntimeError(f"outbox action {action!r} has two handlers")
         _handlers[action] = Handler(action, apply, first=first)
         return apply
+
+    return register
+
+
+def handler_of_many(action: str) -> Callable[[M], M]:
+    """Register how the worker applies many items of ``action`` (declared after its handler)."""
+
+    def register(apply_many: M) -> M:
+        one = _handlers[action]
+        _handlers[action] = Handler(action, one.apply, first=one.first, apply_many=apply_many)
+        return apply_many
 
     return register
 

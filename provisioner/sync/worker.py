@@ -4,8 +4,9 @@ never lost; a handler that keeps failing for another reason marks it failed afte
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,6 +22,7 @@ from provisioner.sync.outbox import backlog, handler_for, handlers
 
 log = get_logger(__name__)
 MAX_ATTEMPTS = 10
+BATCH = 25  # items of one action whose handler applies many, applied in one transaction
 STALE_CLAIM = timedelta(minutes=10)  # a process that claimed an item and died: another takes it over
 HEARTBEAT = STALE_CLAIM.total_seconds() / 5  # a process applying a long item renews its claim this often
 
@@ -77,23 +79,24 @@ def process(
     if not rows:
         return report
     goes_first = set(_first_actions())
-    first = [item_id for item_id, action in rows if action in goes_first]
-    rest = [item_id for item_id, action in rows if action not in goes_first]
+    first = [[item_id] for item_id, action in rows if action in goes_first]
+    rest = _batches([(item_id, action) for item_id, action in rows if action not in goes_first])
     local = threading.local()
 
-    def apply(item_id: int) -> tuple[str, list[str]]:
+    def apply(batch: list[int]) -> list[tuple[str, list[str]]]:
         if not hasattr(local, "gateway"):
             local.gateway = KeycloakGateway(gateway.settings)
-        return _apply_one(db, local.gateway, item_id)
+        return _apply(db, local.gateway, batch)
 
     outcomes: list[tuple[str, list[str]]] = []
-    for item_id in first if workers > 1 else first + rest:
-        outcomes.append(_apply_one(db, gateway, item_id))
-        if outcomes[-1][0] == "down":
+    for batch in first if workers > 1 else first + rest:
+        outcomes.extend(_apply(db, gateway, batch))
+        if outcomes and outcomes[-1][0] == "down":
             break  # Keycloak is down: keep the rest for the next pass
     if workers > 1 and not any(outcome == "down" for outcome, _ in outcomes):
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            outcomes.extend(pool.map(apply, rest))
+            for done in pool.map(apply, rest):
+                outcomes.extend(done)
     for outcome, decisions in outcomes:
         report.applied += outcome == "applied"
         report.failed += outcome == "failed"
@@ -102,6 +105,43 @@ def process(
     with db.session() as session:
         report.pending = backlog(session, gateway.realm)
     return report
+
+
+@contextmanager
+def applying_meanwhile(db: Database, gateway: KeycloakGateway, *, workers: int = 1) -> Iterator[SyncReport]:
+    """Apply the outbox in a thread while the caller saves more (a large import: what each of its
+    transactions committed goes to Keycloak while the next is saved); at the end, passes until
+    one applies nothing more. The report sums the passes (``pending``: what is left)."""
+    report, stop = SyncReport(), threading.Event()
+
+    def one_pass() -> int:
+        try:
+            done = process(db, gateway, workers=workers)
+        except Exception as exc:  # noqa: BLE001 - e.g. SQLite's one writer busy saving: the next pass
+            log.warning("sync.pass_failed", error=str(exc))
+            return 0
+        report.applied += done.applied
+        report.failed += done.failed
+        report.upstream_down |= done.upstream_down
+        report.decisions.extend(done.decisions)
+        return done.applied
+
+    def loop() -> None:
+        while not stop.is_set():
+            if not one_pass():
+                stop.wait(0.2)
+
+    thread = threading.Thread(target=loop, name="applying-meanwhile", daemon=True)
+    thread.start()
+    try:
+        yield report
+    finally:
+        stop.set()
+        thread.join()
+        while not report.upstream_down and one_pass():
+            pass
+        with db.read_sessions() as session:
+            report.pending = backlog(session, gateway.realm)
 
 
 def applied(db: Database, item_ids: list[int]) -> bool:
@@ -142,65 +182,112 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _claim(db: Database, item_id: int) -> bool:
-    """Take the item for this process (one atomic UPDATE); False if someone else has it, or if an
-    older item of its queue is not applied yet (pending, running, or abandoned by a process that
-    died: taken over first), or any item of its queue is running."""
+def _batches(rows: list[tuple[int, str]]) -> list[list[int]]:
+    """The items to apply, oldest first: one by one, but those of an action whose handler applies
+    many at once by ``BATCH``."""
+    batches: list[list[int]] = []
+    open_batch: dict[str, list[int]] = {}
+    for item_id, action in rows:
+        if handler_for(action).apply_many is None:
+            batches.append([item_id])
+            continue
+        batch = open_batch.get(action)
+        if batch is None or len(batch) == BATCH:
+            batch = open_batch[action] = []
+            batches.append(batch)
+        batch.append(item_id)
+    return batches
+
+
+def _claim(db: Database, item_ids: list[int]) -> list[int]:
+    """Take the items for this process (one atomic UPDATE): those nobody else has and whose queue
+    has no older item not applied yet (pending, running, or abandoned by a process that died:
+    taken over first) and no item running."""
     now = utcnow()
+    other = aliased(OutboxItem)
+    blocked = exists().where(
+        other.queue == OutboxItem.queue,  # never true for an item without queue
+        other.portal == OutboxItem.portal,
+        other.id != OutboxItem.id,
+        or_(
+            and_(other.status.in_((PENDING, RUNNING)), other.id < OutboxItem.id),  # older: first
+            and_(other.status == RUNNING, other.claimed_at >= now - STALE_CLAIM),
+        ),
+    )
     with db.session() as session:
-        item = session.get(OutboxItem, item_id)
-        if item is None:
-            return False
-        conditions = [OutboxItem.id == item_id, _claimable(now)]
-        if item.queue is not None:
-            other = aliased(OutboxItem)
-            conditions.append(
-                ~exists().where(
-                    other.queue == item.queue,
-                    other.portal == item.portal,
-                    other.id != item_id,
-                    or_(
-                        and_(other.status.in_((PENDING, RUNNING)), other.id < item_id),  # older: first
-                        and_(other.status == RUNNING, other.claimed_at >= now - STALE_CLAIM),
-                    ),
-                )
-            )
-        claimed = session.execute(
+        claimed = session.scalars(
             update(OutboxItem)
-            .where(*conditions)
+            .where(OutboxItem.id.in_(item_ids), _claimable(now), ~blocked)
             .values(status=RUNNING, claimed_at=now, attempts=OutboxItem.attempts + 1)
+            .returning(OutboxItem.id)
             .execution_options(synchronize_session=False)
         )
-        return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+        return sorted(claimed)
 
 
-def _keep_claimed(db: Database, item_id: int, stop: threading.Event) -> None:
-    """Renew the claim while the item is applied (a large account takes minutes), so that no other
-    process takes it for abandoned and applies newer items of its queue alongside."""
+def _keep_claimed(db: Database, item_ids: list[int], stop: threading.Event) -> None:
+    """Renew the claim while the items are applied (a large account takes minutes), so that no
+    other process takes them for abandoned and applies newer items of their queues alongside."""
     while not stop.wait(HEARTBEAT):
         try:
             with db.session() as session:
                 session.execute(
                     update(OutboxItem)
-                    .where(OutboxItem.id == item_id, OutboxItem.status == RUNNING)
+                    .where(OutboxItem.id.in_(item_ids), OutboxItem.status == RUNNING)
                     .values(claimed_at=utcnow())
                     .execution_options(synchronize_session=False)
                 )
         except Exception as exc:  # noqa: BLE001 - e.g. SQLite's one writer is the apply itself: nobody can claim
-            log.debug("sync.heartbeat_skipped", item=item_id, error=str(exc))
+            log.debug("sync.heartbeat_skipped", items=item_ids, error=str(exc))
 
 
-def _apply_one(db: Database, gateway: KeycloakGateway, item_id: int) -> tuple[str, list[str]]:
-    if not _claim(db, item_id):
-        return "skipped", []
+def _apply(db: Database, gateway: KeycloakGateway, item_ids: list[int]) -> list[tuple[str, list[str]]]:
+    """Claim the items and apply them: several at once when their handler can, else (or when that
+    fails) one by one. The outcome of each item claimed, or one "skipped"."""
+    claimed = _claim(db, item_ids)
+    if not claimed:
+        return [("skipped", [])]
     stop = threading.Event()
-    heartbeat = threading.Thread(target=_keep_claimed, args=(db, item_id, stop), daemon=True)
+    heartbeat = threading.Thread(target=_keep_claimed, args=(db, claimed, stop), daemon=True)
     heartbeat.start()
     try:
-        return _apply_claimed(db, gateway, item_id)
+        if len(claimed) > 1:
+            together = _apply_together(db, gateway, claimed)
+            if together is not None:
+                return together
+        return [_apply_claimed(db, gateway, item_id) for item_id in claimed]
     finally:
         stop.set()
         heartbeat.join()
+
+
+def _apply_together(db: Database, gateway: KeycloakGateway, item_ids: list[int]) -> list[tuple[str, list[str]]] | None:
+    """Claimed items of one action applied in one transaction by its handler of many; None when
+    that failed for another reason than an outage (then each is applied on its own: what Keycloak
+    got already is found and adopted)."""
+    with db.session() as session:
+        items = list(session.scalars(select(OutboxItem).where(OutboxItem.id.in_(item_ids)).order_by(OutboxItem.id)))
+        apply_many = handler_for(items[0].action).apply_many
+        if apply_many is None:
+            return None
+        try:
+            decisions = apply_many(session, gateway, [dict(item.payload) for item in items])
+        except UpstreamUnavailable as exc:
+            session.rollback()
+            log.warning("sync.keycloak_unavailable", items=item_ids, error=str(exc))
+            down = str(exc)
+        except Exception as exc:  # noqa: BLE001 - one bad item must not block the others: one by one
+            session.rollback()
+            log.warning("sync.batch_failed", items=item_ids, error=str(exc))
+            return None
+        else:
+            now = utcnow()
+            for item in items:
+                item.status, item.done_at, item.last_error = DONE, now, None
+            return [("applied", d) for d in decisions]
+    for item_id in item_ids:
+        _release(db, item_id, down, give_up=False)
+    return [("down", [])]
 
 
 def _apply_claimed(db: Database, gateway: KeycloakGateway, item_id: int) -> tuple[str, list[str]]:

@@ -35,8 +35,8 @@ def test_an_item_is_claimed_once_and_a_change_meanwhile_gets_a_new_item(database
         first = enqueue(session, portal, 1).id
         assert enqueue(session, portal, 1).id == first  # one pending item per account is enough
         assert tracked(session) == [first] and tracked(session) == []
-    assert _claim(database, first) is True
-    assert _claim(database, first) is False  # the sync worker and a request never both apply it
+    assert _claim(database, [first]) == [first]
+    assert _claim(database, [first]) == []  # the sync worker and a request never both apply it
     with database.session() as session:
         second = enqueue(session, portal, 1).id  # saved while the first is being applied
         assert second != first
@@ -51,10 +51,10 @@ def test_an_item_is_claimed_once_and_a_change_meanwhile_gets_a_new_item(database
 def test_a_stale_claim_is_taken_over(database: Any) -> None:
     with database.session() as session:
         item_id = enqueue(session, _portal(), 1).id
-    assert _claim(database, item_id)
+    assert _claim(database, [item_id])
     with database.session() as session:
         session.get_one(OutboxItem, item_id).claimed_at = utcnow() - timedelta(minutes=11)  # its process died
-    assert _claim(database, item_id)
+    assert _claim(database, [item_id])
     with database.session() as session:
         assert session.get_one(OutboxItem, item_id).attempts == 2
 
@@ -63,27 +63,27 @@ def test_one_catalogue_item_of_a_portal_runs_at_a_time(database: Any) -> None:
     portal = _portal()
     with database.session() as session:
         first = enqueue_catalogue(session, portal).id
-    assert _claim(database, first)
+    assert _claim(database, [first])
     with database.session() as session:
         second = enqueue_catalogue(session, portal).id
         other_portal = enqueue_catalogue(session, _portal()).id
     assert second != first
-    assert _claim(database, second) is False  # would race the first with an older view
-    assert _claim(database, other_portal) is True
+    assert _claim(database, [second]) == []  # would race the first with an older view
+    assert _claim(database, [other_portal]) == [other_portal]
     with database.session() as session:
         session.get_one(OutboxItem, first).status = DONE
-    assert _claim(database, second) is True
+    assert _claim(database, [second]) == [second]
 
 
 def test_an_item_failing_again_and_again_ends_failed(database: Any) -> None:
     with database.session() as session:
         item_id = enqueue(session, _portal(), 1).id
     for _ in range(9):
-        assert _claim(database, item_id)
+        assert _claim(database, [item_id])
         assert _release(database, item_id, "KeyError: x", give_up=True) is False
-    assert _claim(database, item_id)
+    assert _claim(database, [item_id])
     assert _release(database, item_id, "KeyError: x", give_up=True) is True
-    assert _claim(database, item_id) is False
+    assert _claim(database, [item_id]) == []
 
 
 @pytest.mark.keycloak
@@ -126,18 +126,18 @@ def test_one_accounts_items_apply_in_order_and_other_accounts_do_not_wait(databa
         part = enqueue(session, portal, 1, part=7).id  # not covered: the whole item is running
         later = enqueue(session, portal, 1, part=8).id
         other = enqueue(session, portal, 2, part=9).id
-    assert _claim(database, part) is False  # the account's older item is still being applied
-    assert _claim(database, other) is True  # another account never waits for it
+    assert _claim(database, [part]) == []  # the account's older item is still being applied
+    assert _claim(database, [other]) == [other]  # another account never waits for it
     with database.session() as session:
         session.get_one(OutboxItem, whole).status = DONE
-    assert _claim(database, later) is False  # an older pending item of the account goes first
-    assert _claim(database, part) is True
+    assert _claim(database, [later]) == []  # an older pending item of the account goes first
+    assert _claim(database, [part]) == [part]
     _release(database, part, "Keycloak unavailable", give_up=False)  # back to pending: still first
-    assert _claim(database, later) is False
-    assert _claim(database, part) is True
+    assert _claim(database, [later]) == []
+    assert _claim(database, [part]) == [part]
     with database.session() as session:
         session.get_one(OutboxItem, part).status = DONE
-    assert _claim(database, later) is True
+    assert _claim(database, [later]) == [later]
 
 
 def test_a_failed_or_abandoned_item_does_not_hold_its_queue(database: Any) -> None:
@@ -149,8 +149,8 @@ def test_a_failed_or_abandoned_item_does_not_hold_its_queue(database: Any) -> No
         session.get_one(OutboxItem, abandoned).status = RUNNING
         session.get_one(OutboxItem, abandoned).claimed_at = utcnow() - timedelta(minutes=11)  # its process died
         after = enqueue(session, portal, 3, part=5).id
-    assert _claim(database, after) is False  # the abandoned one is older: taken over first
-    assert _claim(database, abandoned) is True
+    assert _claim(database, [after]) == []  # the abandoned one is older: taken over first
+    assert _claim(database, [abandoned]) == [abandoned]
     with database.session() as session:
         session.get_one(OutboxItem, abandoned).status = DONE
-    assert _claim(database, after) is True  # the failed one holds nothing
+    assert _claim(database, [after]) == [after]  # the failed one holds nothing

@@ -12,6 +12,7 @@ phone checks, 400, each with the rule's code."""
 from __future__ import annotations
 
 import random
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -161,6 +162,13 @@ def api_schema(settings: Settings, realm: str, api_clients: None) -> Iterator[tu
     server.shutdown()
 
 
+def _retired_teleprocedure_read(check: str, sample: str) -> bool:
+    """The stateful phase's "deleted resource still available" after ``DELETE /teleprocedures/{code}``:
+    that retires the entry, which stays readable (the per-operation setting above does not reach
+    the stateful phase's scenarios)."""
+    return check == "use_after_free" and re.search(r"-X DELETE [^\n]*/api/v1/teleprocedures/", sample) is not None
+
+
 def test_the_api_holds_to_its_document(api_schema: tuple[Any, Database]) -> None:
     """schemathesis' own engine (what ``schemathesis run`` drives), every operation, every check;
     and every change it made was taken by Keycloak (nothing saved that Keycloak refuses)."""
@@ -174,6 +182,7 @@ def test_the_api_holds_to_its_document(api_schema: tuple[Any, Database]) -> None
                     f"{event.label}: {c.name}: {c.failure_info.failure.title}\n{c.failure_info.code_sample}"
                     for c in checks
                     if c.failure_info is not None
+                    and not _retired_teleprocedure_read(c.name, c.failure_info.code_sample)
                 ]
         elif isinstance(event, events.NonFatalError | events.FatalError):
             failures.append(f"{getattr(event, 'label', '')}: error: {getattr(event, 'info', event)}")
