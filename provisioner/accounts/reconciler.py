@@ -23,6 +23,7 @@ from provisioner.db import Database
 from provisioner.errors import Conflict, NotFound
 from provisioner.keycloak.gateway import (
     OWNER_ATTRIBUTE,
+    GroupRead,
     KcGroup,
     KcUser,
     KeycloakApiError,
@@ -169,12 +170,15 @@ class Reconciler:
         loaded: list[Account] | None = None,
         *,
         roles: bool = True,
+        read: GroupRead | None = None,
     ) -> list[str]:
         """The principal account's group and people in line with the database: all its accounts,
         or only the account ``part`` (its people; the group's attributes are checked too; their
         roles unless not ``roles``: the change touched no right).
         ``loaded``: the principal and its secondaries with their people, read already (a run over
-        many accounts reads them by the hundred).
+        many accounts reads them by the hundred); ``read``: its group with its members and their
+        roles, read already from Keycloak (``KeycloakGateway.read_groups``, a run reads them by
+        the hundred too).
 
         The cost follows what is checked: ``part`` reads that account's people one by one; the
         whole account reads the group's members in pages (with their attributes), and each
@@ -190,12 +194,13 @@ class Reconciler:
         decisions: list[str] = []
         if principal.keycloak_group_id is None:
             part = None  # not in Keycloak yet: all of it
-        group, existed = self._group(principal, decisions)
+        read = read if read is not None and read.group.id == principal.keycloak_group_id else None
+        group, existed = self._group(principal, decisions, read.group if read is not None else None)
         seen: Seen | None = None
         if part is None and existed:
             # Members first, people second: a person added meanwhile (its user created by its own
             # request) is in the database read below, never taken for a user to delete.
-            seen = Seen.of(list(self.kc.group_members(group.id)))
+            seen = Seen.of(read.members if read is not None else list(self.kc.group_members(group.id)))
         accounts = loaded if loaded is not None and part is None else _accounts(session, principal, part)
         people = [(person, account) for account in accounts for person in account.people]
         wanted: set[str] = set()
@@ -306,10 +311,12 @@ class Reconciler:
                 self._say(decisions, f"user {user.username}: deleted (no longer in the database)")
 
     # -- group ------------------------------------------------------------------------------------
-    def _group(self, principal: Account, decisions: list[str]) -> tuple[KcGroup, bool]:
-        """The account's group, and whether it existed already."""
+    def _group(self, principal: Account, decisions: list[str], known: KcGroup | None = None) -> tuple[KcGroup, bool]:
+        """The account's group (``known``: as read already), and whether it existed already."""
         wanted = group_attributes(principal)
-        group = self.kc.get_group(principal.keycloak_group_id) if principal.keycloak_group_id else None
+        group = known
+        if group is None and principal.keycloak_group_id:
+            group = self.kc.get_group(principal.keycloak_group_id)
         existed = group is not None
         if group is None:
             group, existed = self._create_or_adopt_group(principal, wanted, decisions)
@@ -437,7 +444,7 @@ class Reconciler:
             if _changes(person, want, actual):
                 self._user(person, want, group, decisions, in_group=True)
                 return
-            held = self.kc.user_realm_roles(actual.id)
+            held = actual.realm_roles if actual.realm_roles is not None else self.kc.user_realm_roles(actual.id)
             if {r for r in held if managed_role(r)} != set(want.roles):
                 self._user(person, want, group, decisions, in_group=True)
             return
@@ -566,10 +573,19 @@ def reconcile_accounts(
             with lock:
                 reconcilers.append(local.reconciler)
         decisions: list[str] = []
+        # Keycloak first, the database second (as in ``reconcile_account``): a person added
+        # meanwhile is in the people read after, never taken for a user to delete.
+        with db.read_sessions() as session:
+            groups = list(session.scalars(select(Account.keycloak_group_id).where(Account.id.in_(ids))))
+        read = local.reconciler.kc.read_groups([g for g in groups if g])
         with db.session() as session:
             loaded = _accounts_of(session, ids)
             for account_id in ids:
-                decisions += local.reconciler.reconcile_account(session, account_id, loaded=loaded.get(account_id, []))
+                accounts = loaded.get(account_id, [])
+                group_id = next((a.keycloak_group_id for a in accounts if a.id == account_id), None)
+                decisions += local.reconciler.reconcile_account(
+                    session, account_id, loaded=accounts, read=read.get(group_id or "")
+                )
                 if on_account is not None:
                     on_account(account_id)
         return decisions

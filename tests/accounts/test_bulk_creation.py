@@ -193,10 +193,12 @@ def test_a_batch_that_fails_half_way_is_finished_one_by_one(
     _as_wanted(database, settings, gateway, ids)
 
 
-def test_the_creation_call_asks_keycloaks_own_admin_permissions(settings: Any, gateway: Any, admin_rest: Any) -> None:
+def test_the_extension_asks_keycloaks_own_admin_permissions(settings: Any, gateway: Any, admin_rest: Any) -> None:
     url = f"{settings.keycloak_url}/admin/realms/{gateway.realm}/{CREATE}"
+    read_url = f"{settings.keycloak_url}/admin/realms/{gateway.realm}/portail-accounts/read"
     body = {"accounts": [{"group": {"name": f"x{uuid.uuid4().hex[:8]}"}, "users": []}]}
     assert requests.post(url, json=body, timeout=10).status_code == 401
+    assert requests.post(read_url, json={"groups": []}, timeout=10).status_code == 401
     # A client of the realm whose service account may only view users.
     client_id, secret = f"viewer-{uuid.uuid4().hex[:6]}", "viewer-secret"
     base = f"admin/realms/{gateway.realm}"
@@ -214,8 +216,13 @@ def test_the_creation_call_asks_keycloaks_own_admin_permissions(settings: Any, g
         data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
         timeout=10,
     ).json()["access_token"]
-    refused = requests.post(url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=10)
-    assert refused.status_code == 403
+    bearer = {"Authorization": f"Bearer {token}"}
+    refused = requests.post(url, json=body, headers=bearer, timeout=10)
+    assert refused.status_code == 403  # creating needs manage-users and manage-groups
+    read = requests.post(read_url, json={"groups": ["no-such-group"]}, headers=bearer, timeout=10)
+    assert read.status_code == 200 and read.json() == {"groups": [{"id": "no-such-group", "missing": True}]}
+    too_many = requests.post(read_url, json={"groups": [], "max": 10**6}, headers=bearer, timeout=10)
+    assert too_many.status_code == 400
     assert gateway.find_group(body["accounts"][0]["group"]["name"]) is None
     admin_rest.delete(f"{base}/clients/{client['id']}")
 

@@ -27,20 +27,28 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
- * Many accounts per call: each a top-level group and its users, each user in the group with its
- * realm roles, all in one Keycloak transaction. The admin API needs four calls per account (group,
- * user, membership, roles), and each call costs Keycloak about as much as the work it does
- * (authentication, permissions, a transaction): creating 2,000 accounts that way is bound by the
- * calls, not by the objects (docs/benchmarks.md).
+ * Many accounts per call. The admin API needs four calls to create an account (group, user,
+ * membership, roles) and three to read one back (group, members, each member's roles), and each
+ * call costs Keycloak about as much as the work it does (authentication, permissions, a
+ * transaction): at 10,000 accounts the calls, not the objects, are the cost (docs/benchmarks.md).
  *
- * <p>Same permissions as those four calls (manage users and groups, map each role), same admin
- * events. An account whose group name, username or e-mail is taken is not created and is reported
- * as such (the caller adopts or refuses it the usual way); the others are.
+ * <ul>
+ *   <li>{@code POST create}: each account a top-level group and its users, each user in the group
+ *       with its realm roles, all in one transaction. Same permissions as the four calls (manage
+ *       users and groups, map each role), same admin events. An account whose group name, username
+ *       or e-mail is taken is not created and is reported as such (the caller adopts or refuses it
+ *       the usual way); the others are.
+ *   <li>{@code POST read}: groups by id, each with a page of its members, each member with its
+ *       attributes, required actions and directly mapped realm roles. Same permissions as the three
+ *       reads (view users and groups).
+ * </ul>
  */
 public final class AccountsResource {
 
   static final int MAX_ACCOUNTS = 200; // per call: one transaction stays short
   static final int MAX_USERS = 1000;
+  static final int MAX_GROUPS = 200;
+  static final int MAX_MEMBERS = 5000; // per group and call
 
   private final KeycloakSession session;
   private final RealmModel realm;
@@ -80,6 +88,70 @@ public final class AccountsResource {
     public Map<String, String> users;
     public String taken;
     public String name;
+  }
+
+  /** The request of {@code read}: group ids, and which page of their members. */
+  public static final class Reading {
+    public List<String> groups = List.of();
+    public int first = 0;
+    public int max = 100;
+  }
+
+  /**
+   * Each group asked for, in the request's order: {@code {"id", "missing": true}}, or its id, name,
+   * attributes, the page of members ({@code first}, at most {@code max}) and {@code more} when it
+   * has members after that page.
+   */
+  @POST
+  @Path("read")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Map<String, List<Map<String, Object>>> read(Reading request) {
+    auth.users().requireView();
+    auth.groups().requireView();
+    if (request == null || request.groups == null || request.groups.size() > MAX_GROUPS) {
+      throw new BadRequestException("groups: a list of at most " + MAX_GROUPS + " group ids");
+    }
+    if (request.first < 0 || request.max < 1 || request.max > MAX_MEMBERS) {
+      throw new BadRequestException("first >= 0 and 1 <= max <= " + MAX_MEMBERS);
+    }
+    List<Map<String, Object>> groups = new ArrayList<>();
+    for (String id : request.groups) {
+      GroupModel group = id == null ? null : session.groups().getGroupById(realm, id);
+      if (group == null) {
+        groups.add(Map.of("id", String.valueOf(id), "missing", true));
+        continue;
+      }
+      List<UserModel> page =
+          session
+              .users()
+              .getGroupMembersStream(realm, group, request.first, request.max + 1)
+              .toList();
+      List<Map<String, Object>> members = new ArrayList<>();
+      page.stream().limit(request.max).forEach(user -> members.add(member(user)));
+      Map<String, Object> read = new LinkedHashMap<>();
+      read.put("id", group.getId());
+      read.put("name", group.getName());
+      read.put("attributes", group.getAttributes());
+      read.put("members", members);
+      read.put("more", page.size() > request.max);
+      groups.add(read);
+    }
+    return Map.of("groups", groups);
+  }
+
+  private static Map<String, Object> member(UserModel user) {
+    Map<String, Object> rep = new LinkedHashMap<>();
+    rep.put("id", user.getId());
+    rep.put("username", user.getUsername());
+    rep.put("email", user.getEmail());
+    rep.put("firstName", user.getFirstName());
+    rep.put("lastName", user.getLastName());
+    rep.put("enabled", user.isEnabled());
+    rep.put("attributes", user.getAttributes());
+    rep.put("requiredActions", user.getRequiredActionsStream().toList());
+    rep.put("realmRoles", user.getRealmRoleMappingsStream().map(RoleModel::getName).toList());
+    return rep;
   }
 
   @POST
