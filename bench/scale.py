@@ -253,7 +253,13 @@ def keycloak_costs(settings: Settings, big_group: str, small_group: str) -> list
         return statistics.median(times) * 1000
 
     it = itertools.cycle(users)
+    hundred = [small_group] * 100
     costs = [
+        (
+            "100 small accounts' groups, members and roles (`portail-accounts/read`, one call)",
+            median(lambda: kc.read_groups(hundred)),
+            "ms",
+        ),
         ("a group by id (`GET groups/{id}`)", median(lambda: kc.get_group(small_group)), "ms"),
         ("a 1-member group's members", median(lambda: list(kc.group_members(small_group))), "ms"),
         ("a user by id", median(lambda: kc.get_user(next(it))), "ms"),
@@ -277,9 +283,9 @@ def keycloak_costs(settings: Settings, big_group: str, small_group: str) -> list
 
 
 def keycloak_floor(settings: Settings, prefix: str, n: int, workers: int) -> float:
-    """The provisioner's three calls per new account (group, user created in it, its roles) and
-    nothing else (no database, no outbox), over ``workers`` connections: the most any bulk path
-    can get from this Keycloak on this machine."""
+    """The admin API's four calls per new account (group, user, membership, roles) and nothing
+    else (no database, no outbox), over ``workers`` connections: the most any client of the admin
+    API gets from this Keycloak on this machine."""
     local = threading.local()
 
     def one(i: int) -> None:
@@ -557,8 +563,10 @@ attribute changed):
 {reconcile_rows}
 
 What Keycloak spends per call on the realm as the run left it (one connection; per-object reads:
-median of 30): the why of the times above. A run over N small accounts makes 3 reads per account
-(its group, its members, each member's roles), over {args.workers} connections sharing 2 cores with
+median of 30): the why of the times above. A run reads its accounts' groups with their members and
+the members' roles by the hundred (our admin API extension, `portail-accounts/read`; a large
+group's members 500 per call), instead of the admin API's three reads per account (its group, its
+members, each member's roles, timed below), over {args.workers} connections sharing 2 cores with
 Keycloak; the bulk reads it does not make (role members, our groups by attribute search) are timed
 too:
 
@@ -576,11 +584,13 @@ operator's Keycloak session, two Keycloak reads), p50 of 20:
 Bulk provisioning of {args.bulk} principal accounts (a group, a holder in it, its roles):
 naive python-keycloak loop {args.bulk / naive:.1f} accounts/s; the provisioner's bulk path with
 1 worker {args.bulk / bulk_one:.1f}/s ({naive / bulk_one:.2f}x), with {args.workers} workers
-{args.bulk / bulk_many:.1f}/s ({bulk_ratio:.2f}x). What this Keycloak allows at all: the same three
-calls per account with nothing else around them (no database, no outbox), over {args.workers}
-connections, {args.bulk / floor:.1f}/s ({naive / floor:.2f}x the naive loop): the ceiling of any
-bulk path here, since Keycloak's own work per created user, not the number of calls, is what
-the 2 cores spend.
+{args.bulk / bulk_many:.1f}/s ({bulk_ratio:.2f}x): the product's import (`provisioner accounts import`),
+rows saved 200 per transaction while the sync worker applies what is saved, new accounts created
+25 per Keycloak call (our admin API extension, `portail-accounts/create`). What the admin API
+allows at all: its four calls per account (group, user, membership, roles) with nothing else
+around them (no database, no outbox), over {args.workers} connections, {args.bulk / floor:.1f}/s
+({naive / floor:.2f}x the naive loop): any client of the admin API stays under it, since each call
+costs Keycloak about as much as the work it does.
 
 Verdicts:
 {chr(10).join(verdicts)}
