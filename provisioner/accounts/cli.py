@@ -129,6 +129,8 @@ def import_(ctx: click.Context, path: Path, fmt: str | None, report_path: Path |
 
     fmt = fmt or ("json" if path.suffix.lower() == ".json" else "csv")
     db, portal, gateway = _context(ctx)
+    if workers > 1 and db.engine.dialect.name == "sqlite":
+        raise click.UsageError("--workers above 1 needs PostgreSQL: SQLite has one writer at a time.")
     records = account_io.read_records(path.read_text(encoding="utf-8-sig"), fmt)
     with (
         applying_meanwhile(db, gateway, workers=workers) as sync,

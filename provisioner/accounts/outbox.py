@@ -122,20 +122,17 @@ def _reconcile(session: Session, gateway: KeycloakGateway, payload: dict[str, An
 
 
 @handler_of_many(RECONCILE_ACCOUNT)
-def _reconcile_many(session: Session, gateway: KeycloakGateway, payloads: list[dict[str, Any]]) -> list[list[str]]:
-    """Many accounts' items at once (the sync worker's backlog, e.g. after a bulk import): the
-    accounts Keycloak has nothing of yet are created together (a call per 25 accounts, instead of
-    four per account), the others are reconciled one after the other."""
+def _reconcile_many(
+    session: Session, gateway: KeycloakGateway, payloads: list[dict[str, Any]]
+) -> list[list[str] | None]:
+    """Many accounts' items at once (the sync worker's backlog, e.g. after an import): the accounts
+    Keycloak has nothing of yet are created together (a call per 25 accounts, instead of four per
+    account); the other items are left to the worker, one by one, each in its own transaction."""
     from provisioner.accounts.reconciler import Reconciler
 
     whole = [p["account_id"] for p in payloads if set(p) == {"account_id"}]
     created = Reconciler(gateway).create_new_accounts(session, whole)
-    return [
-        created[p["account_id"]]
-        if set(p) == {"account_id"} and p["account_id"] in created
-        else _reconcile(session, gateway, p)
-        for p in payloads
-    ]
+    return [created.get(p["account_id"]) if set(p) == {"account_id"} else None for p in payloads]
 
 
 def enqueue_invitation(session: Session, portal: str, person: Person) -> OutboxItem:

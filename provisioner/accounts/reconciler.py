@@ -235,7 +235,12 @@ class Reconciler:
         by account; the others (Keycloak knew some of it, or has its group or a user's login or
         address already) are left to ``reconcile_account``, which adopts what is ours."""
         todo: list[tuple[Account, list[tuple[Person, DesiredUser]]]] = []
-        for principal_id, accounts in _accounts_of(session, principal_ids).items():
+        new = list(
+            session.scalars(
+                select(Account.id).where(Account.id.in_(principal_ids), Account.keycloak_group_id.is_(None))
+            )
+        )
+        for principal_id, accounts in (_accounts_of(session, new) if new else {}).items():
             principal = next((a for a in accounts if a.id == principal_id), None)
             if principal is None or principal.kind != PRINCIPAL or principal.keycloak_group_id:
                 continue
@@ -577,7 +582,7 @@ def reconcile_accounts(
         # meanwhile is in the people read after, never taken for a user to delete.
         with db.read_sessions() as session:
             groups = list(session.scalars(select(Account.keycloak_group_id).where(Account.id.in_(ids))))
-        read = local.reconciler.kc.read_groups([g for g in groups if g])
+        read = _read_groups(local.reconciler.kc, [g for g in groups if g])
         with db.session() as session:
             loaded = _accounts_of(session, ids)
             for account_id in ids:
@@ -604,6 +609,18 @@ def reconcile_accounts(
     report.keycloak_seconds = sum(g.rest.waited for g in gateways.values()) - before[2]
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _read_groups(kc: KeycloakGateway, group_ids: list[str]) -> dict[str, GroupRead | None]:
+    """The groups read in bulk; none (each account read with the admin API's calls) when this
+    Keycloak lacks our extension (404: an older deployment of the jars)."""
+    try:
+        return kc.read_groups(group_ids)
+    except KeycloakApiError as exc:
+        if exc.status != 404:
+            raise
+        log.warning("reconcile.bulk_read_unavailable", error=str(exc)[:200])
+        return {}
 
 
 def _may_sign_in(person: Person) -> bool:

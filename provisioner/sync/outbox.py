@@ -24,8 +24,9 @@ from provisioner.sync.models import PENDING, RUNNING, OutboxItem
 TRACKED = "portail.outbox_items"
 LEFT_TO_WORKER = "portail.outbox_items_for_the_worker"
 Apply = Callable[[Session, KeycloakGateway, dict[str, Any]], list[str]]
-# Many items of one action in one transaction: their decisions, in the payloads' order.
-ApplyMany = Callable[[Session, KeycloakGateway, list[dict[str, Any]]], list[list[str]]]
+# Many items of one action in one transaction: their decisions, in the payloads' order (None: not
+# applied here, the worker applies that item on its own afterwards).
+ApplyMany = Callable[[Session, KeycloakGateway, list[dict[str, Any]]], list[list[str] | None]]
 A = TypeVar("A", bound=Apply)
 M = TypeVar("M", bound=ApplyMany)
 

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import aliased
 
 from provisioner.db import Database, utcnow
 from provisioner.errors import UpstreamUnavailable
-from provisioner.keycloak.gateway import KeycloakGateway
+from provisioner.keycloak.gateway import KeycloakGateway, KeycloakServerError
 from provisioner.logs import get_logger
 from provisioner.sync.models import DONE, FAILED, PENDING, RUNNING, OutboxItem
 from provisioner.sync.outbox import backlog, handler_for, handlers
@@ -187,8 +188,9 @@ def _batches(rows: list[tuple[int, str]]) -> list[list[int]]:
     many at once by ``BATCH``."""
     batches: list[list[int]] = []
     open_batch: dict[str, list[int]] = {}
+    known = handlers()
     for item_id, action in rows:
-        if handler_for(action).apply_many is None:
+        if action not in known or known[action].apply_many is None:
             batches.append([item_id])
             continue
         batch = open_batch.get(action)
@@ -214,15 +216,19 @@ def _claim(db: Database, item_ids: list[int]) -> list[int]:
             and_(other.status == RUNNING, other.claimed_at >= now - STALE_CLAIM),
         ),
     )
-    with db.session() as session:
-        claimed = session.scalars(
-            update(OutboxItem)
-            .where(OutboxItem.id.in_(item_ids), _claimable(now), ~blocked)
-            .values(status=RUNNING, claimed_at=now, attempts=OutboxItem.attempts + 1)
-            .returning(OutboxItem.id)
-            .execution_options(synchronize_session=False)
-        )
-        return sorted(claimed)
+    try:
+        with db.session() as session:
+            claimed = session.scalars(
+                update(OutboxItem)
+                .where(OutboxItem.id.in_(item_ids), _claimable(now), ~blocked)
+                .values(status=RUNNING, claimed_at=now, attempts=OutboxItem.attempts + 1)
+                .returning(OutboxItem.id)
+                .execution_options(synchronize_session=False)
+            )
+            return sorted(claimed)
+    except OperationalError as exc:  # e.g. PostgreSQL's deadlock detection between two claimers
+        log.info("sync.claim_skipped", items=item_ids, error=str(exc))
+        return []
 
 
 def _keep_claimed(db: Database, item_ids: list[int], stop: threading.Event) -> None:
@@ -242,8 +248,9 @@ def _keep_claimed(db: Database, item_ids: list[int], stop: threading.Event) -> N
 
 
 def _apply(db: Database, gateway: KeycloakGateway, item_ids: list[int]) -> list[tuple[str, list[str]]]:
-    """Claim the items and apply them: several at once when their handler can, else (or when that
-    fails) one by one. The outcome of each item claimed, or one "skipped"."""
+    """Claim the items and apply them: those their handler of many takes, together; the others
+    (or all, when that fails) one by one, stopping at an outage. The outcome of each item claimed,
+    or one "skipped"."""
     claimed = _claim(db, item_ids)
     if not claimed:
         return [("skipped", [])]
@@ -251,43 +258,63 @@ def _apply(db: Database, gateway: KeycloakGateway, item_ids: list[int]) -> list[
     heartbeat = threading.Thread(target=_keep_claimed, args=(db, claimed, stop), daemon=True)
     heartbeat.start()
     try:
+        outcomes: list[tuple[str, list[str]]] = []
+        alone = claimed
         if len(claimed) > 1:
-            together = _apply_together(db, gateway, claimed)
-            if together is not None:
-                return together
-        return [_apply_claimed(db, gateway, item_id) for item_id in claimed]
+            outcomes, alone = _apply_together(db, gateway, claimed)
+        for n, item_id in enumerate(alone):
+            outcomes.append(_apply_claimed(db, gateway, item_id))
+            if outcomes[-1][0] == "down":  # Keycloak is down: the rest waits for the next pass
+                for rest in alone[n + 1 :]:
+                    _release(db, rest, "not tried: Keycloak was unreachable", give_up=False)
+                break
+        return outcomes
     finally:
         stop.set()
         heartbeat.join()
 
 
-def _apply_together(db: Database, gateway: KeycloakGateway, item_ids: list[int]) -> list[tuple[str, list[str]]] | None:
-    """Claimed items of one action applied in one transaction by its handler of many; None when
-    that failed for another reason than an outage (then each is applied on its own: what Keycloak
-    got already is found and adopted)."""
+def _apply_together(
+    db: Database, gateway: KeycloakGateway, item_ids: list[int]
+) -> tuple[list[tuple[str, list[str]]], list[int]]:
+    """Claimed items of one action, given to its handler of many in one transaction: the outcomes
+    of those it applied, and the items left to apply one by one (those it did not take, or all
+    when it failed for another reason than Keycloak unreachable: what Keycloak got already is then
+    found and adopted)."""
     with db.session() as session:
         items = list(session.scalars(select(OutboxItem).where(OutboxItem.id.in_(item_ids)).order_by(OutboxItem.id)))
-        apply_many = handler_for(items[0].action).apply_many
-        if apply_many is None:
-            return None
+        known = handlers().get(items[0].action)
+        if known is None or known.apply_many is None:
+            return [], item_ids
         try:
-            decisions = apply_many(session, gateway, [dict(item.payload) for item in items])
+            decisions = known.apply_many(session, gateway, [dict(item.payload) for item in items])
+            if len(decisions) != len(items):
+                raise RuntimeError(f"{len(decisions)} outcomes for {len(items)} items")
         except UpstreamUnavailable as exc:
             session.rollback()
-            log.warning("sync.keycloak_unavailable", items=item_ids, error=str(exc))
-            down = str(exc)
+            if not isinstance(exc, KeycloakServerError):  # unreachable: all wait for the next pass
+                log.warning("sync.keycloak_unavailable", items=item_ids, error=str(exc))
+                down = str(exc)
+            else:  # it answered with an error of its own: maybe this call only, one by one
+                log.warning("sync.batch_failed", items=item_ids, error=str(exc))
+                return [], item_ids
         except Exception as exc:  # noqa: BLE001 - one bad item must not block the others: one by one
             session.rollback()
             log.warning("sync.batch_failed", items=item_ids, error=str(exc))
-            return None
+            return [], item_ids
         else:
             now = utcnow()
-            for item in items:
+            outcomes, alone = [], []
+            for item, said in zip(items, decisions, strict=True):
+                if said is None:
+                    alone.append(item.id)
+                    continue
                 item.status, item.done_at, item.last_error = DONE, now, None
-            return [("applied", d) for d in decisions]
+                outcomes.append(("applied", said))
+            return outcomes, alone
     for item_id in item_ids:
         _release(db, item_id, down, give_up=False)
-    return [("down", [])]
+    return [("down", [])], []
 
 
 def _apply_claimed(db: Database, gateway: KeycloakGateway, item_id: int) -> tuple[str, list[str]]:

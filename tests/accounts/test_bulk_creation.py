@@ -255,3 +255,67 @@ def test_an_import_is_saved_in_chunks_and_applied_meanwhile(database: Any, setti
     created = [r["id"] for r in results if r["status"] == "created"]
     assert len(created) == 59 and report.pending == 0 and report.failed == 0 and report.applied >= 59
     _as_wanted(database, settings, gateway, created)
+
+
+def test_a_creation_call_keycloak_answers_with_an_error_falls_back_to_one_by_one(
+    database: Any, settings: Any, gateway: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from keycloak import KeycloakOpenIDConnection
+
+    from provisioner.keycloak.gateway import KeycloakGateway
+    from provisioner.sync.worker import process
+
+    ids = _save_accounts(database, settings, 4)
+    original = KeycloakOpenIDConnection.raw_post
+
+    def broken(self: Any, path: str, *args: Any, **kwargs: Any) -> Any:
+        if path.endswith(CREATE):
+            answer = requests.Response()
+            answer.status_code, answer._content = 500, b'{"error": "unknown_error"}'
+            return answer
+        return original(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(KeycloakOpenIDConnection, "raw_post", broken)
+    report = process(database, KeycloakGateway(settings))
+    assert not report.upstream_down and report.pending == 0 and report.applied == 4, report
+    _as_wanted(database, settings, gateway, ids)
+
+
+def test_an_item_nobody_handles_fails_alone(database: Any, settings: Any, gateway: Any) -> None:
+    from provisioner.keycloak.gateway import KeycloakGateway
+    from provisioner.sync.models import OutboxItem
+    from provisioner.sync.outbox import record
+    from provisioner.sync.worker import process
+
+    ids = _save_accounts(database, settings, 2)
+    with database.session() as session:
+        stray = record(session, gateway.realm, "no_such_action", {"n": 1}).id
+    report = process(database, KeycloakGateway(settings))
+    assert report.applied == 2 and report.pending == 1, report
+    with database.read_sessions() as session:
+        assert "no outbox handler" in (session.get_one(OutboxItem, stray).last_error or "")
+    with database.session() as session:
+        session.query(OutboxItem).filter(OutboxItem.id == stray).delete()
+    _as_wanted(database, settings, gateway, ids)
+
+
+def test_the_creation_call_refuses_what_the_admin_api_would_not_take(gateway: Any) -> None:
+    from provisioner.keycloak.gateway import KeycloakApiError
+
+    def create(user: dict[str, Any]) -> Any:
+        account = {
+            "group": {"name": f"x{uuid.uuid4().hex[:8]}"},
+            "users": [{"username": f"x{uuid.uuid4().hex[:8]}", **user}],
+        }
+        return gateway.rest.post(f"admin/realms/{gateway.realm}/{CREATE}", {"accounts": [account]})
+
+    for user, said in (
+        ({"attributes": {"email": ["other@example.org"]}}, "attribute email"),
+        ({"requiredActions": ["NO_SUCH_ACTION"]}, "required action"),
+        ({"realmRoles": ["no-such-role"]}, "realm role"),
+    ):
+        with pytest.raises(KeycloakApiError) as refused:
+            create(user)
+        assert refused.value.status == 400 and said in str(refused.value), refused.value
+    made = create({"requiredActions": ["UPDATE_PASSWORD"], "realmRoles": ["tp-dsn"]})["accounts"][0]
+    assert made["status"] == "created"

@@ -48,7 +48,9 @@ public final class AccountsResource {
   static final int MAX_ACCOUNTS = 200; // per call: one transaction stays short
   static final int MAX_USERS = 1000;
   static final int MAX_GROUPS = 200;
-  static final int MAX_MEMBERS = 5000; // per group and call
+  static final int MAX_MEMBERS = 5000; // per call, all groups together
+  // Attributes Keycloak stores as the user's own fields: set through them, never as attributes.
+  static final Set<String> RESERVED = Set.of("username", "email", "firstName", "lastName");
 
   private final KeycloakSession session;
   private final RealmModel realm;
@@ -112,8 +114,11 @@ public final class AccountsResource {
     if (request == null || request.groups == null || request.groups.size() > MAX_GROUPS) {
       throw new BadRequestException("groups: a list of at most " + MAX_GROUPS + " group ids");
     }
-    if (request.first < 0 || request.max < 1 || request.max > MAX_MEMBERS) {
-      throw new BadRequestException("first >= 0 and 1 <= max <= " + MAX_MEMBERS);
+    if (request.first < 0
+        || request.max < 1
+        || (long) request.max * Math.max(1, request.groups.size()) > MAX_MEMBERS) {
+      throw new BadRequestException(
+          "first >= 0, max >= 1, and max times the groups at most " + MAX_MEMBERS);
     }
     List<Map<String, Object>> groups = new ArrayList<>();
     for (String id : request.groups) {
@@ -122,13 +127,17 @@ public final class AccountsResource {
         groups.add(Map.of("id", String.valueOf(id), "missing", true));
         continue;
       }
+      auth.groups().requireViewMembers(group);
       List<UserModel> page =
           session
               .users()
               .getGroupMembersStream(realm, group, request.first, request.max + 1)
               .toList();
       List<Map<String, Object>> members = new ArrayList<>();
-      page.stream().limit(request.max).forEach(user -> members.add(member(user)));
+      page.stream()
+          .limit(request.max)
+          .filter(user -> auth.users().canView(user))
+          .forEach(user -> members.add(member(user)));
       Map<String, Object> read = new LinkedHashMap<>();
       read.put("id", group.getId());
       read.put("name", group.getName());
@@ -165,6 +174,7 @@ public final class AccountsResource {
         request == null || request.accounts == null ? List.of() : request.accounts;
     check(accounts);
     Map<String, RoleModel> roles = roles(accounts);
+    requiredActions(accounts);
     Set<String> names = new HashSet<>();
     Set<String> usernames = new HashSet<>();
     Set<String> emails = new HashSet<>();
@@ -189,6 +199,12 @@ public final class AccountsResource {
           account.users == null ? List.<UserRepresentation>of() : account.users) {
         if (user == null || blank(user.getUsername())) {
           throw new BadRequestException("every user needs a username");
+        }
+        for (String key : attributes(user.getAttributes()).keySet()) {
+          if (RESERVED.contains(key)) {
+            throw new BadRequestException(
+                "attribute " + key + ": give it as the user's own field, not as an attribute");
+          }
         }
         users++;
       }
@@ -219,26 +235,51 @@ public final class AccountsResource {
     return roles;
   }
 
+  /** Only the realm's enabled required actions, as the admin API keeps. */
+  private void requiredActions(List<NewAccount> accounts) {
+    for (NewAccount account : accounts) {
+      for (UserRepresentation user : users(account)) {
+        for (String action :
+            user.getRequiredActions() == null ? List.<String>of() : user.getRequiredActions()) {
+          var provider = realm.getRequiredActionProviderByAlias(action);
+          if (provider == null || !provider.isEnabled()) {
+            throw new BadRequestException("no enabled required action " + action);
+          }
+        }
+      }
+    }
+  }
+
   /** What of this account exists already (or comes twice in this call), or null. */
   private Outcome taken(
       NewAccount account, Set<String> names, Set<String> usernames, Set<String> emails) {
+    // This account's names are added to those of the call only if none is taken.
     String name = account.group.getName();
-    if (!names.add(name) || session.groups().getGroupByName(realm, null, name) != null) {
+    if (names.contains(name) || session.groups().getGroupByName(realm, null, name) != null) {
       return exists("group", name);
     }
+    Set<String> mine = new HashSet<>();
+    Set<String> addresses = new HashSet<>();
     for (UserRepresentation user : users(account)) {
       String username = user.getUsername().toLowerCase(Locale.ROOT);
-      if (!usernames.add(username) || session.users().getUserByUsername(realm, username) != null) {
+      if (usernames.contains(username)
+          || !mine.add(username)
+          || session.users().getUserByUsername(realm, username) != null) {
         return exists("user", username);
       }
       String email = user.getEmail();
       if (!blank(email) && !realm.isDuplicateEmailsAllowed()) {
         email = email.toLowerCase(Locale.ROOT);
-        if (!emails.add(email) || session.users().getUserByEmail(realm, email) != null) {
+        if (emails.contains(email)
+            || !addresses.add(email)
+            || session.users().getUserByEmail(realm, email) != null) {
           return exists("email", email);
         }
       }
     }
+    names.add(name);
+    usernames.addAll(mine);
+    emails.addAll(addresses);
     return null;
   }
 
