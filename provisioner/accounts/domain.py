@@ -7,6 +7,7 @@ whose ``code`` names the rule, so the UI, the API and the CLI report the same th
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 import phonenumbers
@@ -101,6 +102,17 @@ def mask_phone(e164: str) -> str:
 
 # -- logins ---------------------------------------------------------------------------------------
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")
+
+
+_NAME_SEPARATORS = re.compile(r"[\s\-'’]+")
+
+
+def name_key(value: str) -> str:
+    """A name as the SIRET + names login compares it (keycloak-extensions/portail-login,
+    ``Identifiers.name``): case, accents, hyphens and apostrophes aside ("Éloïse D'Argent-Lévy" is
+    "eloise d argent levy")."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", value or "") if not unicodedata.category(c).startswith("M"))
+    return _NAME_SEPARATORS.sub(" ", bare.lower()).strip()
 
 
 def normalize_login(value: str, *, min_length: int = 1) -> str:

@@ -14,6 +14,7 @@ from provisioner.accounts.services import (
     invite_logins,
     login_free,
     mailboxes_used,
+    names_free,
     set_selection,
 )
 from provisioner.catalogue import store as catalogue_store
@@ -52,6 +53,9 @@ def create_secondary(ctx: Context, principal: Account, data: SecondaryIn) -> Acc
     set_selection(account, selection)
     email = data.email or responsible.get("email") or principal.responsible["email"]
     email_free(ctx, email)  # where people sign in with it, the secondary's login needs its own
+    first_name = responsible.get("first_name") or "Compte"
+    last_name = responsible.get("last_name") or data.name.upper()
+    names_free(ctx, identifier, first_name, last_name)  # where they sign in with SIRET and names
     ctx.session.add(account)
     ctx.session.flush()
     account.dossier_number = str(20000 + account.id)
@@ -62,8 +66,8 @@ def create_secondary(ctx: Context, principal: Account, data: SecondaryIn) -> Acc
             kind="secondary",
             username=login,
             email=email,
-            first_name=responsible.get("first_name") or "Compte",
-            last_name=responsible.get("last_name") or data.name.upper(),
+            first_name=first_name,
+            last_name=last_name,
             roles=[],
         )
     )

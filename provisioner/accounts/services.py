@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from provisioner.accounts import domain
 from provisioner.accounts.audit import record, snapshot_account
@@ -115,6 +116,31 @@ def email_free(ctx: Context, email: str, *, person_id: int | None = None) -> Non
         )
 
 
+def names_free(ctx: Context, identifier: str, first_name: str, last_name: str, *, person_id: int | None = None) -> None:
+    """On a portal where people sign in with the SIRET, their last name and first name (rule 21),
+    those three name one person: two people of one SIRET with the same names (compared as the
+    login page compares them) could neither of them sign in."""
+    if ctx.portal.login_scheme != "siret-names":
+        return
+    serialize(ctx.session, f"names:{ctx.realm}:{identifier}")  # checked, then written: one at a time
+    wanted = domain.name_key(last_name), domain.name_key(first_name)
+    query = (
+        select(Person)
+        .join(Account, Person.account_id == Account.id)
+        .where(Person.portal == ctx.realm, Account.identifier == identifier)
+    )
+    if person_id is not None:
+        query = query.where(Person.id != person_id)
+    if any((domain.name_key(p.last_name), domain.name_key(p.first_name)) == wanted for p in ctx.session.scalars(query)):
+        raise Conflict(
+            f"« {first_name} {last_name} » est déjà le nom d'un utilisateur du SIRET {identifier} sur ce portail, "
+            "où l'on se connecte avec le SIRET, le nom et le prénom : aucun des deux ne pourrait se connecter. "
+            "Distinguez-les, par exemple par un deuxième prénom.",
+            code="duplicate_names",
+            details={"identifier": identifier, "first_name": first_name, "last_name": last_name},
+        )
+
+
 def set_selection(account: Account, selection: Mapping[str, Sequence[str]]) -> None:
     current = {s.code: s for s in account.subscriptions}
     for code in set(current) - set(selection):
@@ -182,6 +208,7 @@ def create_principal(ctx: Context, data: PrincipalIn) -> Account:
     login_free(ctx, login)
     email_free(ctx, data.responsible.email)
     identifier = domain.normalize_identifier(ctx.portal.identifier_scheme, data.identifier)
+    names_free(ctx, identifier, data.responsible.first_name, data.responsible.last_name)
     selection = catalogue_store.current(ctx).validate(data.teleprocedures)
     responsible = data.responsible.model_dump()
     responsible["phone"] = _phone(ctx, data.responsible.phone)
@@ -236,7 +263,14 @@ def create_principals(ctx: Context, records: Iterable[Any]) -> list[dict[str, An
     for index, item in enumerate(records):
         savepoint = ctx.session.begin_nested()
         try:
-            account = create_principal(ctx, parse(PrincipalIn, item))
+            try:
+                account = create_principal(ctx, parse(PrincipalIn, item))
+            except IntegrityError as exc:  # saved by someone else at the same moment (a login, an address)
+                raise Conflict(
+                    "Un enregistrement fait au même moment entre en conflit avec cette ligne "
+                    "(identifiant ou adresse déjà pris) : vérifiez-la et réessayez.",
+                    code="conflict",
+                ) from exc
         except DomainError as exc:
             savepoint.rollback()
             login = item.get("login") if isinstance(item, dict) else None
@@ -315,9 +349,19 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
         holder = next((p for p in account.people if p.kind == domain.HOLDER), None)
         if holder is not None:
             email_free(ctx, account.responsible["email"], person_id=holder.id)
+            names_free(
+                ctx,
+                account.identifier,
+                account.responsible["first_name"],
+                account.responsible["last_name"],
+                person_id=holder.id,
+            )
             holder.email = account.responsible["email"]
             holder.first_name = account.responsible["first_name"]
             holder.last_name = account.responsible["last_name"]
+    if "identifier" in changes:  # its people now sign in with the new SIRET
+        for person in account.people:
+            names_free(ctx, account.identifier, person.first_name, person.last_name, person_id=person.id)
     audited(ctx, account, "account.updated", before)
     if first_opening:
         invite_logins(ctx, account)

@@ -18,7 +18,7 @@ from provisioner.accounts.outbox import (
     enqueue_person,
     enqueue_removal,
 )
-from provisioner.accounts.services import email_free, login_free
+from provisioner.accounts.services import email_free, login_free, names_free
 from provisioner.actors import Actor
 from provisioner.context import Context
 from provisioner.db import Database, serialize
@@ -85,6 +85,7 @@ def add_collaborator(ctx: Context, principal: Account, data: CollaboratorIn) -> 
     username = data.email
     login_free(ctx, username)
     email_free(ctx, data.email)
+    names_free(ctx, principal.identifier, data.first_name, data.last_name)
     person = Person(
         portal=ctx.realm,
         account_id=principal.id,
@@ -163,6 +164,9 @@ def update_person(ctx: Context, person: Person, patch: PersonPatch) -> Person:
     old_email = person.email
     if "email" in changes and changes["email"].lower() != (old_email or "").lower():
         email_free(ctx, changes["email"], person_id=person.id)
+    if {"first_name", "last_name"} & set(changes):
+        first, last = changes.get("first_name", person.first_name), changes.get("last_name", person.last_name)
+        names_free(ctx, account.identifier, first, last, person_id=person.id)
     for field, value in changes.items():
         setattr(person, field, value)
     if person.email != old_email and old_email:
