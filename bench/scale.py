@@ -565,7 +565,7 @@ attribute changed):
 What Keycloak spends per call on the realm as the run left it (one connection; per-object reads:
 median of 30): the why of the times above. A run reads its accounts' groups with their members and
 the members' roles by the hundred (our admin API extension, `portail-accounts/read`; a large
-group's members 500 per call), instead of the admin API's three reads per account (its group, its
+group's members 100 per call), instead of the admin API's three reads per account (its group, its
 members, each member's roles, timed below), over {args.workers} connections sharing 2 cores with
 Keycloak; the bulk reads it does not make (role members, our groups by attribute search) are timed
 too:
