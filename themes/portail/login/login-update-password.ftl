@@ -4,7 +4,8 @@
   come from the realm's password policy (`passwordPolicies`); a rule Keycloak's page model does not
   expose (a regexPattern policy) is described by the realm localization text
   `portailPasswordRuleCharacters`, when the portal has one. Keycloak's own script then names every
-  failed rule as the person types; a refusal by the server names the rule it failed.
+  failed rule as the person types; a refusal by the server names every rule it failed
+  (keycloak-extensions/portail-passwords, message `portailPasswordRulesBroken`).
   Ids: #portail-password-rules, #password-new, #password-confirm, #kc-submit.
 -->
 <#import "template.ftl" as layout>
