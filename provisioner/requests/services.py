@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -46,13 +45,6 @@ class Identifiers:
         return bool(self.login.strip())
 
 
-def _name(text: str) -> str:
-    """Names compared as the login page compares them: no case, no accents, hyphens and
-    apostrophes as spaces."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[-'’]", " ", plain).casefold().split())
-
-
 def resolve(ctx: Context, typed: Identifiers) -> Person | None:
     """The one person the identifiers designate on this portal, or None (nobody, or several)."""
     scheme = ctx.portal.login_scheme
@@ -64,7 +56,8 @@ def resolve(ctx: Context, typed: Identifiers) -> Person | None:
             for p in ctx.session.scalars(
                 query.join(Account, Person.account_id == Account.id).where(Account.identifier == siret)
             )
-            if _name(p.last_name) == _name(typed.last_name) and _name(p.first_name) == _name(typed.first_name)
+            if domain.name_key(p.last_name) == domain.name_key(typed.last_name)
+            and domain.name_key(p.first_name) == domain.name_key(typed.first_name)
         ]
     elif scheme == "email":
         candidates = list(ctx.session.scalars(query.where(func.lower(Person.email) == typed.login.strip().lower())))
