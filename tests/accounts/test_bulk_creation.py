@@ -6,10 +6,13 @@ of goes the usual way, and an outage or a failure half-way loses and duplicates 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 import requests
+
+from tests.fixtures.accounts import people_of
 
 pytestmark = pytest.mark.keycloak
 
@@ -63,6 +66,22 @@ def _save_accounts(database: Any, settings: Any, count: int, *, secondaries: int
     return ids
 
 
+def _on_creation_calls(monkeypatch: pytest.MonkeyPatch, answer: Callable[[Callable[[], Any]], Any]) -> None:
+    """Keycloak's creation calls (``portail-accounts/create``) answered by ``answer(call)``, where
+    ``call()`` makes the real one; the other calls as they are."""
+    from keycloak import KeycloakOpenIDConnection
+
+    original = KeycloakOpenIDConnection.raw_post
+
+    def post(self: Any, path: str, *args: Any, **kwargs: Any) -> Any:
+        def call() -> Any:
+            return original(self, path, *args, **kwargs)
+
+        return answer(call) if path.endswith(CREATE) else call()
+
+    monkeypatch.setattr(KeycloakOpenIDConnection, "raw_post", post)
+
+
 def _counting(gateway: Any) -> list[str]:
     calls: list[str] = []
     original = gateway.rest._call
@@ -78,19 +97,14 @@ def _counting(gateway: Any) -> list[str]:
 def _as_wanted(database: Any, settings: Any, gateway: Any, ids: list[int]) -> None:
     """Every account in Keycloak once, each person's user in its group with its roles, and a
     reconcile of them writes nothing: the objects are those the one-by-one path makes."""
-    from provisioner.accounts.models import Account, Person
+    from provisioner.accounts.models import Account
     from provisioner.accounts.reconciler import reconcile_accounts
     from provisioner.keycloak.gateway import KeycloakGateway
 
     with database.read_sessions() as session:
         for principal_id in ids:
             principal = session.get_one(Account, principal_id)
-            people = (
-                session.query(Person)
-                .join(Account)
-                .filter((Account.id == principal_id) | (Account.parent_id == principal_id))
-                .all()
-            )
+            people = people_of(session, principal_id)
             assert principal.keycloak_group_id and all(p.keycloak_user_id for p in people)
             members = sorted(u.id for u in gateway.group_members(principal.keycloak_group_id))
             assert members == sorted(p.keycloak_user_id for p in people)
@@ -151,21 +165,16 @@ def test_an_account_keycloak_has_something_of_goes_the_usual_way(database: Any, 
 def test_an_outage_during_a_creation_call_loses_and_duplicates_nothing(
     database: Any, settings: Any, gateway: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from keycloak import KeycloakOpenIDConnection
-
     from provisioner.keycloak.gateway import KeycloakGateway
     from provisioner.sync.worker import process
 
     ids = _save_accounts(database, settings, 6)
-    original = KeycloakOpenIDConnection.raw_post
 
-    def answer_lost(self: Any, path: str, *args: Any, **kwargs: Any) -> Any:
-        response = original(self, path, *args, **kwargs)
-        if path.endswith(CREATE):
-            raise requests.ConnectionError("Keycloak stopped before answering")  # it did the work
-        return response
+    def answer_lost(call: Callable[[], Any]) -> Any:
+        call()  # Keycloak does the work
+        raise requests.ConnectionError("Keycloak stopped before answering")
 
-    monkeypatch.setattr(KeycloakOpenIDConnection, "raw_post", answer_lost)
+    _on_creation_calls(monkeypatch, answer_lost)
     report = process(database, KeycloakGateway(settings))
     assert report.upstream_down and report.pending == 6 and report.applied == 0
     monkeypatch.undo()  # Keycloak is back: what it made is found and adopted, nothing twice
@@ -260,22 +269,17 @@ def test_an_import_is_saved_in_chunks_and_applied_meanwhile(database: Any, setti
 def test_a_creation_call_keycloak_answers_with_an_error_falls_back_to_one_by_one(
     database: Any, settings: Any, gateway: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from keycloak import KeycloakOpenIDConnection
-
     from provisioner.keycloak.gateway import KeycloakGateway
     from provisioner.sync.worker import process
 
     ids = _save_accounts(database, settings, 4)
-    original = KeycloakOpenIDConnection.raw_post
 
-    def broken(self: Any, path: str, *args: Any, **kwargs: Any) -> Any:
-        if path.endswith(CREATE):
-            answer = requests.Response()
-            answer.status_code, answer._content = 500, b'{"error": "unknown_error"}'
-            return answer
-        return original(self, path, *args, **kwargs)
+    def broken(call: Callable[[], Any]) -> Any:
+        answer = requests.Response()
+        answer.status_code, answer._content = 500, b'{"error": "unknown_error"}'
+        return answer
 
-    monkeypatch.setattr(KeycloakOpenIDConnection, "raw_post", broken)
+    _on_creation_calls(monkeypatch, broken)
     report = process(database, KeycloakGateway(settings))
     assert not report.upstream_down and report.pending == 0 and report.applied == 4, report
     _as_wanted(database, settings, gateway, ids)

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 import requests
 
+from tests.fixtures.accounts import people_of
+
 pytestmark = pytest.mark.keycloak
 
 
@@ -171,7 +173,7 @@ def test_a_keycloak_outage_mid_way_loses_and_duplicates_nothing(
 ) -> None:
     from keycloak import KeycloakOpenIDConnection
 
-    from provisioner.accounts.models import Account, Person
+    from provisioner.accounts.models import Account
     from provisioner.accounts.reconciler import reconcile_accounts
     from provisioner.keycloak.gateway import KeycloakGateway
     from provisioner.sync.worker import process
@@ -199,12 +201,7 @@ def test_a_keycloak_outage_mid_way_loses_and_duplicates_nothing(
     assert report.pending == 0 and report.failed == 0, report
     with database.read_sessions() as session:
         principal = session.get_one(Account, principal_id)
-        people = (
-            session.query(Person)
-            .join(Account)
-            .filter((Account.id == principal_id) | (Account.parent_id == principal_id))
-            .all()
-        )
+        people = people_of(session, principal_id)
         usernames = {p.username for p in people}
         assert len(people) == 46 and all(p.keycloak_user_id for p in people)
         members = list(gateway.group_members(principal.keycloak_group_id))
