@@ -116,6 +116,20 @@ def email_free(ctx: Context, email: str, *, person_id: int | None = None) -> Non
         )
 
 
+def people_named(ctx: Context, identifier: str, first_name: str, last_name: str) -> list[Person]:
+    """The portal's people of the accounts of that identifier with those names, compared as the
+    SIRET + names login compares them (``domain.name_key``)."""
+    query = (
+        select(Person)
+        .join(Account, Person.account_id == Account.id)
+        .where(Person.portal == ctx.realm, Account.identifier == identifier)
+    )
+    wanted = domain.name_key(last_name), domain.name_key(first_name)
+    return [
+        p for p in ctx.session.scalars(query) if (domain.name_key(p.last_name), domain.name_key(p.first_name)) == wanted
+    ]
+
+
 def names_free(ctx: Context, identifier: str, first_name: str, last_name: str, *, person_id: int | None = None) -> None:
     """On a portal where people sign in with the SIRET, their last name and first name (rule 21),
     those three name one person: two people of one SIRET with the same names (compared as the
@@ -123,15 +137,7 @@ def names_free(ctx: Context, identifier: str, first_name: str, last_name: str, *
     if ctx.portal.login_scheme != "siret-names":
         return
     serialize(ctx.session, f"names:{ctx.realm}:{identifier}")  # checked, then written: one at a time
-    wanted = domain.name_key(last_name), domain.name_key(first_name)
-    query = (
-        select(Person)
-        .join(Account, Person.account_id == Account.id)
-        .where(Person.portal == ctx.realm, Account.identifier == identifier)
-    )
-    if person_id is not None:
-        query = query.where(Person.id != person_id)
-    if any((domain.name_key(p.last_name), domain.name_key(p.first_name)) == wanted for p in ctx.session.scalars(query)):
+    if any(p.id != person_id for p in people_named(ctx, identifier, first_name, last_name)):
         raise Conflict(
             f"« {first_name} {last_name} » est déjà le nom d'un utilisateur du SIRET {identifier} sur ce portail, "
             "où l'on se connecte avec le SIRET, le nom et le prénom : aucun des deux ne pourrait se connecter. "

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from provisioner.accounts import domain
+from provisioner.accounts import services as accounts
 from provisioner.accounts.audit import record
 from provisioner.accounts.models import Account, Person
 from provisioner.context import Context
@@ -51,14 +52,7 @@ def resolve(ctx: Context, typed: Identifiers) -> Person | None:
     query = select(Person).where(Person.portal == ctx.realm)
     if scheme == "siret-names":
         siret = re.sub(r"\s", "", typed.siret)
-        candidates = [
-            p
-            for p in ctx.session.scalars(
-                query.join(Account, Person.account_id == Account.id).where(Account.identifier == siret)
-            )
-            if domain.name_key(p.last_name) == domain.name_key(typed.last_name)
-            and domain.name_key(p.first_name) == domain.name_key(typed.first_name)
-        ]
+        candidates = accounts.people_named(ctx, siret, typed.first_name, typed.last_name)
     elif scheme == "email":
         candidates = list(ctx.session.scalars(query.where(func.lower(Person.email) == typed.login.strip().lower())))
     else:

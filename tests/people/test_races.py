@@ -6,7 +6,13 @@ from __future__ import annotations
 from provisioner.db import Database
 from provisioner.portals import load_portal
 from provisioner.settings import REPO_ROOT, Settings
-from tests.fixtures.races import admin_request_race, duplicate_email_race, last_administrator_race, mailbox_quota_race
+from tests.fixtures.races import (
+    admin_request_race,
+    duplicate_email_race,
+    duplicate_names_race,
+    last_administrator_race,
+    mailbox_quota_race,
+)
 
 
 def test_two_requests_cannot_disable_the_last_two_administrators(database: Database) -> None:
@@ -22,6 +28,11 @@ def test_two_requests_cannot_both_take_the_last_mailbox(database: Database) -> N
 def test_two_people_cannot_both_take_one_address_where_it_is_the_login(database: Database) -> None:
     portal = load_portal(REPO_ROOT / "keycloak-config", "caisse-demo")
     assert duplicate_email_race(database, portal) == ["duplicate_email", "ok"]
+
+
+def test_two_people_cannot_both_take_one_siret_and_names_where_they_are_the_login(database: Database) -> None:
+    portal = load_portal(REPO_ROOT / "keycloak-config", "declarants-demo")
+    assert duplicate_names_race(database, portal) == ["duplicate_names", "ok"]
 
 
 def test_two_administrators_cannot_both_handle_one_request(database: Database, settings: Settings) -> None:

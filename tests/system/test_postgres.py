@@ -26,7 +26,13 @@ from provisioner.portals import load_portal
 from provisioner.realms.config import load_realm_configs, variables_from
 from provisioner.settings import REPO_ROOT, Settings
 from provisioner.sync.outbox import backlog
-from tests.fixtures.races import admin_request_race, duplicate_email_race, last_administrator_race, mailbox_quota_race
+from tests.fixtures.races import (
+    admin_request_race,
+    duplicate_email_race,
+    duplicate_names_race,
+    last_administrator_race,
+    mailbox_quota_race,
+)
 
 PORT = int(os.environ.get("PORTAIL_TEST_PG_PORT", "5439"))
 
@@ -132,6 +138,8 @@ def test_the_last_administrator_and_quota_checks_hold_under_concurrency(pg: Data
     assert mailbox_quota_race(pg, portal) == ["mailbox_quota_exceeded", "ok"]
     caisse = load_portal(REPO_ROOT / "keycloak-config", "caisse-demo")
     assert duplicate_email_race(pg, caisse) == ["duplicate_email", "ok"]
+    declarants = load_portal(REPO_ROOT / "keycloak-config", "declarants-demo")
+    assert duplicate_names_race(pg, declarants) == ["duplicate_names", "ok"]
     assert admin_request_race(pg, portal, Settings(dev_mode=True)) == ["ok", "request_handled"]
 
 
