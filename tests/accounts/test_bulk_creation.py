@@ -323,3 +323,13 @@ def test_the_creation_call_refuses_what_the_admin_api_would_not_take(gateway: An
         assert refused.value.status == 400 and said in str(refused.value), refused.value
     made = create({"requiredActions": ["UPDATE_PASSWORD"], "realmRoles": ["tp-dsn"]})["accounts"][0]
     assert made["status"] == "created"
+
+
+def test_another_portals_service_account_gets_nothing_from_the_extension(gateway: Any) -> None:
+    from provisioner.keycloak.gateway import KeycloakApiError
+
+    other = gateway.for_realm("caisse-demo")  # its own realm's token, Keycloak's rights there only
+    for suffix, body in (("read", {"groups": ["x"]}), ("create", {"accounts": [{"group": {"name": "x"}}]})):
+        with pytest.raises(KeycloakApiError) as refused:
+            other.rest.post(f"admin/realms/{gateway.realm}/portail-accounts/{suffix}", body)
+        assert refused.value.status in (401, 403), refused.value
