@@ -46,11 +46,11 @@ def enqueue_account(
     One pending item per account (and part) is enough: the reconciler reads the current state; a
     pending wider item (the whole account, the part with its roles) covers a narrower one. A
     ``new`` account has no item yet and only its holder: nothing to look for (an import saving
-    thousands of accounts does not pay two queries each for it).
+    thousands of accounts does not pay two queries each for it, and saves its items together).
     """
     whole: dict[str, Any] = {"account_id": principal_id}
     if new:
-        return record(session, portal, RECONCILE_ACCOUNT, whole, queue=account_queue(principal_id))
+        return record(session, portal, RECONCILE_ACCOUNT, whole, queue=account_queue(principal_id), flush=False)
     if part is None:
         return _enqueue(session, portal, whole, [])
     full = {**whole, "part": part}

@@ -87,10 +87,12 @@ def list_accounts(
 
 # -- helpers ----------------------------------------------------------------------------------------
 def login_free(ctx: Context, login: str) -> None:
-    taken = ctx.session.scalar(
-        select(func.count()).where(Account.portal == ctx.realm, Account.login == login)
-    ) or ctx.session.scalar(select(func.count()).where(Person.portal == ctx.realm, Person.username == login))
-    if taken:
+    taken = (
+        select(Account.id)
+        .where(Account.portal == ctx.realm, Account.login == login)
+        .union_all(select(Person.id).where(Person.portal == ctx.realm, Person.username == login))
+    )
+    if ctx.session.execute(taken.limit(1)).first() is not None:
         raise Conflict(
             f"L'identifiant « {login} » est déjà utilisé sur ce portail : choisissez-en un autre.",
             code="duplicate_login",
@@ -177,7 +179,8 @@ def _dump(model: Any) -> Any:
 def audited(ctx: Context, account: Account, action: str, before: dict[str, Any] | None, message: str = "") -> None:
     """Write the change of ``account`` (as it was, as it is now) to its log; Keycloak follows.
     (For the account operations here and in ``secondaries``.)"""
-    ctx.session.flush()
+    if account.id is None:
+        ctx.session.flush()
     after = snapshot_account(account)
     record(ctx.session, ctx.actor, action, account=account, before=before, after=after, message=message)
     # A secondary's change is its own (its people); a principal's spans its secondaries when it
@@ -209,6 +212,14 @@ def _reselect(
 
 # -- principal accounts ----------------------------------------------------------------------------
 def create_principal(ctx: Context, data: PrincipalIn) -> Account:
+    account = _new_principal(ctx, data)
+    _save_new_principals(ctx, [account])
+    return account
+
+
+def _new_principal(ctx: Context, data: PrincipalIn) -> Account:
+    """A principal account and its holder, checked against the rules and what is saved, not yet
+    in the session (``_save_new_principals`` saves them)."""
     ctx.actor.require_operator()
     login = domain.normalize_login(data.login, min_length=3)
     login_free(ctx, login)
@@ -240,14 +251,13 @@ def create_principal(ctx: Context, data: PrincipalIn) -> Account:
         billing=data.billing.model_dump(),
         services=data.services.model_dump(),
         dossier_number=data.dossier_number,
+        subscriptions=[],  # new: nothing to load, even once saved
+        secondaries=[],
     )
     set_selection(account, selection)
-    ctx.session.add(account)
-    ctx.session.flush()
-    account.dossier_number = account.dossier_number or str(20000 + account.id)
-    holder = Person(
+    Person(
         portal=ctx.realm,
-        account_id=account.id,
+        account=account,
         kind=domain.HOLDER,
         username=login,
         email=data.responsible.email,
@@ -255,36 +265,93 @@ def create_principal(ctx: Context, data: PrincipalIn) -> Account:
         last_name=data.responsible.last_name,
         roles=[domain.ACCOUNT_ADMIN],
     )
-    ctx.session.add(holder)
-    ctx.session.flush()
-    audited(ctx, account, "account.created", None)
-    if account.status == "open":
-        invite_logins(ctx, account)
     return account
 
 
+def _save_new_principals(ctx: Context, accounts: list[Account]) -> None:
+    """Save new principal accounts (from ``_new_principal``) with their holders, audit rows and
+    Keycloak work: a few statements per table for all of them, not a few per account."""
+    ctx.session.add_all(accounts)
+    ctx.session.flush()
+    for account in accounts:
+        account.dossier_number = account.dossier_number or str(20000 + account.id)
+    for account in accounts:
+        audited(ctx, account, "account.created", None)
+        if account.status == "open":
+            invite_logins(ctx, account)
+    ctx.session.flush()
+
+
+def _same_person_keys(ctx: Context, account: Account) -> set[tuple[str, ...]]:
+    """What two new accounts of one import may not share (``login_free``, ``email_free``,
+    ``names_free`` check it against what is saved, not against each other)."""
+    holder = account.people[0]
+    keys: set[tuple[str, ...]] = {("login", account.login)}
+    if ctx.portal.login_scheme == "email":
+        keys.add(("email", holder.email.lower()))
+    if ctx.portal.login_scheme == "siret-names":
+        keys.add(("names", account.identifier, domain.name_key(holder.last_name), domain.name_key(holder.first_name)))
+    return keys
+
+
 def create_principals(ctx: Context, records: Iterable[Any]) -> list[dict[str, Any]]:
-    """Bulk creation (API, import): each record succeeds or fails on its own, with its reason."""
-    results: list[dict[str, Any]] = []
-    for index, item in enumerate(records):
+    """Bulk creation (API, import): each record succeeds or fails on its own, with its reason.
+    The records are checked first, then the good ones saved together; if saving them together
+    fails (two records for one login, or a login taken by someone else meanwhile), they are saved
+    one by one, each with its own outcome."""
+    items = list(records)
+    results: list[dict[str, Any]] = [{}] * len(items)
+    checked: list[tuple[int, Account]] = []
+    keys: set[tuple[str, ...]] = set()
+    together = True
+    for index, item in enumerate(items):
+        try:
+            account = _new_principal(ctx, parse(PrincipalIn, item))
+        except DomainError as exc:
+            results[index] = _refused(index, item, exc)
+            continue
+        own = _same_person_keys(ctx, account)
+        together = together and not own & keys
+        keys |= own
+        checked.append((index, account))
+    if together:
         savepoint = ctx.session.begin_nested()
         try:
-            try:
-                account = create_principal(ctx, parse(PrincipalIn, item))
-            except IntegrityError as exc:  # saved by someone else at the same moment (a login, an address)
-                raise Conflict(
-                    "Un enregistrement fait au même moment entre en conflit avec cette ligne "
-                    "(identifiant ou adresse déjà pris) : vérifiez-la et réessayez.",
-                    code="conflict",
-                ) from exc
-        except DomainError as exc:
+            _save_new_principals(ctx, [account for _, account in checked])
+        except IntegrityError:
             savepoint.rollback()
-            login = item.get("login") if isinstance(item, dict) else None
-            results.append({"index": index, "login": login, "status": "error", **exc.to_dict()})
-            continue
-        savepoint.commit()
-        results.append({"index": index, "login": account.login, "status": "created", "id": account.id})
+            together = False
+        else:
+            savepoint.commit()
+    for index, account in checked:
+        if together:
+            results[index] = {"index": index, "login": account.login, "status": "created", "id": account.id}
+        else:
+            results[index] = _create_alone(ctx, index, items[index])
     return results
+
+
+def _create_alone(ctx: Context, index: int, item: Any) -> dict[str, Any]:
+    savepoint = ctx.session.begin_nested()
+    try:
+        try:
+            account = create_principal(ctx, parse(PrincipalIn, item))
+        except IntegrityError as exc:  # saved by someone else at the same moment (a login, an address)
+            raise Conflict(
+                "Un enregistrement fait au même moment entre en conflit avec cette ligne "
+                "(identifiant ou adresse déjà pris) : vérifiez-la et réessayez.",
+                code="conflict",
+            ) from exc
+    except DomainError as exc:
+        savepoint.rollback()
+        return _refused(index, item, exc)
+    savepoint.commit()
+    return {"index": index, "login": account.login, "status": "created", "id": account.id}
+
+
+def _refused(index: int, item: Any, exc: DomainError) -> dict[str, Any]:
+    login = item.get("login") if isinstance(item, dict) else None
+    return {"index": index, "login": login, "status": "error", **exc.to_dict()}
 
 
 IMPORT_CHUNK = 200  # rows an import saves per transaction

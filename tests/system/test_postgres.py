@@ -26,6 +26,7 @@ from provisioner.portals import load_portal
 from provisioner.realms.config import load_realm_configs, variables_from
 from provisioner.settings import REPO_ROOT, Settings
 from provisioner.sync.outbox import backlog
+from tests.fixtures.bulk import saved_in_statements
 from tests.fixtures.races import (
     admin_request_race,
     duplicate_email_race,
@@ -130,6 +131,15 @@ def test_bulk_savepoints_on_postgresql(pg: Database) -> None:
                 savepoint.rollback()
         logins = {a.login for a in services.list_accounts(ctx, q="pgbulk").items}
     assert logins == {"pgbulk1", "pgbulk2"}
+
+
+def test_new_accounts_saved_together_in_a_few_statements_per_table(pg: Database, settings: Settings) -> None:
+    """An import's chunk: its accounts, holders, audit rows and outbox items saved in as many
+    INSERT statements for 40 accounts as for 5 (PostgreSQL returns the ids of many rows at once;
+    SQLite one by one, see docs/architecture.md)."""
+    few, many = saved_in_statements(pg, settings, 5), saved_in_statements(pg, settings, 40)
+    assert few == many, (few, many)
+    assert set(many.values()) == {1}, many
 
 
 def test_the_last_administrator_and_quota_checks_hold_under_concurrency(pg: Database) -> None:
