@@ -72,6 +72,18 @@ Email = Annotated[
 ]
 
 
+def whole_number(value: Any) -> Any:
+    """A JSON integer: 16 and 16.0 (JSON Schema calls both an integer), never "16" nor true (a
+    ``BeforeValidator`` of an ``int`` field)."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(value, float) and not value.is_integer())
+    ):
+        raise ValueError("un nombre entier est attendu")
+    return int(value)
+
+
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

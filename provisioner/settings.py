@@ -47,6 +47,9 @@ class Settings(BaseSettings):
 
     # The audience a token must carry to call /api/v1 (client scope portail-api of the realm files).
     api_audience: str = "portail-api"
+    # The audience a relying app's token must carry to call the authorization API /access/v1
+    # (client scope portail-authz of the realm files, requested with client credentials).
+    authz_audience: str = "portail-authz"
     admin_ui_client_id: str = "portail-admin-ui"
     admin_ui_client_secret: SecretStr = SecretStr("")
     demo_app_client_id: str = "portail-demo-app"

@@ -90,7 +90,7 @@ class Person(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     phone: Mapped[str | None] = mapped_column(String(32))
     password_reset_pending: Mapped[bool] = mapped_column(Boolean, default=False)
-    keycloak_user_id: Mapped[str | None] = mapped_column(String(64))
+    keycloak_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     account: Mapped[Account] = relationship(back_populates="people")

@@ -15,6 +15,7 @@ from provisioner.accounts import services as accounts
 from provisioner.accounts.models import Person
 from provisioner.accounts.views import principal_to_manage
 from provisioner.actors import Actor
+from provisioner.authorization import services as authorization
 from provisioner.errors import UpstreamUnavailable
 from provisioner.keycloak.gateway import KeycloakApiError
 from provisioner.people import exports, forms, lockout, services
@@ -27,6 +28,15 @@ from provisioner.web.ui import add_rule_messages, after_change, attempt, back_or
 bp = Blueprint("people", __name__, template_folder="templates")
 
 add_rule_messages({"last_administrator": _l("Le compte doit garder au moins un administrateur actif.")})
+
+# The rights explainer of a user's page: what the authorization API answers relying apps, and why.
+RIGHTS = {
+    "own_account": _l("Oui, pour l'établissement du compte"),
+    "person_disabled": _l("Non : l'utilisateur est désactivé"),
+    "account_not_open": _l("Non : le compte n'est pas ouvert"),
+    "not_subscribed": _l("Non : le compte n'est pas abonné à cette téléprocédure"),
+    "no_permission": _l("Non : il n'en est pas déclarant"),
+}
 
 
 @bp.record_once
@@ -180,7 +190,8 @@ def person_detail(actor: Actor, person_id: int) -> ResponseReturnValue:
         if error is None:
             after_change(_("%(name)s est enregistré.", name=f"{form.first_name.data} {form.last_name.data}"))
             return redirect(_to_people(person))
-    page = render_template("people/person.html", person=person, form=form, error=error)
+    rights = authorization.explain(ctx.session, ctx.portal, person)
+    page = render_template("people/person.html", person=person, form=form, error=error, rights=rights, reasons=RIGHTS)
     return page, form_status(error, form)
 
 

@@ -17,7 +17,7 @@ log = get_logger(__name__)
 
 def _wants_json() -> bool:
     return (
-        request.path.startswith(("/api/", "/internal/"))
+        request.path.startswith(("/api/", "/internal/", "/access/", "/.well-known/"))
         or request.path.endswith(".json")
         or request.is_json
         or request.accept_mimetypes.best == "application/json"

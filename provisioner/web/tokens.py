@@ -97,7 +97,32 @@ def logout_claims(token: str, settings: Settings, audience: str) -> dict[str, An
     return claims
 
 
-def _claims(token: str, settings: Settings) -> dict[str, Any]:
+def relying_app() -> str:
+    """The relying application calling (the authorization API): the ``client_id`` of an access
+    token it obtained with its own credentials (client credentials grant) for the authorization
+    API's audience (``settings.authz_audience``, the realm's ``portail-authz`` scope). A user's
+    token, even one carrying that audience, answers 401: only the app asks about its users."""
+    header = request.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        raise Unauthorized(
+            "Authentification requise : envoyez « Authorization: Bearer <jeton> », un jeton obtenu par le "
+            "compte de service de l'application (client credentials, portée portail-authz)."
+        )
+    settings = state.settings()
+    claims = _claims(header.split(" ", 1)[1].strip(), settings, audience=settings.authz_audience)
+    client = claims.get("client_id")
+    if not client or client != claims.get("azp") or claims.get("preferred_username") != f"service-account-{client}":
+        raise Unauthorized(
+            "Jeton refusé : l'API d'autorisation répond aux applications, avec le jeton de leur compte de "
+            "service (client credentials), pas au jeton d'un utilisateur.",
+            details={"reason": "not_a_service_account"},
+        )
+    return str(client)
+
+
+def _claims(token: str, settings: Settings, *, audience: str | None = None) -> dict[str, Any]:
+    """The claims of an access token of this realm for ``audience`` (the API's by default)."""
+    expected = audience or settings.api_audience
     decoded = _signed(token, settings)
     registry = jwt.JWTClaimsRegistry(
         iss={"essential": True, "value": settings.token_issuer},
@@ -112,13 +137,14 @@ def _claims(token: str, settings: Settings) -> dict[str, Any]:
             "Jeton refusé : il faut un jeton d'accès valide et non expiré de ce portail.",
             details={"reason": exc.error, "claim": getattr(exc, "claim", None)},
         ) from exc
-    audience = decoded.claims.get("aud")
-    audiences = audience if isinstance(audience, list) else [audience]
-    if settings.api_audience not in audiences:
+    aud = decoded.claims.get("aud")
+    audiences = aud if isinstance(aud, list) else [aud]
+    if expected not in audiences:
+        scope = "portail-authz" if expected == settings.authz_audience else "portail-api"
         raise Unauthorized(
-            f"Jeton refusé : il n'est pas émis pour l'API (audience « {settings.api_audience} » attendue). "
-            "Demandez le jeton par un client qui a la portée portail-api.",
-            details={"reason": "invalid_audience", "claim": "aud", "expected": settings.api_audience},
+            f"Jeton refusé : il n'est pas émis pour cette API (audience « {expected} » attendue). "
+            f"Demandez le jeton par un client qui a la portée {scope}.",
+            details={"reason": "invalid_audience", "claim": "aud", "expected": expected},
         )
     return dict(decoded.claims)
 

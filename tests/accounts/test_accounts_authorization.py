@@ -71,6 +71,8 @@ def _b_requests(b: dict[str, Any]) -> list[tuple[str, str, Any]]:
         ("GET", f"/people/{person}", None),
         ("PATCH", f"/people/{person}", {"enabled": False}),
         ("GET", f"/accounts/{pid}/audit", None),
+        ("GET", f"/accounts/{pid}/portfolio", None),
+        ("POST", f"/accounts/{pid}/portfolio", {"identifier": "73282932000074"}),
         ("PUT", f"/people/{person}/phone", {"phone": "+41791112233"}),
         ("POST", f"/people/{person}/phone/verify", {"code": "123456"}),
         ("DELETE", f"/people/{person}/phone", None),

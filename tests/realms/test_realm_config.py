@@ -105,7 +105,7 @@ def test_the_catalogue_gives_a_role_a_scope_and_a_gate_per_teleprocedure() -> No
     assert roles["tp-dsn"]["description"] == "Téléprocédure DSN : Déclaration Sociale Nominative"
 
     scopes = {s["name"]: s for s in derived.client_scopes}
-    assert set(scopes) == {"portail-account", "portail-api", *(f"tp-{c.lower()}" for c in codes)}
+    assert set(scopes) == {"portail-account", "portail-api", "portail-authz", *(f"tp-{c.lower()}" for c in codes)}
     (mapper,) = scopes["tp-dads-u"]["protocolMappers"]
     assert mapper["config"]["user.attribute"] == "portail.tp.dads-u"
     assert mapper["config"]["claim.name"] == "document_types.DADS-U"
@@ -127,6 +127,11 @@ def test_the_catalogue_gives_a_role_a_scope_and_a_gate_per_teleprocedure() -> No
     assert "teleprocedureScopes" not in clients["portail-demo-app"]
     assert clients["portail-demo-app"]["optionalClientScopes"][-len(codes) :] == [f"tp-{c.lower()}" for c in codes]
     assert "portail-account" in clients["portail-admin-ui"]["defaultClientScopes"]
+    # The authorization API's audience, asked for by a relying app's service account (optional).
+    (audience,) = scopes["portail-authz"]["protocolMappers"]
+    assert audience["config"]["included.custom.audience"] == "portail-authz"
+    assert "portail-authz" in clients["portail-demo-app"]["optionalClientScopes"]
+    assert clients["portail-demo-app"]["serviceAccountsEnabled"] is True
     assert "optionalClientScopes" not in clients["portail-admin-ui"]
 
     flow, reset, admin = derived.authentication_flows
