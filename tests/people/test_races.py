@@ -12,6 +12,7 @@ from tests.fixtures.races import (
     duplicate_names_race,
     last_administrator_race,
     mailbox_quota_race,
+    portfolio_races,
 )
 
 
@@ -38,3 +39,16 @@ def test_two_people_cannot_both_take_one_siret_and_names_where_they_are_the_logi
 def test_two_administrators_cannot_both_handle_one_request(database: Database, settings: Settings) -> None:
     portal = load_portal(REPO_ROOT / "keycloak-config", "portail-demo")
     assert admin_request_race(database, portal, settings) == ["ok", "request_handled"]
+
+
+def test_two_writers_of_one_portfolio_entry_at_once(database: Database, settings: Settings) -> None:
+    from provisioner.catalogue.realm_files import seed
+    from provisioner.realms.config import load_realm_configs, variables_from
+
+    with database.session() as session:  # the catalogue (a filing names a teleprocedure of it)
+        for config in load_realm_configs(settings.keycloak_config_dir, variables_from(settings), dev_mode=True):
+            seed(session, config)
+    portal = load_portal(REPO_ROOT / "keycloak-config", "portail-demo")
+    adds, reports, count = portfolio_races(database, portal)
+    assert adds == ["already_in_portfolio", "ok"]
+    assert reports == ["ok", "ok", "False", "True"] and count == 1

@@ -166,6 +166,22 @@ def test_every_endpoint_refuses_another_portals_objects(
     assert [p["id"] for p in people] == [theirs["holder"]["id"]]
 
 
+def test_another_portals_operator_gets_nothing_of_a_portfolio(
+    api: Any, operators: dict[str, dict[str, str]], principal_body: Any
+) -> None:
+    """The portfolio's own routes (``/portfolio/{id}``) name no account: the fourth portal's
+    operator gets 404 from them for an establishment of the demo portal, which stays as it was."""
+    headers = operators["portail-demo"]
+    body = principal_body(f"x{uuid.uuid4().hex[:10]}", {"DSN": None}, company_type="expert-comptable")
+    firm = api("POST", "/accounts", headers, body).json["account"]
+    path = f"/accounts/{firm['id']}/portfolio"
+    entry = api("POST", path, headers, {"identifier": "73282932000074"}).json["establishment"]
+    for method, body in (("PATCH", {"company_name": "PIRATE"}), ("DELETE", None)):
+        answer = api(method, f"/portfolio/{entry['id']}", operators[FOURTH], body)
+        assert answer.status_code == 404, (method, answer.json)
+    assert api("GET", path, headers).json["items"] == [entry]
+
+
 def test_each_portal_has_its_own_catalogue(
     api: Any, operators: dict[str, dict[str, str]], deployment: Settings, admin_rest: Any
 ) -> None:

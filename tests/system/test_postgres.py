@@ -33,6 +33,7 @@ from tests.fixtures.races import (
     duplicate_names_race,
     last_administrator_race,
     mailbox_quota_race,
+    portfolio_races,
 )
 
 PORT = int(os.environ.get("PORTAIL_TEST_PG_PORT", "5439"))
@@ -151,6 +152,9 @@ def test_the_last_administrator_and_quota_checks_hold_under_concurrency(pg: Data
     declarants = load_portal(REPO_ROOT / "keycloak-config", "declarants-demo")
     assert duplicate_names_race(pg, declarants) == ["duplicate_names", "ok"]
     assert admin_request_race(pg, portal, Settings(dev_mode=True)) == ["ok", "request_handled"]
+    adds, reports, count = portfolio_races(pg, portal)
+    assert adds == ["already_in_portfolio", "ok"]
+    assert reports == ["ok", "ok", "False", "True"] and count == 1
 
 
 def test_the_account_search_uses_the_trigram_indexes(pg: Database) -> None:
