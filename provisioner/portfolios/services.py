@@ -32,13 +32,18 @@ class Page:
     per_page: int
 
 
+def is_firm(account: Account) -> bool:
+    """A firm's principal account: the accounts that have a portfolio."""
+    return account.kind == domain.PRINCIPAL and account.company_type in FIRM_TYPES
+
+
 def firm(ctx: Context, account_id: int) -> Account:
     """The firm's principal account, if the actor administers it (else 404: nothing is learnt of
     another firm's portfolio) and it is a firm."""
     account = ctx.session.get(Account, account_id)
     if account is None or account.portal != ctx.realm or not ctx.actor.administers(account.principal_id):
         raise NotFound("Compte introuvable.", code="account_not_found")
-    if account.kind != domain.PRINCIPAL or account.company_type not in FIRM_TYPES:
+    if not is_firm(account):
         raise RuleViolation(
             "Seul le compte principal d'un cabinet (expert-comptable, tiers déclarant, OGA) a un portefeuille.",
             code="not_a_firm",
@@ -200,7 +205,7 @@ def _filer(ctx: Context, data: FilingIn) -> Account:
         account = ctx.session.get(Account, data.account_id)
     if account is None or account.portal != ctx.realm:
         raise NotFound("Déclarant inconnu sur ce portail.", code="filer_not_found")
-    if account.kind != domain.PRINCIPAL or account.company_type not in FIRM_TYPES:
+    if not is_firm(account):
         raise RuleViolation("Le déclarant n'est pas un cabinet : seul un cabinet a un portefeuille.", code="not_a_firm")
     if account.status != "open":
         raise RuleViolation("Le compte du cabinet n'est pas ouvert : il ne déclare rien.", code="account_not_open")
