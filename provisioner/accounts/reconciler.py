@@ -247,6 +247,11 @@ class Reconciler:
             people = [(p, desired_user(p, account, principal)) for account in accounts for p in account.people]
             if len(people) <= PARALLEL_CREATE_FROM and not any(p.keycloak_user_id for p, _ in people):
                 todo.append((principal, people))
+        # Nothing written yet: the transaction ends before Keycloak is called (the rule of
+        # ``provisioner.db``), so that on SQLite an import and the requests write meanwhile. What
+        # changed in between (an account deleted) fails the writes below: the items then go one
+        # by one, and what Keycloak made is found and adopted.
+        session.commit()
         made = self.kc.create_accounts(
             [
                 NewAccount(

@@ -333,3 +333,37 @@ def test_another_portals_service_account_gets_nothing_from_the_extension(gateway
         with pytest.raises(KeycloakApiError) as refused:
             other.rest.post(f"admin/realms/{gateway.realm}/portail-accounts/{suffix}", body)
         assert refused.value.status in (401, 403), refused.value
+
+
+def test_no_write_lock_is_held_while_keycloak_creates_the_accounts(
+    database: Any, settings: Any, gateway: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The creation call runs outside any unit of work: on SQLite another writer (an import, a
+    request) takes the write lock meanwhile instead of waiting for Keycloak."""
+    import sqlite3
+
+    from provisioner.keycloak.gateway import KeycloakGateway
+    from provisioner.sync.worker import process
+
+    if not settings.database_url.startswith("sqlite"):
+        pytest.skip("the write lock is SQLite's")
+    ids = _save_accounts(database, settings, 3)
+    seen: list[str] = []
+
+    def meanwhile(call: Callable[[], Any]) -> Any:
+        other = sqlite3.connect(database.engine.url.database, timeout=0.5, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            seen.append("wrote")
+        except sqlite3.OperationalError as exc:
+            seen.append(str(exc))
+        finally:
+            other.close()
+        return call()
+
+    _on_creation_calls(monkeypatch, meanwhile)
+    report = process(database, KeycloakGateway(settings))
+    assert seen and set(seen) == {"wrote"}, seen
+    assert report.pending == 0 and report.failed == 0, report
+    _as_wanted(database, settings, gateway, ids)
