@@ -50,20 +50,30 @@ def create_app(settings: Settings | None = None) -> Flask:
     from provisioner.admin.views import bp as admin_pages
     from provisioner.authorization.api import bp as authorization_api
     from provisioner.catalogue.api import bp as catalogue_api
+    from provisioner.filings.api import bp as filings_api
     from provisioner.health.views import bp as health
+    from provisioner.mandates.api import bp as mandates_api
     from provisioner.people.api import bp as people_api
     from provisioner.people.views import bp as people_pages
     from provisioner.phone.api import bp as phone_api
     from provisioner.phone.views import bp as phone_pages
     from provisioner.portfolios.api import bp as portfolios_api
-    from provisioner.portfolios.api import filings as filings_api
     from provisioner.requests.views import bp as request_pages
     from provisioner.sms.api import bp as sms_api
     from provisioner.web.openapi import bp as openapi
 
     actors.register(app)  # what a signed-in user may do: the accounts feature knows
     app.register_blueprint(health)
-    for api in (accounts_api, people_api, phone_api, catalogue_api, portfolios_api, filings_api, authorization_api):
+    for api in (
+        accounts_api,
+        people_api,
+        phone_api,
+        catalogue_api,
+        portfolios_api,
+        filings_api,
+        mandates_api,
+        authorization_api,
+    ):
         csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
         app.register_blueprint(api)
     app.register_blueprint(openapi)

@@ -116,11 +116,13 @@ def dev(ctx: click.Context, port: int, start_keycloak: bool) -> None:
 
 def _register() -> None:
     from provisioner.accounts.cli import accounts, reconcile
+    from provisioner.mandates.cli import clients
     from provisioner.sync.cli import sync
 
     main.add_command(accounts)
     main.add_command(sync)
     main.add_command(reconcile)
+    main.add_command(clients)
 
 
 _register()

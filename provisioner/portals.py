@@ -37,6 +37,11 @@ class Portal:
     sms: SmsPolicy = SmsPolicy()
     # What a person types to sign in (rule 21): account-login, email or siret-names.
     login_scheme: str = "account-login"
+    support_contact: str = ""  # realm attribute portail.supportContact: on letters and pages
+    # The sender's lines under the portal's name on letters (portal.letters.returnAddress).
+    return_address: tuple[str, ...] = ()
+    # Days an activation key of a mandate stays usable (portal.mandates.keyValidityDays); none: no limit.
+    mandate_key_days: int | None = None
 
 
 def _merged(base: Any, own: Any) -> Any:
@@ -69,6 +74,16 @@ def read_realm_file(path: Path) -> dict[str, Any]:
     return dict(_merged(read_realm_file(base_path), data))
 
 
+def _days(value: Any) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InvalidInput(
+            f"portal.mandates.keyValidityDays: a whole number of days (1 or more), not {value!r}", code="bad_config"
+        )
+    return value
+
+
 @cache
 def load_portal(config_dir: Path, realm: str) -> Portal:
     for path in sorted((config_dir / "realms").glob("*.json")):
@@ -83,6 +98,9 @@ def load_portal(config_dir: Path, realm: str) -> Portal:
             default_country=portal.get("defaultCountry", "FR"),
             display_name=data.get("settings", {}).get("displayName", realm),
             login_scheme=str(portal.get("loginScheme", "account-login")),
+            support_contact=str(data.get("settings", {}).get("attributes", {}).get("portail.supportContact", "")),
+            return_address=tuple(str(line) for line in portal.get("letters", {}).get("returnAddress", ())),
+            mandate_key_days=_days(portal.get("mandates", {}).get("keyValidityDays")),
             sms=SmsPolicy(
                 allowed_prefixes=tuple(sms.get("allowedCountryPrefixes", ())),
                 max_per_user_per_hour=int(sms.get("maxPerUserPerHour", 5)),

@@ -103,7 +103,8 @@ class EvaluationsIn(Input):
 class DecisionOut(Input):
     decision: bool
     context: dict[str, Any] = Field(
-        description="`reason`: why (own_account) or why not (person_disabled, not_subscribed, …); "
+        description="`reason`: why (own_account, mandate) or why not (person_disabled, not_subscribed, "
+        "no_mandate, mandate_revoked, not_in_mandate, …); `mandate_id` when a mandate decided; "
         "`reason_admin`: the same in words, for an administrator"
     )
 

@@ -6,8 +6,12 @@ principal are open, the person is enabled, the account subscribes to the telepro
 principal's, and the person files it (a holder or a secondary's login all of its account's, a
 collaborator those it is declarant of). It is the computation that gives the person's Keycloak
 user its roles and token claims (``accounts.reconciler.desired_user``): the answer here and the
-token never differ. Firms acting for their clients under a mandate come with the accountants'
-features (issue 11).
+token never differ.
+
+A firm's people may also act for a client's establishment (rules 14-15): the firm holds an
+active mandate of that client covering the teleprocedure, the establishment is in the firm's
+portfolio, and the person files that teleprocedure for the firm (the firm subscribes to it, the
+person is its declarant). Tokens never carry this: a firm may hold 10,000 clients.
 """
 
 from __future__ import annotations
@@ -23,8 +27,12 @@ from provisioner.accounts import domain
 from provisioner.accounts.models import Account, Person
 from provisioner.accounts.reconciler import desired_user
 from provisioner.catalogue import store as catalogue_store
+from provisioner.db import utcnow
 from provisioner.errors import DomainError
+from provisioner.mandates.models import ACTIVE, ENDED, REVOKED, Mandate
 from provisioner.portals import Portal
+from provisioner.portfolios.models import Establishment
+from provisioner.portfolios.services import is_firm
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,8 @@ def evaluate(session: Session, portal: Portal, questions: Iterable[Question]) ->
     questions = list(questions)
     people = _people(session, portal.realm, {q.subject for q in questions})
     codes = {e.code for e in catalogue_store.entries(session, portal.realm)}
-    return [_decide(portal, people.get(q.subject), codes, q) for q in questions]
+    clients = _clients(session, portal, people.values(), questions)
+    return [_decide(portal, people.get(q.subject), codes, q, clients) for q in questions]
 
 
 def explain(session: Session, portal: Portal, person: Person) -> list[tuple[str, Decision]]:
@@ -64,9 +73,38 @@ def explain(session: Session, portal: Portal, person: Person) -> list[tuple[str,
     codes = {e.code for e in entries}
     identifier = person.account.identifier
     return [
-        (e.code, _decide(portal, person, codes, Question(person.keycloak_user_id or "", identifier, e.code)))
+        (e.code, _decide(portal, person, codes, Question(person.keycloak_user_id or "", identifier, e.code), Clients()))
         for e in entries
     ]
+
+
+@dataclass
+class Clients:
+    """What the firms asked about hold: their mandates and portfolio entries, by (firm, SIRET)."""
+
+    mandates: dict[tuple[int, str], Mandate] = field(default_factory=dict)
+    portfolio: set[tuple[int, str]] = field(default_factory=set)
+
+
+def _clients(session: Session, portal: Portal, people: Iterable[Person], questions: list[Question]) -> Clients:
+    firms = {(p.account.parent or p.account).id for p in people if is_firm(p.account.parent or p.account)}
+    if not firms:
+        return Clients()
+    sirets = set()
+    for q in questions:
+        try:
+            sirets.add(domain.normalize_identifier(portal.identifier_scheme, q.establishment))
+        except DomainError:
+            continue
+    if not sirets:
+        return Clients()
+    mandates = session.scalars(select(Mandate).where(Mandate.firm_id.in_(firms), Mandate.identifier.in_(sirets)))
+    entries = session.execute(
+        select(Establishment.firm_id, Establishment.identifier).where(
+            Establishment.firm_id.in_(firms), Establishment.identifier.in_(sirets)
+        )
+    )
+    return Clients({(m.firm_id, m.identifier): m for m in mandates}, {(f, i) for f, i in entries})
 
 
 def _people(session: Session, realm: str, subjects: set[str]) -> dict[str, Person]:
@@ -81,7 +119,7 @@ def _people(session: Session, realm: str, subjects: set[str]) -> dict[str, Perso
     return {p.keycloak_user_id: p for p in found if p.keycloak_user_id}
 
 
-def _decide(portal: Portal, person: Person | None, codes: set[str], q: Question) -> Decision:
+def _decide(portal: Portal, person: Person | None, codes: set[str], q: Question, clients: Clients) -> Decision:
     code = q.teleprocedure.strip().upper()
     if person is None:
         return _deny("unknown_subject", "Cet utilisateur n'est pas une personne de ce portail.")
@@ -104,6 +142,8 @@ def _decide(portal: Portal, person: Person | None, codes: set[str], q: Question)
             **who,
             status=closed.status,
         )
+    if account.identifier != siret and is_firm(principal):
+        return _for_client(person, account, principal, siret, code, clients)
     if account.identifier != siret:
         return _deny(
             "not_own_establishment",
@@ -131,6 +171,55 @@ def _decide(portal: Portal, person: Person | None, codes: set[str], q: Question)
         "own_account",
         f"{_name(person)} déclare {code} pour son propre compte {account.login} ({siret}).",
         {**who, "document_types": list(within[code])},
+    )
+
+
+def _for_client(
+    person: Person, account: Account, principal: Account, siret: str, code: str, clients: Clients
+) -> Decision:
+    """A firm's person asking to act for another establishment: under the firm's mandate."""
+    who = {"account_id": account.id}
+    mandate = clients.mandates.get((principal.id, siret))
+    if mandate is None:
+        return _deny("no_mandate", f"Le cabinet {principal.login} n'a pas de mandat de l'établissement {siret}.", **who)
+    mine = {**who, "mandate_id": mandate.id}
+    state = mandate.state(utcnow())
+    if state == REVOKED:
+        by = "par le client" if mandate.revoked_by == "client" else "par le cabinet"
+        return _deny("mandate_revoked", f"Le mandat {mandate.id} de {siret} a été retiré {by}.", **mine)
+    if state == ENDED:
+        return _deny("mandate_ended", f"Le mandat {mandate.id} de {siret} a pris fin le {mandate.ends_on}.", **mine)
+    if state != ACTIVE:
+        return _deny(
+            "mandate_not_active",
+            f"Le mandat {mandate.id} de {siret} n'est pas actif (état : {state}) : le cabinet doit saisir la clé "
+            "d'activation reçue par le client.",
+            **mine,
+            state=state,
+        )
+    if code not in mandate.teleprocedures:
+        return _deny(
+            "not_in_mandate",
+            f"Le mandat {mandate.id} de {siret} couvre {', '.join(mandate.teleprocedures)}, pas {code}.",
+            **mine,
+        )
+    if (principal.id, siret) not in clients.portfolio:
+        return _deny(
+            "not_in_portfolio", f"{siret} n'est plus dans le portefeuille du cabinet {principal.login}.", **mine
+        )
+    within, _ = domain.clip_to_ceiling(principal.selection, account.selection)
+    if code not in within:
+        return _deny("not_subscribed", f"Le compte {account.login} du cabinet n'est pas abonné à {code}.", **mine)
+    want = desired_user(person, account, principal)
+    if code not in want.attributes["portail.teleprocedures"]:
+        return _deny(
+            "no_permission", f"{_name(person)} n'a pas l'autorisation de déclarant {code} pour le cabinet.", **mine
+        )
+    return Decision(
+        True,
+        "mandate",
+        f"{_name(person)} déclare {code} pour {siret} sous le mandat {mandate.id} du cabinet {principal.login}.",
+        mine,
     )
 
 

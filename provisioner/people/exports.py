@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 from provisioner.accounts.domain import mask_phone
 from provisioner.accounts.models import Account, Person
 from provisioner.errors import InvalidInput
+from provisioner.pdf import latin1
 from provisioner.spreadsheets import FORMULA_STARTS
 
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
@@ -68,33 +69,23 @@ def to_xlsx(title: str, people: Sequence[Person]) -> bytes:
     return buffer.getvalue()
 
 
-_TYPOGRAPHY = str.maketrans(
-    {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "œ": "oe", "Œ": "OE", "€": "EUR"}
-)
-
-
-def _latin1(text: str) -> str:
-    # The PDF's built-in fonts cover Latin-1 (French, German accents); anything else is replaced.
-    return text.translate(_TYPOGRAPHY).encode("latin-1", "replace").decode("latin-1")
-
-
 def to_pdf(title: str, people: Sequence[Person]) -> bytes:
     pdf = FPDF(orientation="L", format="A4")
-    pdf.set_title(_latin1(title))
+    pdf.set_title(latin1(title))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 13)
-    pdf.cell(0, 8, _latin1(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, latin1(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 8)
-    pdf.cell(0, 6, _latin1(f"Édité le {datetime.now():%d/%m/%Y %H:%M}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, latin1(f"Édité le {datetime.now():%d/%m/%Y %H:%M}"), new_x="LMARGIN", new_y="NEXT")
     widths = (48, 44, 56, 14, 18, 44, 53)
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
         header = table.row()
         for name in HEADERS:
-            header.cell(_latin1(name))
+            header.cell(latin1(name))
         for row in rows(people):
             line = table.row()
             for value in row:
-                line.cell(_latin1(value))
+                line.cell(latin1(value))
     return bytes(pdf.output())
 
 

@@ -1,27 +1,17 @@
 """``/api/v1/accounts/{id}/portfolio`` and ``/api/v1/portfolio/{id}``: a firm's portfolio, for its
-administrators (and operators); ``/api/v1/filings``: a relying app reports a filing (its service
-account's token, as for the authorization API: docs/authorization.md)."""
+administrators (and operators). Filings reported by relying apps: ``provisioner.filings``."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify
+from flask import Blueprint, jsonify
 
-from provisioner.actors import Actor
 from provisioner.portfolios import schemas, services
 from provisioner.portfolios.schemas import establishment_out
-from provisioner.web.api import api_context, authenticate, commit_and_sync, portal_context
+from provisioner.web.api import api_context, authenticate, commit_and_sync
 from provisioner.web.openapi import ACCOUNT_ID, MAX_ID, Answer, answers, spec
-from provisioner.web.tokens import relying_app
 
 bp = Blueprint("portfolios_api", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate)
-filings = Blueprint("filings_api", __name__, url_prefix="/api/v1")
-
-
-@filings.before_request
-def _relying_app() -> None:
-    g.relying_app = relying_app()  # 401 before the body is read: a relying app's service account only
-
 
 TAGS = ["portfolio"]
 ESTABLISHMENT_ID = f"<int(min=1, max={MAX_ID}):establishment_id>"
@@ -75,14 +65,3 @@ def remove_establishment(establishment_id: int) -> Answer:
     services.remove(ctx, services.get_establishment(ctx, establishment_id))
     commit_and_sync()
     return jsonify({"removed": establishment_id})
-
-
-@filings.post("/filings")
-@spec.validate(json=schemas.FilingIn, resp=answers(HTTP_200=schemas.FilingOut, HTTP_201=schemas.FilingOut), tags=TAGS)
-def report_filing(json: schemas.FilingIn) -> Answer:
-    """A relying app reports a filing by a firm (its account, or one of its people): an
-    establishment the firm did not have appears in its portfolio "to complete" (201)."""
-    ctx = portal_context(Actor(name=f"app:{g.relying_app}"))
-    entry, added = services.report_filing(ctx, json)
-    commit_and_sync()  # the app learns no more of the firm's portfolio than what it reported
-    return jsonify({"establishment_id": entry.id, "added": added}), 201 if added else 200

@@ -11,6 +11,7 @@ from provisioner.db import Base, utcnow
 
 BY_HAND = "manual"
 BY_FILING = "filing"  # a relying app reported a filing for it
+BY_MANDATE = "mandate"  # a client's mandate was activated
 
 
 class Establishment(Base):

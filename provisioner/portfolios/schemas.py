@@ -67,7 +67,7 @@ class EstablishmentOut(Input):
     monthly_deadline: int | None
     seeding_requested: bool
     state: Literal["to_complete", "complete"]
-    source: Literal["manual", "filing"]
+    source: Literal["manual", "filing", "mandate"]
     last_filing_on: date | None
     last_filing_teleprocedure: str | None
 

@@ -122,6 +122,18 @@ def binary(path: str, method: str, media_types: dict[str, str]) -> None:
     }
 
 
+# Operations whose request body is a file: (path, method) -> content types it takes.
+_UPLOADS: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+def upload(path: str, method: str, media_types: dict[str, str]) -> None:
+    """Declare that ``method path`` takes a file of one of ``media_types`` as its body (type -> what)."""
+    _UPLOADS[(path, method)] = {
+        media: {"schema": {"type": "string", "format": "binary", "description": what}}
+        for media, what in media_types.items()
+    }
+
+
 _document: dict[str, Any] = {}
 
 
@@ -132,6 +144,8 @@ def document() -> dict[str, Any]:
         built = spec._generate_spec()
         for (path, method), content in _BINARY.items():
             built["paths"][path][method]["responses"]["200"]["content"] = content
+        for (path, method), content in _UPLOADS.items():
+            built["paths"][path][method]["requestBody"] = {"required": True, "content": content}
         _document.update(built)
     return _document
 

@@ -35,6 +35,8 @@ from provisioner.catalogue import realm_files
 from provisioner.context import Context
 from provisioner.db import Database
 from provisioner.keycloak.gateway import KeycloakGateway
+from provisioner.mandates import services as mandates
+from provisioner.mandates.schemas import ClientIn
 from provisioner.migrate import upgrade
 from provisioner.people import services as people
 from provisioner.people.schemas import CollaboratorIn
@@ -68,19 +70,21 @@ schemathesis.openapi.format("phone", st.sampled_from(["+33612345678", "06 12 34 
 IDENTIFIER_AND_CATALOGUE_RULES = (
     r"^(post__api_v1_accounts|patch__api_v1_accounts_\{account_id\}|put__api_v1_accounts_\{account_id\}_teleprocedures"
     r"|post__api_v1_accounts_\{account_id\}_secondaries|put__api_v1_people_\{person_id\}_phone"
-    r"|post__api_v1_accounts_\{account_id\}_portfolio)$"
+    r"|post__api_v1_accounts_\{account_id\}_portfolio|post__api_v1_accounts_\{account_id\}_clients"
+    r"|post__api_v1_accounts_\{account_id\}_clients_import)$"
 )
 OTHER_RULES = (
     r"^(put__api_v1_accounts_\{account_id\}_mailbox|delete__api_v1_accounts_\{account_id\}"
     r"|post__api_v1_accounts_\{account_id\}_(deactivate|reactivate)|post__api_v1_accounts_\{account_id\}_collaborators"
     r"|patch__api_v1_people_\{person_id\}|delete__api_v1_people_\{person_id\}|post__api_v1_people_\{person_id\}_password-link"
     r"|post__api_v1_people_\{person_id\}_phone_verify|post__api_v1_teleprocedures|patch__api_v1_teleprocedures_\{code\}"
-    r"|delete__api_v1_teleprocedures_\{code\})$"
+    r"|delete__api_v1_teleprocedures_\{code\}|post__api_v1_accounts_\{account_id\}_clients_letters"
+    r"|post__api_v1_accounts_\{account_id\}_mandates_activation|post__api_v1_mandates_\{mandate_id\}_revocation)$"
 )
 ACCEPTED = ["2xx", "401", "403", "404", "409", "429"]  # 429: SMS codes are rate-limited
 
 
-def _fuzz_data(settings: Settings) -> tuple[Settings, int, int, int]:
+def _fuzz_data(settings: Settings) -> tuple[Settings, int, int, int, int]:
     """A database of its own with the portal's catalogue, one open account (a firm) with one
     collaborator and one establishment in its portfolio."""
     rng = random.Random(SEED)
@@ -114,7 +118,18 @@ def _fuzz_data(settings: Settings) -> tuple[Settings, int, int, int]:
             ),
         )
         entry = portfolios.add(ctx, principal, EstablishmentIn(identifier=_siret(rng)))
-        ids = principal.id, person.id, entry.id
+        client = {
+            "identifier": _siret(rng),
+            "company_name": "CLIENT FUZZ",
+            "address_line1": "1 rue du Test",
+            "postcode": "75001",
+            "city": "Paris",
+            "teleprocedures": ["DSN"],
+        }
+        mandate = mandates.add_client(
+            ctx, fuzz.secret_key.get_secret_value(), principal, ClientIn.model_validate(client)
+        )
+        ids = principal.id, person.id, entry.id, mandate.id
     process(db, KeycloakGateway(fuzz))
     return fuzz, *ids
 
@@ -123,7 +138,7 @@ def _fuzz_data(settings: Settings) -> tuple[Settings, int, int, int]:
 def api_schema(settings: Settings, realm: str, api_clients: None) -> Iterator[tuple[Any, Database]]:
     from provisioner.app import create_app
 
-    fuzz, account_id, person_id, establishment_id = _fuzz_data(settings)
+    fuzz, account_id, person_id, establishment_id, mandate_id = _fuzz_data(settings)
     app = create_app(fuzz)
     server = make_server("127.0.0.1", FUZZ_PORT, app, threaded=True)  # over HTTP, as a client sees it
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -133,7 +148,12 @@ def api_schema(settings: Settings, realm: str, api_clients: None) -> Iterator[tu
             "generation": {"max-examples": 12, "database": "none"},
             "checks": {"enabled": True},
             "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True}, "fuzzing": {"enabled": True}},
-            "parameters": {"account_id": account_id, "person_id": person_id, "establishment_id": establishment_id},
+            "parameters": {
+                "account_id": account_id,
+                "person_id": person_id,
+                "establishment_id": establishment_id,
+                "mandate_id": mandate_id,
+            },
             "operations": [
                 {
                     "include-operation-id-regex": IDENTIFIER_AND_CATALOGUE_RULES,
