@@ -25,6 +25,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
+        # The largest request body (a client spreadsheet of 100,000 rows is about 10 MB): 413 above.
+        MAX_CONTENT_LENGTH=32 * 1024 * 1024,
     )
     if settings.trusted_proxies:  # the client's address, not the proxy's (rate limits per address)
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -50,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from provisioner.admin.views import bp as admin_pages
     from provisioner.authorization.api import bp as authorization_api
     from provisioner.catalogue.api import bp as catalogue_api
+    from provisioner.delegations.api import bp as delegations_api
     from provisioner.filings.api import bp as filings_api
     from provisioner.health.views import bp as health
     from provisioner.mandates.api import bp as mandates_api
@@ -72,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         portfolios_api,
         filings_api,
         mandates_api,
+        delegations_api,
         authorization_api,
     ):
         csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply

@@ -28,6 +28,7 @@ from provisioner.accounts.models import Account, Person
 from provisioner.accounts.reconciler import desired_user
 from provisioner.catalogue import store as catalogue_store
 from provisioner.db import utcnow
+from provisioner.delegations.models import DelegationProfile, profile_establishment, profile_member
 from provisioner.errors import DomainError
 from provisioner.mandates.models import ACTIVE, ENDED, REVOKED, Mandate
 from provisioner.portals import Portal
@@ -84,6 +85,8 @@ class Clients:
 
     mandates: dict[tuple[int, str], Mandate] = field(default_factory=dict)
     portfolio: set[tuple[int, str]] = field(default_factory=set)
+    profiles: dict[int, list[DelegationProfile]] = field(default_factory=dict)  # by person id
+    delegated: set[tuple[int, str]] = field(default_factory=set)  # (profile id, SIRET) of its establishments
 
 
 def _clients(session: Session, portal: Portal, people: Iterable[Person], questions: list[Question]) -> Clients:
@@ -104,7 +107,31 @@ def _clients(session: Session, portal: Portal, people: Iterable[Person], questio
             Establishment.firm_id.in_(firms), Establishment.identifier.in_(sirets)
         )
     )
-    return Clients({(m.firm_id, m.identifier): m for m in mandates}, {(f, i) for f, i in entries})
+    members = [p.id for p in people if is_firm(p.account.parent or p.account)]
+    profiles: dict[int, list[DelegationProfile]] = {}
+    for person_id, profile in session.execute(
+        select(profile_member.c.person_id, DelegationProfile)
+        .join(DelegationProfile, DelegationProfile.id == profile_member.c.profile_id)
+        .where(profile_member.c.person_id.in_(members))
+    ):
+        profiles.setdefault(person_id, []).append(profile)
+    ids = {p.id for mine in profiles.values() for p in mine}
+    delegated: set[tuple[int, str]] = set()
+    if ids:
+        delegated = {
+            (profile_id, identifier)
+            for profile_id, identifier in session.execute(
+                select(profile_establishment.c.profile_id, Establishment.identifier)
+                .join(Establishment, Establishment.id == profile_establishment.c.establishment_id)
+                .where(profile_establishment.c.profile_id.in_(ids), Establishment.identifier.in_(sirets))
+            )
+        }
+    return Clients(
+        {(m.firm_id, m.identifier): m for m in mandates},
+        {(f, i) for f, i in entries},
+        profiles,
+        delegated,
+    )
 
 
 def _people(session: Session, realm: str, subjects: set[str]) -> dict[str, Person]:
@@ -215,11 +242,27 @@ def _for_client(
         return _deny(
             "no_permission", f"{_name(person)} n'a pas l'autorisation de déclarant {code} pour le cabinet.", **mine
         )
-    return Decision(
-        True,
-        "mandate",
-        f"{_name(person)} déclare {code} pour {siret} sous le mandat {mandate.id} du cabinet {principal.login}.",
-        mine,
+    if domain.ACCOUNT_ADMIN in want.roles:  # the firm's administrators act for the whole portfolio
+        return Decision(
+            True,
+            "mandate",
+            f"{_name(person)} déclare {code} pour {siret} sous le mandat {mandate.id} du cabinet {principal.login}.",
+            mine,
+        )
+    for profile in clients.profiles.get(person.id, []):
+        if code in profile.teleprocedures and (profile.whole_portfolio or (profile.id, siret) in clients.delegated):
+            return Decision(
+                True,
+                "mandate",
+                f"{_name(person)} déclare {code} pour {siret} sous le mandat {mandate.id}, par le profil de "
+                f"délégation « {profile.name} ».",
+                {**mine, "profile_id": profile.id},
+            )
+    return _deny(
+        "not_in_profile",
+        f"Aucun profil de délégation de {_name(person)} ne lui confie {code} pour {siret} : l'administrateur du "
+        "cabinet le règle dans « Paramètres de délégation ».",
+        **mine,
     )
 
 

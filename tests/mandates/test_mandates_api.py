@@ -133,8 +133,29 @@ def test_a_spreadsheet_of_clients_to_an_active_mandate_and_its_revocation(
     portfolio = api.call("GET", f"/accounts/{firm['id']}/portfolio?q={client_siret}", headers=firm["headers"]).json
     assert [e["source"] for e in portfolio["items"]] == ["mandate"]
 
+    # A collaborator acts for a client only within its delegation profiles; the firm's administrator for all.
+    allowed, context = ask(subject, client_siret, "DSN")
+    assert not allowed and context["reason"] == "not_in_profile", context
+    holder = gateway.find_user(firm["login"]).id
+    allowed, context = ask(holder, client_siret, "DSN")
+    assert allowed and context["reason"] == "mandate" and "profile_id" not in context, context
+    profile = api.call(
+        "POST",
+        f"/accounts/{firm['id']}/delegation-profiles",
+        {
+            "name": "Paie Lyon",
+            "teleprocedures": ["DSN"],
+            "establishment_ids": [portfolio["items"][0]["id"]],
+            "member_ids": [collaborator["id"]],
+        },
+        firm["headers"],
+    )
+    assert profile.status_code == 201, profile.json
     allowed, context = ask(subject, client_siret, "DSN")
     assert allowed and context["reason"] == "mandate" and context["mandate_id"] == mandate_id, context
+    assert context["profile_id"] == profile.json["profile"]["id"]
+    outside = _collaborator(api, firm["id"], ["declarant:DSN"])
+    assert ask(gateway.find_user(outside["username"]).id, client_siret, "DSN")[1]["reason"] == "not_in_profile"
     assert ask(subject, client_siret, "DPAE")[1]["reason"] == "not_in_mandate"
     assert ask(subject, siret(base + 1), "DSN")[1]["reason"] == "mandate_not_active"
     assert ask(subject, siret(base + 99), "DSN")[1]["reason"] == "no_mandate"

@@ -34,6 +34,8 @@ from provisioner.actors import Actor
 from provisioner.catalogue import realm_files
 from provisioner.context import Context
 from provisioner.db import Database
+from provisioner.delegations import services as delegations
+from provisioner.delegations.schemas import ProfileIn
 from provisioner.keycloak.gateway import KeycloakGateway
 from provisioner.mandates import services as mandates
 from provisioner.mandates.schemas import ClientIn
@@ -71,7 +73,8 @@ IDENTIFIER_AND_CATALOGUE_RULES = (
     r"^(post__api_v1_accounts|patch__api_v1_accounts_\{account_id\}|put__api_v1_accounts_\{account_id\}_teleprocedures"
     r"|post__api_v1_accounts_\{account_id\}_secondaries|put__api_v1_people_\{person_id\}_phone"
     r"|post__api_v1_accounts_\{account_id\}_portfolio|post__api_v1_accounts_\{account_id\}_clients"
-    r"|post__api_v1_accounts_\{account_id\}_clients_import)$"
+    r"|post__api_v1_accounts_\{account_id\}_clients_import|post__api_v1_accounts_\{account_id\}_delegation-profiles"
+    r"|patch__api_v1_delegation-profiles_\{profile_id\})$"
 )
 OTHER_RULES = (
     r"^(put__api_v1_accounts_\{account_id\}_mailbox|delete__api_v1_accounts_\{account_id\}"
@@ -84,7 +87,7 @@ OTHER_RULES = (
 ACCEPTED = ["2xx", "401", "403", "404", "409", "429"]  # 429: SMS codes are rate-limited
 
 
-def _fuzz_data(settings: Settings) -> tuple[Settings, int, int, int, int]:
+def _fuzz_data(settings: Settings) -> tuple[Settings, int, int, int, int, int]:
     """A database of its own with the portal's catalogue, one open account (a firm) with one
     collaborator and one establishment in its portfolio."""
     rng = random.Random(SEED)
@@ -129,7 +132,10 @@ def _fuzz_data(settings: Settings) -> tuple[Settings, int, int, int, int]:
         mandate = mandates.add_client(
             ctx, fuzz.secret_key.get_secret_value(), principal, ClientIn.model_validate(client)
         )
-        ids = principal.id, person.id, entry.id, mandate.id
+        profile = delegations.create(
+            ctx, principal, ProfileIn(name="Fuzz", teleprocedures=["DSN"], establishment_ids=[entry.id])
+        )
+        ids = principal.id, person.id, entry.id, mandate.id, profile.id
     process(db, KeycloakGateway(fuzz))
     return fuzz, *ids
 
@@ -138,7 +144,7 @@ def _fuzz_data(settings: Settings) -> tuple[Settings, int, int, int, int]:
 def api_schema(settings: Settings, realm: str, api_clients: None) -> Iterator[tuple[Any, Database]]:
     from provisioner.app import create_app
 
-    fuzz, account_id, person_id, establishment_id, mandate_id = _fuzz_data(settings)
+    fuzz, account_id, person_id, establishment_id, mandate_id, profile_id = _fuzz_data(settings)
     app = create_app(fuzz)
     server = make_server("127.0.0.1", FUZZ_PORT, app, threaded=True)  # over HTTP, as a client sees it
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -153,6 +159,7 @@ def api_schema(settings: Settings, realm: str, api_clients: None) -> Iterator[tu
                 "person_id": person_id,
                 "establishment_id": establishment_id,
                 "mandate_id": mandate_id,
+                "profile_id": profile_id,
             },
             "operations": [
                 {
