@@ -51,16 +51,21 @@ def create_app(settings: Settings | None = None) -> Flask:
     from provisioner.admin.views import backchannel_logout
     from provisioner.admin.views import bp as admin_pages
     from provisioner.authorization.api import bp as authorization_api
+    from provisioner.authorization.api import coverage_api
+    from provisioner.authorization.views import bp as coverage_pages
     from provisioner.catalogue.api import bp as catalogue_api
     from provisioner.delegations.api import bp as delegations_api
+    from provisioner.delegations.views import bp as delegation_pages
     from provisioner.filings.api import bp as filings_api
     from provisioner.health.views import bp as health
     from provisioner.mandates.api import bp as mandates_api
+    from provisioner.mandates.views import bp as mandate_pages
     from provisioner.people.api import bp as people_api
     from provisioner.people.views import bp as people_pages
     from provisioner.phone.api import bp as phone_api
     from provisioner.phone.views import bp as phone_pages
     from provisioner.portfolios.api import bp as portfolios_api
+    from provisioner.portfolios.views import bp as portfolio_pages
     from provisioner.requests.views import bp as request_pages
     from provisioner.sms.api import bp as sms_api
     from provisioner.web.openapi import bp as openapi
@@ -77,12 +82,24 @@ def create_app(settings: Settings | None = None) -> Flask:
         mandates_api,
         delegations_api,
         authorization_api,
+        coverage_api,
     ):
         csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
         app.register_blueprint(api)
     app.register_blueprint(openapi)
     # The administration UI: forms carry CSRF tokens.
-    for pages in (admin_pages, accounts_pages, account_settings_pages, people_pages, phone_pages, request_pages):
+    for pages in (
+        admin_pages,
+        accounts_pages,
+        account_settings_pages,
+        people_pages,
+        phone_pages,
+        request_pages,
+        portfolio_pages,
+        mandate_pages,
+        delegation_pages,
+        coverage_pages,
+    ):
         app.register_blueprint(pages)
     csrf.exempt(backchannel_logout)  # called by Keycloak with a signed logout token, not from a browser
     csrf.exempt(sms_api)  # called by Keycloak with a shared secret, not from a browser

@@ -65,6 +65,13 @@ def siren_of(identifier: str) -> str:
     return identifier[:9]
 
 
+def same_company(scheme: str, one: str, other: str) -> bool:
+    """Two identifiers of one company: for SIRETs, one SIREN (its establishments); else equal."""
+    if scheme == "fr-siret":
+        return siren_of(one) == siren_of(other)
+    return one == other
+
+
 def normalize_phone(value: str, default_country: str = "FR", *, mobile_only: bool = False) -> str:
     """E.164 form (+41791112233) of a phone number written any usual way."""
     try:

@@ -5,12 +5,19 @@ the portal is the realm of that token. See docs/authorization.md."""
 
 from __future__ import annotations
 
+import base64
+
 from flask import Blueprint, jsonify, request
 
 from provisioner.authorization import schemas, services
+from provisioner.catalogue import store as catalogue_store
+from provisioner.db import utcnow
+from provisioner.errors import InvalidInput
 from provisioner.logs import get_logger
 from provisioner.portals import load_portal
-from provisioner.web.openapi import Answer, answers, spec
+from provisioner.portfolios import services as portfolios
+from provisioner.web.api import api_context, authenticate
+from provisioner.web.openapi import ACCOUNT_ID, Answer, answers, spec
 from provisioner.web.state import database, settings
 from provisioner.web.tokens import relying_app
 
@@ -64,6 +71,41 @@ def evaluations(json: schemas.EvaluationsIn) -> Answer:
     return jsonify({"evaluations": out})
 
 
+def _token(after: str | None) -> str:
+    return base64.urlsafe_b64encode(after.encode()).decode() if after else ""
+
+
+def _after(token: str | None) -> str | None:
+    if not token:
+        return None
+    try:
+        return base64.urlsafe_b64decode(token.encode()).decode()
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput(
+            "Jeton de page illisible : reprenez le `next_token` de la page précédente, tel quel.",
+            code="invalid_page_token",
+            details={"field": "page.token"},
+        ) from exc
+
+
+@bp.post("/access/v1/search/resource")
+@spec.validate(json=schemas.ResourceSearchIn, resp=answers(HTTP_200=schemas.ResourceSearchOut), tags=TAGS)
+def search_resource(json: schemas.ResourceSearchIn) -> Answer:
+    """The establishments the user may act for under the teleprocedure (its own account's and,
+    for a firm's people, its clients' under mandate and delegation), in SIRET order, a page at a
+    time: for the portfolio screens of relying apps. Each one is what an evaluation answers
+    ``true`` for."""
+    config = settings()
+    portal = load_portal(config.keycloak_config_dir, config.keycloak_realm)
+    with database().read_sessions() as session:
+        found, after = services.search(
+            session, portal, json.subject.id, json.action.name, after=_after(json.page.token), limit=json.page.limit
+        )
+    return jsonify(
+        {"results": [{"type": "establishment", "id": i} for i in found], "page": {"next_token": _token(after)}}
+    )
+
+
 @bp.get("/.well-known/authzen-configuration")
 @spec.validate(resp=answers(HTTP_200=schemas.Metadata), tags=TAGS, security={})
 def metadata() -> Answer:
@@ -74,5 +116,43 @@ def metadata() -> Answer:
             "policy_decision_point": base,
             "access_evaluation_endpoint": f"{base}/access/v1/evaluation",
             "access_evaluations_endpoint": f"{base}/access/v1/evaluations",
+            "search_resource_endpoint": f"{base}/access/v1/search/resource",
+        }
+    )
+
+
+# -- for a firm's administrators ----------------------------------------------------------------
+coverage_api = Blueprint("coverage_api", __name__, url_prefix="/api/v1")
+coverage_api.before_request(authenticate)
+
+
+def coverage_out(line: services.Coverage) -> dict[str, object]:
+    return {
+        "identifier": line.entry.identifier,
+        "company_name": line.entry.company_name,
+        "monthly_deadline": line.entry.monthly_deadline,
+        "deadline": line.deadline.isoformat(),
+        "covered": bool(line.filers),
+        "filers": [{"id": p.id, "name": f"{p.first_name} {p.last_name}"} for p in line.filers],
+        "reason": line.reason,
+    }
+
+
+@coverage_api.get(f"/accounts/{ACCOUNT_ID}/deadline-coverage")
+@spec.validate(query=schemas.CoverageQuery, resp=answers(HTTP_200=schemas.CoverageOut), tags=TAGS)
+def deadline_coverage(account_id: int, query: schemas.CoverageQuery) -> Answer:
+    """The firm's establishments whose monthly deadline falls today or within ``days`` days, and
+    who may file ``teleprocedure`` for each: those nobody may file for come first, with why
+    (``no_active_mandate``, ``no_filer``)."""
+    ctx = api_context()
+    firm = portfolios.firm(ctx, account_id)
+    [code] = catalogue_store.require_codes(ctx.session, ctx.realm, [query.teleprocedure], field="teleprocedure")
+    lines = services.deadline_coverage(ctx.session, ctx.portal, firm, code, query.days, utcnow().date())
+    return jsonify(
+        {
+            "teleprocedure": code,
+            "days": query.days,
+            "uncovered": sum(1 for line in lines if not line.filers),
+            "items": [coverage_out(line) for line in lines],
         }
     )

@@ -117,3 +117,67 @@ class Metadata(Input):
     policy_decision_point: str
     access_evaluation_endpoint: str
     access_evaluations_endpoint: str
+    search_resource_endpoint: str
+
+
+class ResourceType(Input):
+    type: Literal["establishment"]
+
+
+class PageIn(Input):
+    token: str | None = Field(
+        default=None, max_length=200, pattern=r"^[A-Za-z0-9_=-]+$", description="`next_token` of the page before"
+    )
+    limit: int = Field(default=50, ge=1, le=500)
+
+
+class ResourceSearchIn(Input):
+    """``POST /access/v1/search/resource``: which establishments may ``subject`` act for under
+    ``action``? (AuthZEN's resource search: the subject and the action given, the resources found.)"""
+
+    subject: Subject
+    action: Action
+    resource: ResourceType
+    context: dict[str, Any] | None = None
+    page: PageIn = PageIn()
+
+
+class Found(Input):
+    type: Literal["establishment"]
+    id: str
+
+
+class PageOut(Input):
+    next_token: str = Field(description="to ask for the next page; empty on the last one")
+
+
+class ResourceSearchOut(Input):
+    results: list[Found]
+    page: PageOut
+
+
+class CoverageQuery(Input):
+    days: int = Field(default=7, ge=0, le=62, description="the deadlines of today and the next `days` days")
+    teleprocedure: str = Field(default="DSN", pattern=CODE_PATTERN)
+
+
+class Filer(Input):
+    id: int
+    name: str
+
+
+class CoverageLine(Input):
+    identifier: str
+    company_name: str | None
+    monthly_deadline: int
+    deadline: str = Field(description="the next deadline, ISO date")
+    covered: bool
+    filers: list[Filer]
+    reason: str | None = Field(description="why nobody may file: no_active_mandate, no_filer")
+
+
+class CoverageOut(Input):
+    teleprocedure: str
+    days: int
+    uncovered: int
+    items: list[CoverageLine]

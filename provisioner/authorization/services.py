@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -67,16 +68,18 @@ def evaluate(session: Session, portal: Portal, questions: Iterable[Question]) ->
     return [_decide(portal, people.get(q.subject), codes, q, clients) for q in questions]
 
 
-def explain(session: Session, portal: Portal, person: Person) -> list[tuple[str, Decision]]:
+def explain(
+    session: Session, portal: Portal, person: Person, identifier: str | None = None
+) -> list[tuple[str, Decision]]:
     """The rights explainer of a person's page: for each teleprocedure of the portal, what the
-    authorization API answers about the person and its own account's establishment."""
+    authorization API answers about the person and an establishment (its own account's, or a
+    client's: "why can X file DSN for Y?")."""
     entries = catalogue_store.entries(session, portal.realm)
     codes = {e.code for e in entries}
-    identifier = person.account.identifier
-    return [
-        (e.code, _decide(portal, person, codes, Question(person.keycloak_user_id or "", identifier, e.code), Clients()))
-        for e in entries
-    ]
+    identifier = identifier or person.account.identifier
+    questions = [Question(person.keycloak_user_id or "", identifier, e.code) for e in entries]
+    clients = _clients(session, portal, [person], questions)
+    return [(q.teleprocedure, _decide(portal, person, codes, q, clients)) for q in questions]
 
 
 @dataclass
@@ -169,7 +172,10 @@ def _decide(portal: Portal, person: Person | None, codes: set[str], q: Question,
             **who,
             status=closed.status,
         )
-    if account.identifier != siret and is_firm(principal):
+    own_company = domain.same_company(portal.identifier_scheme, principal.identifier, siret)
+    if is_firm(principal) and (account.identifier != siret or not own_company):
+        # A firm acts for establishments of other companies only under their mandate, even
+        # through a secondary account declared with the client's SIRET.
         return _for_client(person, account, principal, siret, code, clients)
     if account.identifier != siret:
         return _deny(
@@ -268,3 +274,141 @@ def _for_client(
 
 def _name(person: Person) -> str:
     return f"{person.first_name} {person.last_name}"
+
+
+# -- what a person may act for (AuthZEN resource search), and who covers a firm's deadlines ----------
+def _files_for_firm(person: Person, code: str) -> bool:
+    """The person may file ``code`` on the firm's side: enabled, its account and the firm open,
+    the account subscribed (within the firm's), the person its declarant."""
+    account = person.account
+    principal = account.parent or account
+    if not person.enabled or account.status != "open" or principal.status != "open":
+        return False
+    within, _ = domain.clip_to_ceiling(principal.selection, account.selection)
+    return code in within and code in desired_user(person, account, principal).attributes["portail.teleprocedures"]
+
+
+def _client_candidates(session: Session, person: Person, code: str) -> Any | None:
+    """The query of the clients' establishments a firm's person may act for under ``code``
+    (active mandates of the portfolio, within the person's delegation profiles unless it
+    administers the firm), or None if it may act for none. Each found is confirmed by
+    ``_decide``, the one rule."""
+    account = person.account
+    principal = account.parent or account
+    if not is_firm(principal) or not _files_for_firm(person, code):
+        return None
+    query = (
+        select(Establishment.identifier)
+        .join(Mandate, (Mandate.firm_id == Establishment.firm_id) & (Mandate.identifier == Establishment.identifier))
+        .where(Establishment.firm_id == principal.id, Mandate.status == ACTIVE)
+    )
+    if domain.ACCOUNT_ADMIN in desired_user(person, account, principal).roles:
+        return query
+    mine = [
+        p
+        for p in session.scalars(
+            select(DelegationProfile)
+            .join(profile_member, profile_member.c.profile_id == DelegationProfile.id)
+            .where(profile_member.c.person_id == person.id)
+        )
+        if code in p.teleprocedures
+    ]
+    if not mine:
+        return None
+    if any(p.whole_portfolio for p in mine):
+        return query
+    delegated = select(profile_establishment.c.establishment_id).where(
+        profile_establishment.c.profile_id.in_([p.id for p in mine])
+    )
+    return query.where(Establishment.id.in_(delegated))
+
+
+def search(
+    session: Session, portal: Portal, subject: str, teleprocedure: str, *, after: str | None, limit: int
+) -> tuple[list[str], str | None]:
+    """The establishments the person may act for under the teleprocedure, in identifier order, a
+    page at a time (``after``: the last identifier of the previous page): its own account's, and
+    for a firm's people, the clients'. Every one is what ``evaluate`` answers true for. The page
+    and the identifier to continue after (None: the last page)."""
+    code = teleprocedure.strip().upper()
+    person = _people(session, portal.realm, {subject}).get(subject)
+    codes = {e.code for e in catalogue_store.entries(session, portal.realm)}
+    if person is None or code not in codes:
+        return [], None
+    found: list[str] = []
+    candidates = _client_candidates(session, person, code)
+    cursor = after
+    while candidates is not None and len(found) <= limit:
+        query = candidates.order_by(Establishment.identifier).limit(limit + 1)
+        if cursor is not None:
+            query = query.where(Establishment.identifier > cursor)
+        batch = list(session.scalars(query))
+        if not batch:
+            break
+        questions = [Question(subject, identifier, code) for identifier in batch]
+        clients = _clients(session, portal, [person], questions)
+        found += [q.establishment for q in questions if _decide(portal, person, codes, q, clients).allowed]
+        cursor = batch[-1]
+        if len(batch) <= limit:
+            break
+    own = person.account.identifier
+    mine = _decide(portal, person, codes, Question(subject, own, code), Clients())
+    if (after is None or own > after) and own not in found and mine.allowed:
+        found = sorted([*found, own])
+    page = found[:limit]
+    return page, (page[-1] if len(found) > limit else None)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    entry: Establishment
+    deadline: date  # its next monthly deadline
+    filers: list[Person]  # who may file for it now
+    reason: str | None  # why nobody: no_active_mandate (none covering the teleprocedure), no_filer
+
+
+def deadline_coverage(
+    session: Session, portal: Portal, firm: Account, teleprocedure: str, days: int, today: date
+) -> list[Coverage]:
+    """The firm's establishments whose monthly deadline falls within ``days`` days, each with the
+    people who may file ``teleprocedure`` for it (uncovered first, then by deadline)."""
+    code = teleprocedure.strip().upper()
+    when: dict[int, date] = {}
+    for offset in range(days + 1):
+        day = today + timedelta(days=offset)
+        when.setdefault(day.day, day)
+    entries = list(
+        session.scalars(
+            select(Establishment).where(
+                Establishment.firm_id == firm.id, Establishment.monthly_deadline.in_(sorted(when))
+            )
+        )
+    )
+    now = utcnow()
+    mandated = {
+        m.identifier
+        for m in session.scalars(select(Mandate).where(Mandate.firm_id == firm.id, Mandate.status == ACTIVE))
+        if m.state(now) == ACTIVE and code in m.teleprocedures
+    }
+    people = session.scalars(
+        select(Person)
+        .join(Account, Person.account_id == Account.id)
+        .where((Account.id == firm.id) | (Account.parent_id == firm.id), Person.enabled.is_(True))
+        .options(joinedload(Person.account).joinedload(Account.parent))
+    )
+    covered: dict[str, list[Person]] = {}
+    for person in people:
+        candidates = _client_candidates(session, person, code)
+        if candidates is not None:
+            for identifier in set(session.scalars(candidates)) & mandated:
+                covered.setdefault(identifier, []).append(person)
+    out = [
+        Coverage(
+            e,
+            when[e.monthly_deadline or 0],
+            covered.get(e.identifier, []),
+            None if covered.get(e.identifier) else ("no_filer" if e.identifier in mandated else "no_active_mandate"),
+        )
+        for e in entries
+    ]
+    return sorted(out, key=lambda c: (bool(c.filers), c.deadline, c.entry.identifier))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from provisioner.catalogue.domain import Catalogue, Teleprocedure
 from provisioner.catalogue.models import CatalogueEntry
 from provisioner.context import Context
-from provisioner.errors import NotFound
+from provisioner.errors import InvalidInput, NotFound
 
 
 def entries(session: Session, portal: str, *, include_retired: bool = False) -> list[CatalogueEntry]:
@@ -19,6 +19,21 @@ def entries(session: Session, portal: str, *, include_retired: bool = False) -> 
     if not include_retired:
         query = query.where(CatalogueEntry.retired_at.is_(None))
     return list(session.scalars(query.order_by(CatalogueEntry.position, CatalogueEntry.code)))
+
+
+def require_codes(session: Session, portal: str, wanted: Iterable[str], *, field: str = "teleprocedures") -> list[str]:
+    """The codes asked for (upper case, sorted, once each), all teleprocedures of the portal's
+    catalogue; else a clear error naming the unknown ones and the known ones."""
+    known = {e.code for e in entries(session, portal)}
+    codes = sorted({c.strip().upper() for c in wanted})
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise InvalidInput(
+            f"Téléprocédure(s) inconnue(s) sur ce portail : {', '.join(unknown)}. Connues : {', '.join(sorted(known))}.",
+            code="unknown_teleprocedure",
+            details={"field": field, "unknown": unknown, "known": sorted(known)},
+        )
+    return codes
 
 
 def get_entry(session: Session, portal: str, code: str) -> CatalogueEntry:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 
 from provisioner.accounts.models import Account, Person
 from provisioner.audit import services as audit
@@ -34,23 +34,15 @@ def list_profiles(ctx: Context, account: Account) -> list[DelegationProfile]:
 
 
 def get_profile(ctx: Context, profile_id: int) -> DelegationProfile:
-    found = ctx.session.get(DelegationProfile, profile_id, with_for_update=True)
-    if found is None or found.portal != ctx.realm or not ctx.actor.administers(found.firm_id):
+    """A profile of a firm the actor administers, locked until the change is saved; else 404
+    (who may see it is part of the locking query: another firm's profile is never waited for)."""
+    query = select(DelegationProfile).where(DelegationProfile.id == profile_id, DelegationProfile.portal == ctx.realm)
+    if not ctx.actor.operator:
+        query = query.where(DelegationProfile.firm_id == ctx.actor.principal_id if ctx.actor.administrator else false())
+    found = ctx.session.scalar(query.with_for_update())
+    if found is None:
         raise NotFound("Profil de délégation introuvable.", code="profile_not_found")
     return found
-
-
-def _codes(ctx: Context, wanted: list[str]) -> list[str]:
-    known = {e.code for e in catalogue_store.entries(ctx.session, ctx.realm)}
-    codes = sorted({c.upper() for c in wanted})
-    unknown = [c for c in codes if c not in known]
-    if unknown:
-        raise InvalidInput(
-            f"Téléprocédure(s) inconnue(s) sur ce portail : {', '.join(unknown)}.",
-            code="unknown_teleprocedure",
-            details={"field": "teleprocedures", "unknown": unknown},
-        )
-    return codes
 
 
 def _establishments(ctx: Context, firm_id: int, ids: list[int]) -> list[Establishment]:
@@ -113,7 +105,7 @@ def _audited(ctx: Context, action: str, profile: DelegationProfile, before: dict
 
 
 def create(ctx: Context, account: Account, data: ProfileIn) -> DelegationProfile:
-    codes = _codes(ctx, data.teleprocedures)
+    codes = catalogue_store.require_codes(ctx.session, ctx.realm, data.teleprocedures)
     establishments = _establishments(ctx, account.id, data.establishment_ids)
     members = _members(ctx, account.id, data.member_ids)
     _name_free(ctx, account.id, data.name)
@@ -135,7 +127,7 @@ def update(ctx: Context, profile: DelegationProfile, patch: ProfilePatch) -> Del
         _name_free(ctx, profile.firm_id, changes["name"], profile.id)
         profile.name = changes["name"]
     if "teleprocedures" in changes:
-        profile.teleprocedures = _codes(ctx, changes["teleprocedures"])
+        profile.teleprocedures = catalogue_store.require_codes(ctx.session, ctx.realm, changes["teleprocedures"])
     if "whole_portfolio" in changes:
         profile.whole_portfolio = changes["whole_portfolio"]
     if "establishment_ids" in changes:
@@ -151,3 +143,35 @@ def delete(ctx: Context, profile: DelegationProfile) -> None:
     _audited(ctx, "delegation.deleted", profile, profile_out(profile))
     ctx.session.delete(profile)
     ctx.session.flush()
+
+
+def establishment_ids(ctx: Context, firm_id: int, sirets: list[str]) -> list[int]:
+    """The portfolio entries of these SIRETs (as typed on the page: spaces allowed), or a clear
+    error listing those the portfolio does not hold."""
+    wanted = {"".join(s.split()) for s in sirets if s.strip()}
+    rows = ctx.session.execute(
+        select(Establishment.identifier, Establishment.id).where(
+            Establishment.firm_id == firm_id, Establishment.identifier.in_(wanted)
+        )
+    )
+    found = {identifier: entry_id for identifier, entry_id in rows}
+    missing = sorted(wanted - set(found))
+    if missing:
+        raise InvalidInput(
+            f"Pas dans le portefeuille du cabinet : {', '.join(missing)}. Ajoutez-les d'abord à « Mon portefeuille ».",
+            code="not_in_portfolio",
+            details={"field": "establishments", "identifiers": missing},
+        )
+    return sorted(found.values())
+
+
+def collaborators(ctx: Context, account: Account) -> list[Person]:
+    """The people a firm's profiles may be given to: its collaborators and its secondaries' logins."""
+    return list(
+        ctx.session.scalars(
+            select(Person)
+            .join(Account, Person.account_id == Account.id)
+            .where(or_(Account.id == account.id, Account.parent_id == account.id), Person.enabled.is_(True))
+            .order_by(Person.last_name, Person.first_name)
+        )
+    )

@@ -71,7 +71,7 @@ def import_clients(account_id: int, query: schemas.ImportQuery) -> Answer:
     account = services.firm(ctx, account_id)
     fmt = query.format or ("xlsx" if request.mimetype == XLSX else "csv")
     rows = imports.read_rows(request.get_data(cache=False), fmt)
-    report = imports.import_clients(ctx, _secret(), account, rows, dry_run=query.dry_run)
+    report = imports.import_clients(ctx, _secret(), account, rows, dry_run=query.dry_run, commit=db_session().commit)
     if not query.dry_run:
         commit_and_sync()
     created = sum(1 for line in report if line["status"] == "created")
@@ -87,16 +87,19 @@ binary("/api/v1/accounts/{account_id}/clients/letters", "post", {"application/pd
 @bp.post(f"/accounts/{ACCOUNT_ID}/clients/letters")
 @spec.validate(json=schemas.LettersIn, resp=answers(HTTP_200=None), tags=TAGS)
 def print_letters(account_id: int, json: schemas.LettersIn) -> Answer:
-    """The letters still to print, in one PDF (all, or those of ``mandate_ids``). Once printed,
-    a key exists only on its letter: printing again needs a new key (delete and add the client)."""
+    """Operators only: the letters still to print, in one PDF (all, or those of ``mandate_ids``),
+    each to the address the portal holds for the client (else the one the firm gave:
+    ``X-Letters-Declared-Address`` says how many, to check before posting). Once printed, a key
+    exists only on its letter: printing again needs a new key (delete and add the client)."""
     ctx = api_context()
-    pdf, count = services.print_letters(ctx, _secret(), services.firm(ctx, account_id), json.mandate_ids)
+    run = services.print_letters(ctx, _secret(), services.firm(ctx, account_id), json.mandate_ids)
     commit_and_sync()
     headers = {
         "Content-Disposition": f'attachment; filename="courriers-cles-{account_id}.pdf"',
-        "X-Letters": str(count),
+        "X-Letters": str(run.letters),
+        "X-Letters-Declared-Address": str(run.declared),
     }
-    return current_app.response_class(pdf, mimetype="application/pdf", headers=headers)
+    return current_app.response_class(run.pdf, mimetype="application/pdf", headers=headers)
 
 
 @bp.post(f"/accounts/{ACCOUNT_ID}/mandates/activation")

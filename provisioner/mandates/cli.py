@@ -53,7 +53,13 @@ def import_(
             rows = imports.read_rows(path.read_bytes(), fmt)
             with click.progressbar(length=len(rows), label="Clients", file=sys.stderr) as bar:
                 report = imports.import_clients(
-                    context, settings.secret_key.get_secret_value(), firm, rows, dry_run=dry_run, progress=bar.update
+                    context,
+                    settings.secret_key.get_secret_value(),
+                    firm,
+                    rows,
+                    dry_run=dry_run,
+                    progress=bar.update,
+                    commit=session.commit,
                 )
     except DomainError as exc:
         raise click.ClickException(f"{exc.code}: {exc.message}") from exc
@@ -86,10 +92,15 @@ def letters(ctx: click.Context, firm_id: int, out: Path) -> None:
     try:
         with db.session() as session:
             context = _context(ctx, session)
-            pdf, count = services.print_letters(
+            run = services.print_letters(
                 context, settings.secret_key.get_secret_value(), services.firm(context, firm_id), None
             )
-            out.write_bytes(pdf)  # written before the keys are forgotten (the commit)
+            out.write_bytes(run.pdf)  # written before the keys are forgotten (the commit)
     except DomainError as exc:
         raise click.ClickException(f"{exc.code}: {exc.message}") from exc
-    click.echo(f"{count} letter(s) in {out}")
+    click.echo(f"{run.letters} letter(s) in {out}")
+    if run.declared:
+        click.echo(
+            f"{run.declared} to the address the firm gave (the portal knows none): check it against the "
+            "SIRENE register before posting."
+        )

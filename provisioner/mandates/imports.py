@@ -9,6 +9,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from typing import Any
+from zipfile import BadZipFile
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -23,6 +24,7 @@ from provisioner.schemas import parse
 from provisioner.spreadsheets import restored
 
 MAX_ROWS = 100_000
+CHUNK = 200  # rows an import commits at a time
 # Column names as firms write them -> the field they fill.
 COLUMNS = {
     "siret": "identifier",
@@ -58,7 +60,7 @@ def read_rows(data: bytes, fmt: str) -> list[tuple[int, dict[str, Any]]]:
         raise InvalidInput("Format de fichier : csv ou xlsx.", code="invalid_format", details={"field": "format"})
     if not table:
         raise InvalidInput("Le fichier est vide : une ligne d'en-tête puis un client par ligne.", code="empty_file")
-    header = [COLUMNS.get(str(c or "").strip().lower()) for c in table[0]]
+    header = [COLUMNS.get(str(c or "").strip().lower()) for c in table[0][1]]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise InvalidInput(
@@ -67,14 +69,14 @@ def read_rows(data: bytes, fmt: str) -> list[tuple[int, dict[str, Any]]]:
             code="missing_columns",
             details={"missing": missing},
         )
+    if len(table) > MAX_ROWS + 1:
+        raise InvalidInput(f"Au plus {MAX_ROWS} clients par fichier : découpez-le.", code="too_many_rows")
     rows = []
-    for number, cells in enumerate(table[1:], start=2):
+    for number, cells in table[1:]:
         values = {name: cell for name, cell in zip(header, cells, strict=False) if name is not None}
         if all(v in (None, "") for v in values.values()):
             continue
         rows.append((number, _row(values)))
-        if len(rows) > MAX_ROWS:
-            raise InvalidInput(f"Au plus {MAX_ROWS} clients par fichier : découpez-le.", code="too_many_rows")
     return rows
 
 
@@ -87,7 +89,7 @@ def _row(values: dict[str, Any]) -> dict[str, Any]:
             row[name] = value.date().isoformat() if hasattr(value, "date") else value.isoformat()
             continue
         text = restored(str(value).strip())
-        if name == "identifier" and isinstance(value, int | float):
+        if name == "identifier" and (isinstance(value, int) or (isinstance(value, float) and value.is_integer())):
             text = str(int(value)).zfill(14)  # Excel keeps a SIRET as a number: its leading zeros back
         row[name] = (
             [c for c in text.replace(";", ",").replace(" ", ",").split(",") if c] if name == "teleprocedures" else text
@@ -95,7 +97,7 @@ def _row(values: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _csv(data: bytes) -> list[list[Any]]:
+def _csv(data: bytes) -> list[tuple[int, list[Any]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -103,22 +105,44 @@ def _csv(data: bytes) -> list[list[Any]]:
     first = text.splitlines()[0] if text.strip() else ";"
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     try:
-        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if row]
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        return [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
     except csv.Error as exc:  # e.g. a NUL byte: not a text file
         raise InvalidInput(
             f"Ce fichier n'est pas un CSV lisible : {exc}.", code="invalid_file", details={"error": str(exc)}
         ) from exc
 
 
-def _xlsx(data: bytes) -> list[list[Any]]:
+MAX_COLUMNS = 64  # columns read per row: a cell far to the right does not make every row wide
+EXCEL_ROWS = 1_048_576  # the most rows a sheet can have: a file saying more is not a real one
+
+
+def _xlsx(data: bytes) -> list[tuple[int, list[Any]]]:
+    """The first sheet's rows, read as they stream (the file's own dimensions are not trusted);
+    anything a broken or hostile file raises is the same clear refusal."""
+    rows: list[tuple[int, list[Any]]] = []
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
+        for number, cells in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
+            if number > EXCEL_ROWS:
+                raise ValueError(f"more than {EXCEL_ROWS} rows")
+            if any(c not in (None, "") for c in cells):
+                rows.append((number, list(cells)))
+                if len(rows) > MAX_ROWS + 1:
+                    raise InvalidInput(f"Au plus {MAX_ROWS} clients par fichier : découpez-le.", code="too_many_rows")
+        book.close()
+    except DomainError:
+        raise
+    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError, TypeError, IndexError, SyntaxError) as exc:
         raise InvalidInput(
-            "Ce fichier n'est pas un classeur Excel (.xlsx) lisible.", code="invalid_file", details={"error": str(exc)}
+            "Ce fichier n'est pas un classeur Excel (.xlsx) lisible : enregistrez-le à nouveau au format .xlsx, "
+            "ou en CSV.",
+            code="invalid_file",
+            details={"error": type(exc).__name__},
         ) from exc
-    sheet = book.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    return rows
 
 
 def import_clients(
@@ -129,12 +153,17 @@ def import_clients(
     *,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    commit: Callable[[], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Each row added on its own (a savepoint each; a dry run rolls every one back): the report,
-    a line per row."""
+    a line per row. With ``commit``, what is done is committed every ``CHUNK`` rows, so that a
+    long import never holds the database's write lock for long (SQLite has one writer); if it
+    stops half-way, the rows before are saved (run again, they say "client_exists")."""
     report: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
-    for number, row in rows:
+    for count, (number, row) in enumerate(rows, start=1):
+        if commit is not None and count % CHUNK == 0:
+            commit()
         savepoint = ctx.session.begin_nested()
         try:
             siret = domain.normalize_identifier(ctx.portal.identifier_scheme, str(row.get("identifier", "")))

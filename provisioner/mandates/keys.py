@@ -10,7 +10,9 @@ import hashlib
 import hmac
 import secrets
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
+
+from provisioner.errors import RuleViolation
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 LENGTH = 16
@@ -46,4 +48,11 @@ def seal(secret: str, key: str) -> str:
 
 
 def unseal(secret: str, sealed: str) -> str:
-    return _fernet(secret).decrypt(sealed.encode()).decode()
+    try:
+        return _fernet(secret).decrypt(sealed.encode()).decode()
+    except InvalidToken as exc:
+        raise RuleViolation(
+            "Une clé à imprimer ne se lit plus : le secret du service a changé depuis l'ajout du client. "
+            "Supprimez ce client et ajoutez-le à nouveau (une nouvelle clé).",
+            code="sealed_key_unreadable",
+        ) from exc

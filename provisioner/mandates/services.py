@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from provisioner.accounts import domain
 from provisioner.accounts.models import Account
+from provisioner.actors import Actor
 from provisioner.audit import services as audit
 from provisioner.catalogue import store as catalogue_store
 from provisioner.context import Context
@@ -54,22 +56,7 @@ class Page:
     per_page: int
 
 
-def firm(ctx: Context, account_id: int) -> Account:
-    """The firm's principal account, if the actor administers it (else 404)."""
-    return portfolios.firm(ctx, account_id)
-
-
-def _codes(ctx: Context, wanted: list[str]) -> list[str]:
-    known = {e.code for e in catalogue_store.entries(ctx.session, ctx.realm)}
-    codes = sorted({c.upper() for c in wanted})
-    unknown = [c for c in codes if c not in known]
-    if unknown:
-        raise InvalidInput(
-            f"Téléprocédure(s) inconnue(s) sur ce portail : {', '.join(unknown)}.",
-            code="unknown_teleprocedure",
-            details={"field": "teleprocedures", "unknown": unknown, "known": sorted(known)},
-        )
-    return codes
+firm = portfolios.firm  # the firm's principal account, if the actor administers it (else 404)
 
 
 def snapshot(mandate: Mandate) -> dict[str, Any]:
@@ -104,7 +91,7 @@ def add_client(ctx: Context, secret: str, account: Account, data: ClientIn, *, t
     identifier = domain.normalize_identifier(ctx.portal.identifier_scheme, data.identifier)
     if identifier == account.identifier:
         raise RuleViolation("Un cabinet ne se donne pas de mandat à lui-même.", code="own_establishment")
-    codes = _codes(ctx, data.teleprocedures)
+    codes = catalogue_store.require_codes(ctx.session, ctx.realm, data.teleprocedures)
     starts = today or utcnow().date()
     if data.ends_on is not None and data.ends_on < starts:
         raise InvalidInput(
@@ -112,17 +99,11 @@ def add_client(ctx: Context, secret: str, account: Account, data: ClientIn, *, t
             code="ends_in_the_past",
             details={"field": "ends_on"},
         )
-    serialize(ctx.session, f"mandate:{account.id}:{identifier}")
     taken = ctx.session.scalar(
         select(Mandate.id).where(Mandate.firm_id == account.id, Mandate.identifier == identifier)
     )
     if taken is not None:
-        raise Conflict(
-            f"{identifier} est déjà un client du cabinet. Clé perdue : supprimez ce client puis ajoutez-le à "
-            "nouveau (une nouvelle clé et un nouveau courrier ; l'ancienne clé ne fonctionnera plus).",
-            code="client_exists",
-            details={"identifier": identifier, "id": taken},
-        )
+        raise _client_exists(identifier, taken)
     key = keys.new_key()
     days = ctx.portal.mandate_key_days
     mandate = Mandate(
@@ -143,10 +124,25 @@ def add_client(ctx: Context, secret: str, account: Account, data: ClientIn, *, t
         key_expires_at=utcnow() + timedelta(days=days) if days else None,
         created_by=ctx.actor.name,
     )
-    ctx.session.add(mandate)
-    ctx.session.flush()
+    savepoint = ctx.session.begin_nested()  # added at the same moment by another request: the constraint says
+    try:
+        ctx.session.add(mandate)
+        ctx.session.flush()
+    except IntegrityError as exc:
+        savepoint.rollback()
+        raise _client_exists(identifier, None) from exc
+    savepoint.commit()
     _audited(ctx, "mandate.created", mandate, None)
     return mandate
+
+
+def _client_exists(identifier: str, taken: int | None) -> Conflict:
+    return Conflict(
+        f"{identifier} est déjà un client du cabinet. Clé perdue : supprimez ce client puis ajoutez-le à "
+        "nouveau (une nouvelle clé et un nouveau courrier ; l'ancienne clé ne fonctionnera plus).",
+        code="client_exists",
+        details={"identifier": identifier, "id": taken},
+    )
 
 
 def list_clients(ctx: Context, account: Account, query: ClientsQuery) -> Page:
@@ -179,26 +175,38 @@ def _in_state(state: str, now: datetime) -> Any:
 
 
 def get_mandate(ctx: Context, mandate_id: int, *, client_too: bool = False) -> Mandate:
-    """A mandate of a firm the actor administers (or, with ``client_too``, given by an account
-    it administers), locked until the change is saved; else 404."""
-    found = ctx.session.get(Mandate, mandate_id, with_for_update=True)
-    if found is None or found.portal != ctx.realm:
+    """A mandate of a firm the actor administers (or, with ``client_too``, asked of an
+    establishment whose account it administers), locked until the change is saved; else 404.
+    Who may see it is part of the locking query: another's mandate is never locked or waited for."""
+    query = select(Mandate).where(Mandate.id == mandate_id, Mandate.portal == ctx.realm)
+    if not ctx.actor.operator:
+        mine = Mandate.firm_id == ctx.actor.principal_id if ctx.actor.administrator else false()
+        if client_too:
+            mine = or_(mine, Mandate.identifier.in_(_vouched_identifiers(ctx)))
+        query = query.where(mine)
+    found = ctx.session.scalar(query.with_for_update(of=Mandate))
+    if found is None:
         raise NotFound("Mandat introuvable.", code="mandate_not_found")
-    if ctx.actor.administers(found.firm_id) or (client_too and _client_admin(ctx, found)):
-        return found
-    raise NotFound("Mandat introuvable.", code="mandate_not_found")
+    return found
 
 
-def _client_admin(ctx: Context, mandate: Mandate) -> bool:
-    """The actor administers an account of the client's establishment."""
+def _vouched_identifiers(ctx: Context) -> list[str]:
+    """The establishments the actor answers for as a client: those of the accounts it administers
+    whose identifier the portal vouches for (the principal's, checked when the portal opened it,
+    and its secondaries' in the same company). A secondary declared with another company's SIRET
+    never speaks for that company."""
     if ctx.actor.principal_id is None or not ctx.actor.administrator:
-        return False
-    return any(
-        (a.parent_id or a.id) == ctx.actor.principal_id
-        for a in ctx.session.scalars(
-            select(Account).where(Account.portal == ctx.realm, Account.identifier == mandate.identifier)
+        return []
+    principal = ctx.session.get(Account, ctx.actor.principal_id)
+    if principal is None:
+        return []
+    found = ctx.session.scalars(
+        select(Account.identifier).where(
+            Account.portal == ctx.realm, or_(Account.id == principal.id, Account.parent_id == principal.id)
         )
     )
+    scheme = ctx.portal.identifier_scheme
+    return sorted({i for i in found if domain.same_company(scheme, principal.identifier, i)})
 
 
 def delete_client(ctx: Context, mandate: Mandate) -> None:
@@ -235,6 +243,15 @@ def client_account(ctx: Context, account_id: int) -> Account:
     return account
 
 
+def vouched(ctx: Context, account: Account) -> bool:
+    """The portal vouches for this account's identifier: a principal's (checked when the portal
+    opened it), or a secondary's in its principal's company."""
+    principal = account.parent or account
+    return account is principal or domain.same_company(
+        ctx.portal.identifier_scheme, principal.identifier, account.identifier
+    )
+
+
 def received_out(mandate: Mandate, now: datetime) -> dict[str, Any]:
     return {
         "id": mandate.id,
@@ -248,7 +265,10 @@ def received_out(mandate: Mandate, now: datetime) -> dict[str, Any]:
 
 
 def received(ctx: Context, account: Account) -> list[Mandate]:
-    """The mandates firms asked of this account's establishment (the client's account pages)."""
+    """The mandates firms asked of this account's establishment (the client's account pages);
+    none for a secondary declared with another company's identifier (it does not speak for it)."""
+    if not vouched(ctx, account):
+        return []
     return list(
         ctx.session.scalars(
             select(Mandate)
@@ -258,10 +278,40 @@ def received(ctx: Context, account: Account) -> list[Mandate]:
     )
 
 
-def print_letters(ctx: Context, secret: str, account: Account, mandate_ids: list[int] | None) -> tuple[bytes, int]:
+@dataclass(frozen=True)
+class PrintRun:
+    pdf: bytes
+    letters: int
+    declared: int  # letters sent to the address the firm gave (the portal knew none)
+
+
+def postal_address(ctx: Context, mandate: Mandate) -> tuple[list[str], bool]:
+    """Where the client's letter goes, and whether it is the firm's word: the address the portal
+    holds for the establishment (the responsible's address of its open account, checked when the
+    portal opened it), else the one the firm gave, which operators check (the SIRENE register)
+    before the print run. The firm never chooses where a key it could use is sent."""
+    accounts = ctx.session.scalars(
+        select(Account).where(
+            Account.portal == ctx.realm, Account.identifier == mandate.identifier, Account.status == "open"
+        )
+    )
+    for account in sorted(accounts, key=lambda a: (a.kind != domain.PRINCIPAL, a.id)):
+        if not vouched(ctx, account):
+            continue
+        place = (account.responsible or {}).get("address") or {}
+        street = " ".join(str(place.get(k) or "") for k in ("street_number", "street_suffix", "street_name")).split()
+        if place.get("postal_code") and place.get("city") and (street or place.get("po_box")):
+            lines = [account.company_name, " ".join(street), place.get("complement"), place.get("po_box")]
+            return [x for x in lines if x] + [f"{place['postal_code']} {str(place['city']).upper()}"], False
+    return address(mandate), True
+
+
+def print_letters(ctx: Context, secret: str, account: Account, mandate_ids: list[int] | None) -> PrintRun:
     """The letters still to print (all, or these clients'), one PDF; their keys then exist only
-    on paper (and hashed here). The PDF and how many letters it holds."""
-    query = select(Mandate).where(Mandate.firm_id == account.id).with_for_update()
+    on paper (and hashed here). Only the portal prints (an operator, the CLI) and posts them: a
+    firm that could print them could read a key and activate a mandate nobody gave it."""
+    ctx.actor.require_operator()
+    query = select(Mandate).where(Mandate.firm_id == account.id).with_for_update(of=Mandate)
     if mandate_ids is not None:
         query = query.where(Mandate.id.in_(mandate_ids))
     found = list(ctx.session.scalars(query.order_by(Mandate.postcode, Mandate.company_name, Mandate.id)))
@@ -282,6 +332,7 @@ def print_letters(ctx: Context, secret: str, account: Account, mandate_ids: list
     if not todo:
         raise RuleViolation("Aucun courrier à imprimer.", code="no_letter_to_print")
     firm_name = account.company_name
+    where = {m.id: postal_address(ctx, m) for m in todo}
     pages = [
         letters.Letter(
             portal_name=ctx.portal.display_name,
@@ -291,7 +342,7 @@ def print_letters(ctx: Context, secret: str, account: Account, mandate_ids: list
             firm_identifier=account.identifier,
             client_name=m.company_name,
             client_identifier=m.identifier,
-            address=address(m),
+            address=where[m.id][0],
             teleprocedures=m.teleprocedures,
             key=keys.unseal(secret, m.key_sealed or ""),
             key_expires_on=m.key_expires_at.date() if m.key_expires_at else None,
@@ -307,7 +358,7 @@ def print_letters(ctx: Context, secret: str, account: Account, mandate_ids: list
             m.status = PRINTED
         _audited(ctx, "mandate.letter_printed", m, None)
     ctx.session.flush()
-    return pdf, len(todo)
+    return PrintRun(pdf, len(todo), sum(1 for lines, declared in where.values() if declared))
 
 
 @dataclass(frozen=True)
@@ -355,8 +406,10 @@ def activate(ctx: Context, secret: str, account: Account, typed: str) -> Activat
     mandate = ctx.session.scalar(
         select(Mandate)
         .where(Mandate.portal == ctx.realm, Mandate.key_hash == keys.digest(secret, ctx.realm, key))
-        .with_for_update()
+        .with_for_update(of=Mandate)
     )
+    if mandate is not None and mandate.firm_id != account.id and mandate.state(now) not in (CREATED, PRINTED):
+        mandate = None  # a key no longer waiting is nobody's business but its firm's: unknown
     if mandate is None:
         return _failed(
             ctx,
@@ -371,11 +424,22 @@ def activate(ctx: Context, secret: str, account: Account, typed: str) -> Activat
         )
     if mandate.firm_id != account.id:
         mandate.wrong_firm_attempts += 1
-        if mandate.wrong_firm_attempts >= WRONG_FIRM_LOCK and mandate.status in (CREATED, PRINTED):
+        if mandate.wrong_firm_attempts >= WRONG_FIRM_LOCK:
             before = snapshot(mandate)
             mandate.status = LOCKED
             mandate.key_sealed = None
-            _audited(ctx, "mandate.locked", mandate, before)
+            # In the key's firm's log, without naming who tried it (another firm's person).
+            audit.write(
+                ctx.session,
+                Actor(name="portail (clé essayée par d'autres cabinets)"),
+                "mandate.locked",
+                portal=ctx.realm,
+                target_type="mandate",
+                target_id=mandate.id,
+                account_id=mandate.firm_id,
+                before=before,
+                after=snapshot(mandate),
+            )
         return _failed(
             ctx,
             account,

@@ -36,6 +36,16 @@ RIGHTS = {
     "account_not_open": _l("Non : le compte n'est pas ouvert"),
     "not_subscribed": _l("Non : le compte n'est pas abonné à cette téléprocédure"),
     "no_permission": _l("Non : il n'en est pas déclarant"),
+    "mandate": _l("Oui, sous le mandat du client"),
+    "no_mandate": _l("Non : le cabinet n'a pas de mandat de cet établissement"),
+    "mandate_not_active": _l("Non : le mandat attend la clé d'activation du client"),
+    "mandate_revoked": _l("Non : le mandat a été retiré"),
+    "mandate_ended": _l("Non : le mandat a pris fin"),
+    "not_in_mandate": _l("Non : le mandat ne couvre pas cette téléprocédure"),
+    "not_in_portfolio": _l("Non : l'établissement n'est plus dans le portefeuille"),
+    "not_in_profile": _l("Non : aucun de ses profils de délégation ne le lui confie"),
+    "not_own_establishment": _l("Non : ce n'est pas l'établissement de son compte"),
+    "invalid_identifier": _l("Non : identifiant d'établissement invalide"),
 }
 
 
@@ -190,8 +200,17 @@ def person_detail(actor: Actor, person_id: int) -> ResponseReturnValue:
         if error is None:
             after_change(_("%(name)s est enregistré.", name=f"{form.first_name.data} {form.last_name.data}"))
             return redirect(_to_people(person))
-    rights = authorization.explain(ctx.session, ctx.portal, person)
-    page = render_template("people/person.html", person=person, form=form, error=error, rights=rights, reasons=RIGHTS)
+    asked = "".join(request.args.get("siret", "").split())[:32] or None
+    rights = authorization.explain(ctx.session, ctx.portal, person, asked)
+    page = render_template(
+        "people/person.html",
+        person=person,
+        form=form,
+        error=error,
+        rights=rights,
+        reasons=RIGHTS,
+        asked=asked or person.account.identifier,
+    )
     return page, form_status(error, form)
 
 

@@ -16,7 +16,7 @@ from provisioner.audit import services as audit
 from provisioner.catalogue import store as catalogue_store
 from provisioner.context import Context
 from provisioner.db import serialize
-from provisioner.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from provisioner.errors import Conflict, NotFound, RuleViolation
 from provisioner.portfolios.models import BY_FILING, Establishment
 from provisioner.portfolios.schemas import EstablishmentIn, EstablishmentPatch, FilingIn, PortfolioQuery
 
@@ -158,13 +158,7 @@ def report_filing(ctx: Context, data: FilingIn) -> tuple[Establishment, bool]:
     """A relying app (the actor) reports a filing by a firm: the establishment is added to the
     firm's portfolio "to complete" if it was not in it. The establishment and whether it is new."""
     firm_account = _filer(ctx, data)
-    code = data.teleprocedure.upper()
-    if code not in {e.code for e in catalogue_store.entries(ctx.session, ctx.realm)}:
-        raise InvalidInput(
-            f"« {data.teleprocedure} » n'est pas une téléprocédure de ce portail.",
-            code="unknown_teleprocedure",
-            details={"field": "teleprocedure"},
-        )
+    [code] = catalogue_store.require_codes(ctx.session, ctx.realm, [data.teleprocedure], field="teleprocedure")
     identifier = domain.normalize_identifier(ctx.portal.identifier_scheme, data.identifier)
     serialize(ctx.session, f"portfolio:{firm_account.id}:{identifier}")  # two reports at once: one adds it
     entry = ctx.session.scalar(

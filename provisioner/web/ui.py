@@ -138,6 +138,32 @@ def attempt(change: Callable[[], T]) -> tuple[T | None, str | None]:
         return None, rule_message(error)
 
 
+def attempt_on(
+    form: Any, change: Callable[[], T], fields: Mapping[str, str] | None = None
+) -> tuple[T | None, str | None]:
+    """``attempt`` for a form: a refusal that names one of the form's fields (``details.field``,
+    or the field ``fields`` gives its code) is shown at that field, tied to it for screen readers;
+    else above the form."""
+    try:
+        return change(), None
+    except DomainError as error:
+        rollback()
+        message = rule_message(error)
+        details = error.details if isinstance(error.details, dict) else {}
+        problems = [p for p in details.get("problems", []) if hasattr(getattr(form, p["field"], None), "errors")]
+        if problems:  # the schema refused what the form let through: each said at its field
+            for problem in problems:
+                target = getattr(form, problem["field"])
+                target.errors = [*list(target.errors or []), _("Valeur invalide : corrigez ce champ.")]
+            return None, None
+        name = (fields or {}).get(error.code) or details.get("field")
+        target = getattr(form, str(name), None) if name else None
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*list(target.errors or []), message]
+            return None, None
+        return None, message
+
+
 def after_change(done: str) -> None:
     """Commit, apply to Keycloak, and say so (or that Keycloak follows later)."""
     flash(done, "success")
@@ -174,7 +200,7 @@ def back_or(default: str) -> str:
 
 def pager_args(req: Any) -> dict[str, Any]:
     """The page's own path arguments and its known filters, nothing else from the query string."""
-    args = {k: v for k, v in req.args.items() if k in ("q", "status", "kind") and v}
+    args = {k: v for k, v in req.args.items() if k in ("q", "status", "kind", "state") and v}
     return {**(req.view_args or {}), **args}
 
 

@@ -6,6 +6,7 @@ authorization API then answers a relying app follows each step, with its reason.
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -54,9 +55,10 @@ def _import(client: Any, firm: dict[str, Any], data: bytes, fmt: str = "csv", dr
     )
 
 
-def _letters(client: Any, firm: dict[str, Any], ids: list[int] | None = None) -> Any:
+def _letters(api: Any, firm: dict[str, Any], ids: list[int] | None = None, headers: Any = None) -> Any:
+    """The print run, by the portal's operator (a firm never sees a key it could use)."""
     body = {} if ids is None else {"mandate_ids": ids}
-    return client.post(f"/api/v1/accounts/{firm['id']}/clients/letters", json=body, headers=firm["headers"])
+    return api.call("POST", f"/accounts/{firm['id']}/clients/letters", body, headers)
 
 
 def _collaborator(api: Any, account_id: int, roles: list[str]) -> dict[str, Any]:
@@ -95,7 +97,10 @@ def test_a_spreadsheet_of_clients_to_an_active_mandate_and_its_revocation(
     assert listed["total"] == 18 and {m["state"] for m in listed["items"]} == {"created"}
     assert all(m["letter_to_print"] for m in listed["items"]) and "key" not in str(listed["items"][0]).lower()
 
-    printed = _letters(client, firm)
+    by_firm = _letters(api, firm, headers=firm["headers"])
+    assert by_firm.status_code == 403 and by_firm.json["error"]["code"] == "operator_only", by_firm.json
+    printed = _letters(api, firm)
+    assert printed.headers["X-Letters-Declared-Address"] == "18"  # the portal knows none of these clients
     assert printed.status_code == 200 and printed.mimetype == "application/pdf", printed.data[:200]
     pages = letters_of(printed.data)
     assert len(pages) == 18 and all(len(p["keys"]) == 1 for p in pages)
@@ -107,7 +112,7 @@ def test_a_spreadsheet_of_clients_to_an_active_mandate_and_its_revocation(
     assert len(address) == 3, first["lines"]
     assert all(105 <= x <= 120 and 45 <= y <= 90 for _, x, y in address), address
     assert firm["company_name"] in first["text"] and "DSN" in first["text"]
-    assert _letters(client, firm).json["error"]["code"] == "no_letter_to_print"  # the keys exist only on paper now
+    assert _letters(api, firm).json["error"]["code"] == "no_letter_to_print"  # the keys exist only on paper now
 
     key = first["keys"][0]
     mandate_id = next(m["id"] for m in listed["items"] if m["company_name"] == "CLIENT 0")
@@ -118,6 +123,21 @@ def test_a_spreadsheet_of_clients_to_an_active_mandate_and_its_revocation(
     other_headers = login_as(other["login"])
     refused = api.call("POST", f"/accounts/{other['id']}/mandates/activation", {"key": key}, other_headers)
     assert refused.status_code == 422 and refused.json["error"]["code"] == "key_of_another_firm", refused.json
+    # Nor does a secondary account the other firm declares with the client's SIRET act for it.
+    disguised = api.call(
+        "POST",
+        f"/accounts/{other['id']}/secondaries",
+        {
+            "name": "deguise",
+            "identifier": client_siret,
+            "company_name": "CLIENT 0",
+            "teleprocedures": {"DSN": None},
+            "responsible": {"last_name": "MASQUE", "first_name": "Zo", "email": f"z{uuid.uuid4().hex[:8]}@example.org"},
+        },
+        other_headers,
+    )
+    assert disguised.status_code == 201, disguised.json
+    disguised_id = disguised.json["account"]["id"]
 
     collaborator = _collaborator(api, firm["id"], ["declarant:DSN", "declarant:DPAE"])
     subject = gateway.find_user(collaborator["username"]).id
@@ -163,6 +183,12 @@ def test_a_spreadsheet_of_clients_to_an_active_mandate_and_its_revocation(
     assert ask(gateway.find_user(outsider["username"]).id, client_siret, "DSN")[1]["reason"] == "no_permission"
     other_holder = gateway.find_user(other["login"]).id
     assert ask(other_holder, client_siret, "DSN")[1]["reason"] == "no_mandate"  # the mandate is this firm's
+    disguised_login = gateway.find_user(disguised.json["account"]["login"]).id
+    assert ask(disguised_login, client_siret, "DSN")[1]["reason"] == "no_mandate"  # not its "own account"
+    seen_by_other = api.call("GET", f"/accounts/{disguised_id}/mandates-received", headers=other_headers)
+    assert seen_by_other.status_code == 200 and seen_by_other.json["items"] == [], seen_by_other.json
+    stolen = api.call("POST", f"/mandates/{mandate_id}/revocation", headers=other_headers)
+    assert stolen.status_code == 404, stolen.json
 
     # The client's own administrator sees the mandate and revokes it.
     company = api.principal({"DSN": None}, identifier=client_siret)
@@ -195,20 +221,60 @@ def test_a_lost_key_is_a_client_deleted_and_added_again(api: Any, client: Any, f
     }
     made = api.call("POST", f"/accounts/{firm['id']}/clients", body, firm["headers"])
     assert made.status_code == 201 and made.json["mandate"]["state"] == "created", made.json
-    old_key = letters_of(_letters(client, firm, [made.json["mandate"]["id"]]).data)[0]["keys"][0]
-    again = _letters(client, firm, [made.json["mandate"]["id"]])
+    old_key = letters_of(_letters(api, firm, [made.json["mandate"]["id"]]).data)[0]["keys"][0]
+    again = _letters(api, firm, [made.json["mandate"]["id"]])
     assert again.status_code == 422 and again.json["error"]["code"] == "letter_already_printed"
 
     deleted = api.call("DELETE", f"/mandates/{made.json['mandate']['id']}", headers=firm["headers"])
     assert deleted.status_code == 200, deleted.json
     readded = api.call("POST", f"/accounts/{firm['id']}/clients", body, firm["headers"])
     assert readded.status_code == 201, readded.json
-    new_key = letters_of(_letters(client, firm).data)[0]["keys"][0]
+    new_key = letters_of(_letters(api, firm).data)[0]["keys"][0]
     assert new_key != old_key
     old = api.call("POST", f"/accounts/{firm['id']}/mandates/activation", {"key": old_key}, firm["headers"])
     assert old.status_code == 422 and old.json["error"]["code"] == "unknown_key", old.json
     new = api.call("POST", f"/accounts/{firm['id']}/mandates/activation", {"key": new_key}, firm["headers"])
     assert new.status_code == 200, new.json
+
+
+def test_a_letter_goes_to_the_address_the_portal_holds(
+    api: Any, firm: dict[str, Any], login_as: Any, principal_body: Any, new_login: Any
+) -> None:
+    """Not to the one the firm typed: a firm that chose the address could receive the key."""
+    identifier = siret(_run())
+    body = principal_body(new_login(), {"DSN": None}, identifier=identifier)
+    body["responsible"]["address"] = {
+        "street_number": "8",
+        "street_name": "avenue Foch",
+        "postal_code": "59000",
+        "city": "Lille",
+    }
+    company = api.call("POST", "/accounts", body)
+    assert company.status_code == 201, company.json
+    client = {
+        "identifier": identifier,
+        "company_name": "CONNU SA",
+        "address_line1": "1 impasse du Cabinet",
+        "postcode": "75017",
+        "city": "Paris",
+        "teleprocedures": ["DSN"],
+    }
+    made = api.call("POST", f"/accounts/{firm['id']}/clients", client, firm["headers"])
+    assert made.status_code == 201, made.json
+    printed = _letters(api, firm, [made.json["mandate"]["id"]])
+    assert printed.status_code == 200 and printed.headers["X-Letters-Declared-Address"] == "0"
+    [page] = letters_of(printed.data)
+    assert "8 avenue Foch" in page["text"] and "59000 LILLE" in page["text"], page["text"]
+    assert "impasse du Cabinet" not in page["text"]
+    key = page["keys"][0]
+    # Once the key no longer waits, another firm learns nothing of it: an unknown key.
+    assert (
+        api.call("POST", f"/accounts/{firm['id']}/mandates/activation", {"key": key}, firm["headers"]).status_code
+        == 200
+    )
+    other = api.principal({"DSN": None}, company_type="expert-comptable")
+    tried = api.call("POST", f"/accounts/{other['id']}/mandates/activation", {"key": key}, login_as(other["login"]))
+    assert tried.json["error"]["code"] == "unknown_key", tried.json
 
 
 def test_wrong_keys_are_rate_limited(api: Any, firm: dict[str, Any]) -> None:
@@ -233,6 +299,34 @@ def test_an_xlsx_import_keeps_the_leading_zeros_of_a_siret(api: Any, client: Any
     done = _import(client, firm, xlsx_of([row]), fmt="xlsx")
     assert done.status_code == 200 and done.json["created"] == 1, done.json
     assert done.json["report"][0]["identifier"] == identifier
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"PK\x03\x04 not a zip at all", b"\x00" * 64, b""],
+    ids=["broken-zip", "binary", "empty"],
+)
+def test_a_broken_workbook_is_a_clear_refusal(client: Any, firm: dict[str, Any], data: bytes) -> None:
+    answer = _import(client, firm, data, fmt="xlsx")
+    assert answer.status_code == 400 and answer.json["error"]["code"] in ("invalid_file", "empty_file"), answer.json
+
+
+def test_a_workbook_with_odd_cells_is_read_row_by_row(client: Any, firm: dict[str, Any]) -> None:
+    """A cell far to the right and a SIRET as an infinite number: read, the bad row reported."""
+    from openpyxl import Workbook
+
+    good = client_row(siret(_run()), "LOIN SA")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(good))
+    sheet.append(list(good.values()))
+    sheet.append([float("inf"), *list(good.values())[1:]])
+    sheet.cell(row=2, column=16000, value="far away")
+    out = io.BytesIO()
+    book.save(out)
+    answer = _import(client, firm, out.getvalue(), fmt="xlsx")
+    assert answer.status_code == 200 and (answer.json["created"], answer.json["failed"]) == (1, 1), answer.json
+    assert answer.json["report"][1]["row"] == 3, answer.json
 
 
 def test_another_firm_sees_and_changes_nothing(api: Any, client: Any, firm: dict[str, Any], login_as: Any) -> None:

@@ -12,7 +12,9 @@ from tests.fixtures.races import (
     duplicate_names_race,
     last_administrator_race,
     mailbox_quota_race,
+    mandate_races,
     portfolio_races,
+    profile_race,
 )
 
 
@@ -52,3 +54,7 @@ def test_two_writers_of_one_portfolio_entry_at_once(database: Database, settings
     adds, reports, count = portfolio_races(database, portal)
     assert adds == ["already_in_portfolio", "ok"]
     assert reports == ["ok", "ok", "False", "True"] and count == 1
+    adds, activations, state = mandate_races(database, portal)
+    assert adds == ["client_exists", "ok"]
+    assert activations == ["mandate_already_active", "ok"] and state == "active"
+    assert profile_race(database, portal) == ["ok", "profile_name_taken"]

@@ -33,7 +33,9 @@ from tests.fixtures.races import (
     duplicate_names_race,
     last_administrator_race,
     mailbox_quota_race,
+    mandate_races,
     portfolio_races,
+    profile_race,
 )
 
 PORT = int(os.environ.get("PORTAIL_TEST_PG_PORT", "5439"))
@@ -155,6 +157,10 @@ def test_the_last_administrator_and_quota_checks_hold_under_concurrency(pg: Data
     adds, reports, count = portfolio_races(pg, portal)
     assert adds == ["already_in_portfolio", "ok"]
     assert reports == ["ok", "ok", "False", "True"] and count == 1
+    adds, activations, state = mandate_races(pg, portal)
+    assert adds == ["client_exists", "ok"]
+    assert activations == ["mandate_already_active", "ok"] and state == "active"
+    assert profile_race(pg, portal) == ["ok", "profile_name_taken"]
 
 
 def test_the_account_search_uses_the_trigram_indexes(pg: Database) -> None:
