@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import phonenumbers
 from stdnum import exceptions as stdnum_errors
@@ -63,6 +64,30 @@ def normalize_identifier(scheme: str, value: str) -> str:
 
 def siren_of(identifier: str) -> str:
     return identifier[:9]
+
+
+FIRM_TYPES = ("expert-comptable", "tiers-declarant", "oga")  # the company types that act for clients
+
+
+def is_firm(account: Any) -> bool:
+    """A firm's principal account (an accountant, a third-party declarant, an OGA): it has a
+    portfolio and acts for its clients under their mandates."""
+    return bool(account.kind == PRINCIPAL and account.company_type in FIRM_TYPES)
+
+
+def check_firm_secondary(scheme: str, firm_identifier: str, identifier: str, *, operator: bool) -> None:
+    """A firm's secondary account is one of the firm's own establishments: a client's SIRET would
+    make the client's establishment look like the firm's own (its tokens would carry it). The
+    firm acts for clients under their mandates; the portal's operators may decide otherwise."""
+    if operator or same_company(scheme, firm_identifier, identifier):
+        return
+    raise RuleViolation(
+        f"Un compte secondaire de cabinet est un établissement du cabinet (SIREN {siren_of(firm_identifier)}) : "
+        f"{identifier} est celui d'une autre entreprise. Pour déclarer pour elle, ajoutez-la à vos clients "
+        "(« Gestion des mandants ») ; en cas de besoin, contactez le support du portail.",
+        code="secondary_of_another_company",
+        details={"field": "identifier", "identifier": identifier},
+    )
 
 
 def same_company(scheme: str, one: str, other: str) -> bool:

@@ -30,6 +30,10 @@ def create_secondary(ctx: Context, principal: Account, data: SecondaryIn) -> Acc
     login = domain.secondary_login(data.name, principal.login)
     login_free(ctx, login)
     identifier = domain.normalize_identifier(ctx.portal.identifier_scheme, data.identifier)
+    if domain.is_firm(principal):
+        domain.check_firm_secondary(
+            ctx.portal.identifier_scheme, principal.identifier, identifier, operator=ctx.actor.operator
+        )
     selection = catalogue_store.current(ctx).validate(data.teleprocedures)
     domain.check_rights_ceiling(principal.selection, selection)
     if data.has_mailbox:

@@ -373,10 +373,13 @@ def deadline_coverage(
     """The firm's establishments whose monthly deadline falls within ``days`` days, each with the
     people who may file ``teleprocedure`` for it (uncovered first, then by deadline)."""
     code = teleprocedure.strip().upper()
-    when: dict[int, date] = {}
+    when: dict[int, date] = {}  # day of the month -> its next date within the window
     for offset in range(days + 1):
         day = today + timedelta(days=offset)
         when.setdefault(day.day, day)
+        if (day + timedelta(days=1)).month != day.month:  # a month's last day: its 29th-31st fall on it
+            for missing in range(day.day + 1, 32):
+                when.setdefault(missing, day)
     entries = list(
         session.scalars(
             select(Establishment).where(
@@ -385,15 +388,23 @@ def deadline_coverage(
         )
     )
     now = utcnow()
-    mandated = {
-        m.identifier
+    ends: dict[str, date | None] = {  # an active mandate covering the teleprocedure: its last day
+        m.identifier: m.ends_on
         for m in session.scalars(select(Mandate).where(Mandate.firm_id == firm.id, Mandate.status == ACTIVE))
         if m.state(now) == ACTIVE and code in m.teleprocedures
+    }
+    deadline_of = {e.identifier: when[e.monthly_deadline or 0] for e in entries}
+    mandated = {  # ... still running on the establishment's deadline
+        i for i, end in ends.items() if i in deadline_of and (end is None or end >= deadline_of[i])
     }
     people = session.scalars(
         select(Person)
         .join(Account, Person.account_id == Account.id)
-        .where((Account.id == firm.id) | (Account.parent_id == firm.id), Person.enabled.is_(True))
+        .where(
+            (Account.id == firm.id) | (Account.parent_id == firm.id),
+            Person.enabled.is_(True),
+            Person.keycloak_user_id.is_not(None),  # a person not in Keycloak yet files nothing
+        )
         .options(joinedload(Person.account).joinedload(Account.parent))
     )
     covered: dict[str, list[Person]] = {}
@@ -405,7 +416,7 @@ def deadline_coverage(
     out = [
         Coverage(
             e,
-            when[e.monthly_deadline or 0],
+            deadline_of[e.identifier],
             covered.get(e.identifier, []),
             None if covered.get(e.identifier) else ("no_filer" if e.identifier in mandated else "no_active_mandate"),
         )

@@ -14,6 +14,7 @@ from provisioner.actors import Actor
 from provisioner.authorization import services
 from provisioner.db import utcnow
 from provisioner.portfolios import services as portfolios
+from provisioner.portfolios.views import is_firm_page
 from provisioner.web.api import portal_context
 from provisioner.web.menu import MenuEntry, add_account_entry
 from provisioner.web.ui import login_required
@@ -26,14 +27,10 @@ REASONS = {
 }
 
 
-def _firm_page(account: Any, actor: Any) -> bool:
-    return bool(portfolios.is_firm(account) and actor.administers(account.id))
-
-
 @bp.record_once
 def _register(state: Any) -> None:
     add_account_entry(
-        state.app, MenuEntry(_l("Échéances à couvrir"), "coverage.deadlines", "deadlines-link", _firm_page, 43)
+        state.app, MenuEntry(_l("Échéances à couvrir"), "coverage.deadlines", "deadlines-link", is_firm_page, 43)
     )
 
 
@@ -44,8 +41,8 @@ def deadlines(actor: Actor, account_id: int) -> ResponseReturnValue:
     firm = portfolios.firm(ctx, account_id)
     codes = sorted(firm.selection)
     code = request.args.get("teleprocedure", "DSN" if "DSN" in codes else (codes[0] if codes else "DSN"))
-    raw = request.args.get("days", "7")
-    days = min(int(raw), 62) if raw.isdigit() else 7
+    days = request.args.get("days", 7, type=int)
+    days = days if days is not None and 0 <= days <= 62 else 7
     lines = (
         services.deadline_coverage(ctx.session, ctx.portal, firm, code, days, utcnow().date()) if code in codes else []
     )

@@ -20,9 +20,10 @@ from provisioner.errors import Conflict, InvalidInput, NotFound
 from provisioner.portfolios import services as portfolios
 from provisioner.portfolios.models import Establishment
 
+MAX_ESTABLISHMENTS = 10_000  # a profile's establishments (as ``ProfileIn`` allows)
 
-def firm(ctx: Context, account_id: int) -> Account:
-    return portfolios.firm(ctx, account_id)
+
+firm = portfolios.firm  # the firm's principal account, if the actor administers it (else 404)
 
 
 def list_profiles(ctx: Context, account: Account) -> list[DelegationProfile]:
@@ -149,6 +150,12 @@ def establishment_ids(ctx: Context, firm_id: int, sirets: list[str]) -> list[int
     """The portfolio entries of these SIRETs (as typed on the page: spaces allowed), or a clear
     error listing those the portfolio does not hold."""
     wanted = {"".join(s.split()) for s in sirets if s.strip()}
+    if len(wanted) > MAX_ESTABLISHMENTS:
+        raise InvalidInput(
+            f"Au plus {MAX_ESTABLISHMENTS} établissements par profil : pour tout le portefeuille, cochez-le.",
+            code="too_many_establishments",
+            details={"field": "establishments", "count": len(wanted)},
+        )
     rows = ctx.session.execute(
         select(Establishment.identifier, Establishment.id).where(
             Establishment.firm_id == firm_id, Establishment.identifier.in_(wanted)

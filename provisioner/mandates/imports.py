@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import zlib
 from collections.abc import Callable, Iterable
 from typing import Any
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -106,13 +108,15 @@ def _csv(data: bytes) -> list[tuple[int, list[Any]]]:
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     try:
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        return [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
+        filled = ((reader.line_num, row) for row in reader if any(cell.strip() for cell in row))
+        return list(itertools.islice(filled, MAX_ROWS + 2))  # beyond: refused as too many, unread
     except csv.Error as exc:  # e.g. a NUL byte: not a text file
         raise InvalidInput(
             f"Ce fichier n'est pas un CSV lisible : {exc}.", code="invalid_file", details={"error": str(exc)}
         ) from exc
 
 
+MAX_UNPACKED = 200 * 2**20  # a workbook of 100,000 clients unpacks to some 60 MB
 MAX_COLUMNS = 64  # columns read per row: a cell far to the right does not make every row wide
 EXCEL_ROWS = 1_048_576  # the most rows a sheet can have: a file saying more is not a real one
 
@@ -122,6 +126,15 @@ def _xlsx(data: bytes) -> list[tuple[int, list[Any]]]:
     anything a broken or hostile file raises is the same clear refusal."""
     rows: list[tuple[int, list[Any]]] = []
     try:
+        with ZipFile(io.BytesIO(data)) as archive:  # a workbook is a zip: how big once unpacked?
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_UNPACKED:
+            raise InvalidInput(
+                f"Classeur trop volumineux une fois décompressé ({unpacked // 2**20} Mo, au plus "
+                f"{MAX_UNPACKED // 2**20} Mo) : découpez-le, ou enregistrez-le en CSV.",
+                code="file_too_large",
+                details={"unpacked_bytes": unpacked},
+            )
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
         sheet.reset_dimensions()
@@ -135,7 +148,20 @@ def _xlsx(data: bytes) -> list[tuple[int, list[Any]]]:
         book.close()
     except DomainError:
         raise
-    except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError, TypeError, IndexError, SyntaxError) as exc:
+    except (
+        InvalidFileException,
+        BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        KeyError,
+        ValueError,
+        TypeError,
+        IndexError,
+        SyntaxError,
+        RuntimeError,  # an encrypted member
+        NotImplementedError,  # a compression zipfile does not know
+    ) as exc:
         raise InvalidInput(
             "Ce fichier n'est pas un classeur Excel (.xlsx) lisible : enregistrez-le à nouveau au format .xlsx, "
             "ou en CSV.",

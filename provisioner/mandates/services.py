@@ -344,7 +344,7 @@ def print_letters(ctx: Context, secret: str, account: Account, mandate_ids: list
             client_identifier=m.identifier,
             address=where[m.id][0],
             teleprocedures=m.teleprocedures,
-            key=keys.unseal(secret, m.key_sealed or ""),
+            key=_unsealed(secret, m),
             key_expires_on=m.key_expires_at.date() if m.key_expires_at else None,
             printed_on=now.date(),
         )
@@ -359,6 +359,17 @@ def print_letters(ctx: Context, secret: str, account: Account, mandate_ids: list
         _audited(ctx, "mandate.letter_printed", m, None)
     ctx.session.flush()
     return PrintRun(pdf, len(todo), sum(1 for lines, declared in where.values() if declared))
+
+
+def _unsealed(secret: str, mandate: Mandate) -> str:
+    try:
+        return keys.unseal(secret, mandate.key_sealed or "")
+    except DomainError as exc:
+        raise RuleViolation(
+            f"{exc.message} (client {mandate.identifier}, mandat {mandate.id})",
+            code=exc.code,
+            details={"id": mandate.id, "identifier": mandate.identifier},
+        ) from exc
 
 
 @dataclass(frozen=True)

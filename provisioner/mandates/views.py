@@ -107,7 +107,7 @@ def clients(actor: Actor, account_id: int) -> ResponseReturnValue:
     account = services.firm(ctx, account_id)
     state = request.args.get("state") if request.args.get("state") in STATES else None
     q = request.args.get("q", "").strip()[:64]
-    query = ClientsQuery.model_validate({"q": q or None, "state": state, "page": min(page_number(), 100_000)})
+    query = ClientsQuery.model_validate({"q": q or None, "state": state, "page": page_number()})
     page = services.list_clients(ctx, account, query)
     to_print = services.list_clients(ctx, account, ClientsQuery.model_validate({"state": CREATED, "per_page": 1})).total
     return render_template(
@@ -122,6 +122,8 @@ def clients(actor: Actor, account_id: int) -> ResponseReturnValue:
         to_print=to_print,
         activation=forms.ActivationForm(),
         operator=actor.operator,
+        # The operator checks, before a print run, where each letter goes and on whose word.
+        addresses={m.id: services.postal_address(ctx, m) for m in page.items} if actor.operator else {},
     )
 
 
@@ -246,7 +248,7 @@ def revoke(actor: Actor, mandate_id: int) -> ResponseReturnValue:
     ctx = portal_context(actor)
     mandate = services.get_mandate(ctx, mandate_id, client_too=True)
     firm_side = actor.administers(mandate.firm_id)
-    back = request.form.get("back_account")
+    back = request.form.get("back_account", type=int)
     error = attempt(lambda: services.revoke(ctx, mandate))[1]
     if error:
         flash(error, "warning")
@@ -254,7 +256,7 @@ def revoke(actor: Actor, mandate_id: int) -> ResponseReturnValue:
         after_change(_("Le mandat de %(name)s est retiré.", name=mandate.company_name))
     if firm_side:
         return _to_clients(mandate.firm_id)
-    target = int(back) if back and back.isdigit() else actor.principal_id
+    target = back if back is not None and 0 < back < 2**63 else actor.principal_id
     return redirect(url_for("mandates.received", account_id=target))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 
 from provisioner.accounts import domain
 from provisioner.accounts.models import Account, Person
@@ -20,7 +20,8 @@ from provisioner.errors import Conflict, NotFound, RuleViolation
 from provisioner.portfolios.models import BY_FILING, Establishment
 from provisioner.portfolios.schemas import EstablishmentIn, EstablishmentPatch, FilingIn, PortfolioQuery
 
-FIRM_TYPES = ("expert-comptable", "tiers-declarant", "oga")
+FIRM_TYPES = domain.FIRM_TYPES
+is_firm = domain.is_firm  # a firm's principal account: the accounts that have a portfolio
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,6 @@ class Page:
     to_complete: int
     page: int
     per_page: int
-
-
-def is_firm(account: Account) -> bool:
-    """A firm's principal account: the accounts that have a portfolio."""
-    return account.kind == domain.PRINCIPAL and account.company_type in FIRM_TYPES
 
 
 def firm(ctx: Context, account_id: int) -> Account:
@@ -82,8 +78,11 @@ def list_portfolio(ctx: Context, account: Account, query: PortfolioQuery) -> Pag
 def get_establishment(ctx: Context, establishment_id: int) -> Establishment:
     """One establishment of a portfolio the actor administers, locked until the change is saved
     (a change and a removal at once: one after the other, the second finds it gone: 404)."""
-    found = ctx.session.get(Establishment, establishment_id, with_for_update=True)
-    if found is None or found.portal != ctx.realm or not ctx.actor.administers(found.firm_id):
+    query = select(Establishment).where(Establishment.id == establishment_id, Establishment.portal == ctx.realm)
+    if not ctx.actor.operator:  # who may see it is part of the locking query: another's is never waited for
+        query = query.where(Establishment.firm_id == ctx.actor.principal_id if ctx.actor.administrator else false())
+    found = ctx.session.scalar(query.with_for_update())
+    if found is None:
         raise NotFound("Établissement introuvable dans vos portefeuilles.", code="establishment_not_found")
     return found
 

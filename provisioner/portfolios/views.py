@@ -69,7 +69,7 @@ def portfolio(actor: Actor, account_id: int) -> ResponseReturnValue:
     page = services.list_portfolio(
         ctx,
         account,
-        PortfolioQuery.model_validate({"q": q or None, "state": state, "page": min(page_number(), 100_000)}),
+        PortfolioQuery.model_validate({"q": q or None, "state": state, "page": page_number()}),
     )
     return render_template(
         "portfolios/portfolio.html", account=account, page=page, filters={"q": q, "state": state}, sources=SOURCES
@@ -116,8 +116,8 @@ def edit(actor: Actor, establishment_id: int) -> ResponseReturnValue:
             "monthly_deadline": form.monthly_deadline.data,
             "seeding_requested": bool(form.seeding_requested.data),
         }
-        error = attempt_on(form, lambda: services.update(ctx, entry, parse(EstablishmentPatch, patch)))[1]
-        if error is None:
+        saved, error = attempt_on(form, lambda: services.update(ctx, entry, parse(EstablishmentPatch, patch)))
+        if saved is not None:
             after_change(_("%(siret)s est enregistré.", siret=entry.identifier))
             return redirect(url_for("portfolios.portfolio", account_id=account.id))
     page = render_template("portfolios/establishment.html", account=account, form=form, error=error, entry=entry)

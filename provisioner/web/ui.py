@@ -205,5 +205,6 @@ def pager_args(req: Any) -> dict[str, Any]:
 
 
 def page_number() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    """The ``page`` argument, 1 when absent or not a page number (whatever a visitor types)."""
+    number = request.args.get("page", 1, type=int)
+    return number if number is not None and 0 < number <= 100_000 else 1

@@ -202,6 +202,11 @@ def test_the_accountant_pages_speak_german_and_belong_to_firms(
     assert page.locator("h1").inner_text().startswith("Mandantenverwaltung")
     page.goto(f"{live_server}/comptes/{firm['id']}/portefeuille")
     assert page.locator("h1").inner_text().startswith("Mein Portfolio")
+    for odd in ("?page=²", "?page=" + "9" * 5000, "?state=nope&q=" + "x" * 500):  # whatever a visitor types
+        answer = page.goto(f"{live_server}/comptes/{firm['id']}/mandants{odd}")
+        assert answer is not None and answer.status == 200, odd
+    answer = page.goto(f"{live_server}/comptes/{firm['id']}/echeances?days=²")
+    assert answer is not None and answer.status == 200
     for path in (
         f"/comptes/{company['id']}/mandants",
         f"/comptes/{company['id']}/portefeuille",

@@ -123,19 +123,19 @@ def test_a_spreadsheet_of_clients_to_an_active_mandate_and_its_revocation(
     other_headers = login_as(other["login"])
     refused = api.call("POST", f"/accounts/{other['id']}/mandates/activation", {"key": key}, other_headers)
     assert refused.status_code == 422 and refused.json["error"]["code"] == "key_of_another_firm", refused.json
-    # Nor does a secondary account the other firm declares with the client's SIRET act for it.
-    disguised = api.call(
-        "POST",
-        f"/accounts/{other['id']}/secondaries",
-        {
-            "name": "deguise",
-            "identifier": client_siret,
-            "company_name": "CLIENT 0",
-            "teleprocedures": {"DSN": None},
-            "responsible": {"last_name": "MASQUE", "first_name": "Zo", "email": f"z{uuid.uuid4().hex[:8]}@example.org"},
-        },
-        other_headers,
-    )
+    # Nor may the other firm declare a secondary account with the client's SIRET; and one the
+    # portal's operator made anyway still does not act for the client without a mandate.
+    disguise = {
+        "name": "deguise",
+        "identifier": client_siret,
+        "company_name": "CLIENT 0",
+        "teleprocedures": {"DSN": None},
+        "responsible": {"last_name": "MASQUE", "first_name": "Zo", "email": f"z{uuid.uuid4().hex[:8]}@example.org"},
+    }
+    refused = api.call("POST", f"/accounts/{other['id']}/secondaries", disguise, other_headers)
+    assert refused.status_code == 422 and refused.json["error"]["code"] == "secondary_of_another_company"
+    assert refused.json["error"]["details"]["field"] == "identifier"
+    disguised = api.call("POST", f"/accounts/{other['id']}/secondaries", disguise)
     assert disguised.status_code == 201, disguised.json
     disguised_id = disguised.json["account"]["id"]
 
@@ -309,6 +309,22 @@ def test_an_xlsx_import_keeps_the_leading_zeros_of_a_siret(api: Any, client: Any
 def test_a_broken_workbook_is_a_clear_refusal(client: Any, firm: dict[str, Any], data: bytes) -> None:
     answer = _import(client, firm, data, fmt="xlsx")
     assert answer.status_code == 400 and answer.json["error"]["code"] in ("invalid_file", "empty_file"), answer.json
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_unread(client: Any, firm: dict[str, Any]) -> None:
+    """A zip bomb: a few hundred kilobytes that would unpack to 210 MB."""
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/sharedStrings.xml", "w") as member,
+    ):
+        for _ in range(210):
+            member.write(b"\0" * 2**20)
+    assert len(out.getvalue()) < 2**20
+    answer = _import(client, firm, out.getvalue(), fmt="xlsx")
+    assert answer.status_code == 400 and answer.json["error"]["code"] == "file_too_large", answer.json
 
 
 def test_a_workbook_with_odd_cells_is_read_row_by_row(client: Any, firm: dict[str, Any]) -> None:

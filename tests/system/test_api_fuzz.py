@@ -74,7 +74,7 @@ IDENTIFIER_AND_CATALOGUE_RULES = (
     r"|post__api_v1_accounts_\{account_id\}_secondaries|put__api_v1_people_\{person_id\}_phone"
     r"|post__api_v1_accounts_\{account_id\}_portfolio|post__api_v1_accounts_\{account_id\}_clients"
     r"|post__api_v1_accounts_\{account_id\}_clients_import|post__api_v1_accounts_\{account_id\}_delegation-profiles"
-    r"|patch__api_v1_delegation-profiles_\{profile_id\})$"
+    r"|patch__api_v1_delegation-profiles_\{profile_id\}|get__api_v1_accounts_\{account_id\}_deadline-coverage)$"
 )
 OTHER_RULES = (
     r"^(put__api_v1_accounts_\{account_id\}_mailbox|delete__api_v1_accounts_\{account_id\}"
