@@ -16,7 +16,7 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PORTAIL_KEYCLOAK_HOME := $(KC_HOME)
 
 PHONY_EXTRA := unzip compose-cli postgres-server
-.PHONY: $(PHONY_EXTRA) help install python-deps keycloak extensions theme chromium run test test-fast lint bench bench-scale bench-keycloak clean
+.PHONY: $(PHONY_EXTRA) help install python-deps keycloak extensions theme chromium run test test-fast lint bench bench-scale bench-authz bench-keycloak clean
 
 help:
 	@echo "make run    - start Keycloak, the SMTP sink and the provisioner with demo data"
@@ -96,10 +96,14 @@ bench: install postgres-server
 	$(PY) bench/provision.py
 	$(PY) bench/load.py
 	$(PY) bench/scale.py
+	$(PY) bench/authz.py
 	$(PY) bench/keycloak_versions.py
 
 bench-scale: install postgres-server
 	$(PY) bench/scale.py
+
+bench-authz: install postgres-server
+	$(PY) bench/authz.py
 
 bench-keycloak: python-deps
 	$(PY) bench/keycloak_versions.py

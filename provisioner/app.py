@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from provisioner.portfolios.views import bp as portfolio_pages
     from provisioner.requests.views import bp as request_pages
     from provisioner.sms.api import bp as sms_api
+    from provisioner.transfers.api import bp as transfers_api
     from provisioner.web.openapi import bp as openapi
 
     actors.register(app)  # what a signed-in user may do: the accounts feature knows
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         delegations_api,
         authorization_api,
         coverage_api,
+        transfers_api,
     ):
         csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
         app.register_blueprint(api)

@@ -118,6 +118,7 @@ def _register() -> None:
     from provisioner.accounts.cli import accounts, reconcile
     from provisioner.mandates.cli import clients
     from provisioner.sync.cli import sync
+    from provisioner.transfers import cli as transfers_cli  # noqa: F401  (adds `clients transfer`)
 
     main.add_command(accounts)
     main.add_command(sync)

@@ -6,8 +6,9 @@ the portal is the realm of that token. See docs/authorization.md."""
 from __future__ import annotations
 
 import base64
+import time
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 
 from provisioner.authorization import schemas, services
 from provisioner.catalogue import store as catalogue_store
@@ -28,8 +29,18 @@ TAGS = ["authorization"]
 
 @bp.before_request
 def _caller() -> None:
+    g.started = time.perf_counter()
     if request.endpoint != "authorization_api.metadata":
         relying_app()  # 401 unless a relying app's service-account token for this API
+
+
+@bp.after_request
+def _server_timing(response: Response) -> Response:
+    """``Server-Timing: app;dur=…``: the milliseconds this service spent (what a relying app's
+    latency adds is the network's)."""
+    if "started" in g:
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - g.started) * 1000:.2f}"
+    return response
 
 
 def _decide(evaluations: list[schemas.EvaluationIn]) -> list[services.Decision]:

@@ -13,7 +13,7 @@ import click
 from provisioner.actors import Actor
 
 
-def _context(ctx: click.Context, session: Any) -> Any:
+def context_of(ctx: click.Context, session: Any) -> Any:
     from provisioner.context import Context
     from provisioner.portals import load_portal
 
@@ -48,7 +48,7 @@ def import_(
     db = Database(settings.database_url)
     try:
         with db.session() as session:
-            context = _context(ctx, session)
+            context = context_of(ctx, session)
             firm = services.firm(context, firm_id)
             rows = imports.read_rows(path.read_bytes(), fmt)
             with click.progressbar(length=len(rows), label="Clients", file=sys.stderr) as bar:
@@ -91,7 +91,7 @@ def letters(ctx: click.Context, firm_id: int, out: Path) -> None:
     db = Database(settings.database_url)
     try:
         with db.session() as session:
-            context = _context(ctx, session)
+            context = context_of(ctx, session)
             run = services.print_letters(
                 context, settings.secret_key.get_secret_value(), services.firm(context, firm_id), None
             )

@@ -93,6 +93,7 @@ def _b_requests(b: dict[str, Any]) -> list[tuple[str, str, Any]]:
         ("GET", f"/accounts/{pid}/delegation-profiles", None),
         ("POST", f"/accounts/{pid}/delegation-profiles", {"name": "X", "teleprocedures": ["DSN"]}),
         ("GET", f"/accounts/{pid}/deadline-coverage", None),
+        ("POST", f"/accounts/{pid}/transfer", {"to_account_id": 1}),
         ("PUT", f"/people/{person}/phone", {"phone": "+41791112233"}),
         ("POST", f"/people/{person}/phone/verify", {"code": "123456"}),
         ("DELETE", f"/people/{person}/phone", None),

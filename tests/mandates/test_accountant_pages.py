@@ -164,6 +164,12 @@ def test_a_firm_adds_clients_activates_a_mandate_and_delegates_it(
     assert page.locator("tr[data-profile='Paie Nantes']").count() == 1
     assert _reason(client, app_headers, subject, by_hand) == "mandate"
 
+    # « Échéances à couvrir »: the client's deadline (the 15th) falls within a month; who may file.
+    page.goto(f"{live_server}/comptes/{firm['id']}/echeances?teleprocedure=DSN&days=31")
+    _labelled(page)
+    line = page.locator(f"tr[data-siret='{by_hand}']")
+    assert line.get_attribute("data-covered") == "yes" and "Claire Paie" in line.inner_text()
+
     # The rights explainer answers "why can Claire file DSN for this client?".
     page.goto(f"{live_server}/utilisateurs/{collaborator['id']}?siret={by_hand}")
     _labelled(page)
