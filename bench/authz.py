@@ -300,7 +300,13 @@ def main() -> int:
         db = Database(settings.database_url)
         print("seeding ...", flush=True)
         began = time.monotonic()
-        data = seed(db, settings, args.establishments, args.mandates, args.collaborators, args.profiles)
+        from provisioner.devoutbox.services import start_smtp_sink
+
+        sink = start_smtp_sink(db, "127.0.0.1", settings.smtp_port)  # the collaborators' invitations
+        try:
+            data = seed(db, settings, args.establishments, args.mandates, args.collaborators, args.profiles)
+        finally:
+            sink.stop()
         print(f"  {time.monotonic() - began:.0f} s", flush=True)
         register_clients(settings)
         with provisioner_under_gunicorn(settings.database_url, Path(tmp)) as url:
