@@ -59,7 +59,7 @@ from provisioner.settings import Settings  # noqa: E402
 
 APP_ID, APP_SECRET = "bench-relying-app", "bench-relying-app-secret"
 LOGIN_ID = "bench-login"
-PASSWORD = "Bench2026authz"
+PASSWORD = "Bench2026"
 
 
 def siret(n: int) -> str:
@@ -311,6 +311,7 @@ def main() -> int:
         register_clients(settings)
         with provisioner_under_gunicorn(settings.database_url, Path(tmp)) as url:
             token = app_token(settings)
+            user_tokens = [user_token(settings, data["holder_login"])]  # what the app would introspect
             headers = {"Authorization": f"Bearer {token}"}
             stream = questions(data, 4000, rng)
             http = requests.Session()
@@ -340,7 +341,6 @@ def main() -> int:
                 assert answer.status_code == 200
 
             ours = throughput(evaluate, args.clients, args.seconds)
-            user_tokens = [user_token(settings, data["holder_login"])]
 
             def introspect(session: requests.Session, n: int) -> None:
                 answer = session.post(
