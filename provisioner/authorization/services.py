@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from provisioner.accounts import domain
 from provisioner.accounts.models import Account, Person
@@ -92,6 +92,11 @@ class Clients:
     delegated: set[tuple[int, str]] = field(default_factory=set)  # (profile id, SIRET) of its establishments
 
 
+# A profile's own columns only: its establishments (thousands) are asked about by SIRET, its
+# members by person, never loaded whole for a decision.
+_PROFILE_ONLY = (lazyload(DelegationProfile.establishments), lazyload(DelegationProfile.members))
+
+
 def _clients(session: Session, portal: Portal, people: Iterable[Person], questions: list[Question]) -> Clients:
     firms = {(p.account.parent or p.account).id for p in people if is_firm(p.account.parent or p.account)}
     if not firms:
@@ -104,48 +109,60 @@ def _clients(session: Session, portal: Portal, people: Iterable[Person], questio
             continue
     if not sirets:
         return Clients()
-    mandates = session.scalars(select(Mandate).where(Mandate.firm_id.in_(firms), Mandate.identifier.in_(sirets)))
-    entries = session.execute(
-        select(Establishment.firm_id, Establishment.identifier).where(
-            Establishment.firm_id.in_(firms), Establishment.identifier.in_(sirets)
+    # The mandates asked about, each with whether its establishment is in the firm's portfolio.
+    rows = session.execute(
+        select(Mandate, Establishment.id)
+        .outerjoin(
+            Establishment,
+            (Establishment.firm_id == Mandate.firm_id) & (Establishment.identifier == Mandate.identifier),
         )
+        .where(Mandate.firm_id.in_(firms), Mandate.identifier.in_(sirets))
+        .options(lazyload(Mandate.firm))
     )
+    mandates: dict[tuple[int, str], Mandate] = {}
+    portfolio: set[tuple[int, str]] = set()
+    for mandate, entry_id in rows:
+        mandates[(mandate.firm_id, mandate.identifier)] = mandate
+        if entry_id is not None:
+            portfolio.add((mandate.firm_id, mandate.identifier))
+    # The people's profiles, each with those of its establishments asked about.
     members = [p.id for p in people if is_firm(p.account.parent or p.account)]
     profiles: dict[int, list[DelegationProfile]] = {}
-    for person_id, profile in session.execute(
-        select(profile_member.c.person_id, DelegationProfile)
-        .join(DelegationProfile, DelegationProfile.id == profile_member.c.profile_id)
-        .where(profile_member.c.person_id.in_(members))
-    ):
-        profiles.setdefault(person_id, []).append(profile)
-    ids = {p.id for mine in profiles.values() for p in mine}
     delegated: set[tuple[int, str]] = set()
-    if ids:
-        delegated = {
-            (profile_id, identifier)
-            for profile_id, identifier in session.execute(
-                select(profile_establishment.c.profile_id, Establishment.identifier)
-                .join(Establishment, Establishment.id == profile_establishment.c.establishment_id)
-                .where(profile_establishment.c.profile_id.in_(ids), Establishment.identifier.in_(sirets))
-            )
-        }
-    return Clients(
-        {(m.firm_id, m.identifier): m for m in mandates},
-        {(f, i) for f, i in entries},
-        profiles,
-        delegated,
+    asked = (
+        select(Establishment.id, Establishment.identifier)
+        .where(Establishment.firm_id.in_(firms), Establishment.identifier.in_(sirets))
+        .subquery()
     )
+    for person_id, profile, identifier in session.execute(
+        select(profile_member.c.person_id, DelegationProfile, asked.c.identifier)
+        .join(DelegationProfile, DelegationProfile.id == profile_member.c.profile_id)
+        .outerjoin(
+            profile_establishment,
+            (profile_establishment.c.profile_id == DelegationProfile.id)
+            & profile_establishment.c.establishment_id.in_(select(asked.c.id)),
+        )
+        .outerjoin(asked, asked.c.id == profile_establishment.c.establishment_id)
+        .where(profile_member.c.person_id.in_(members))
+        .options(*_PROFILE_ONLY)
+    ):
+        mine = profiles.setdefault(person_id, [])
+        if profile not in mine:
+            mine.append(profile)
+        if identifier is not None:
+            delegated.add((profile.id, identifier))
+    return Clients(mandates, portfolio, profiles, delegated)
 
 
 def _people(session: Session, realm: str, subjects: set[str]) -> dict[str, Person]:
-    found = session.scalars(
+    found = session.scalars(  # one query: the people, their accounts and principals, their subscriptions
         select(Person)
         .where(Person.portal == realm, Person.keycloak_user_id.in_(subjects))
         .options(
-            joinedload(Person.account).selectinload(Account.subscriptions),
-            joinedload(Person.account).joinedload(Account.parent).selectinload(Account.subscriptions),
+            joinedload(Person.account).joinedload(Account.subscriptions),
+            joinedload(Person.account).joinedload(Account.parent).joinedload(Account.subscriptions),
         )
-    )
+    ).unique()
     return {p.keycloak_user_id: p for p in found if p.keycloak_user_id}
 
 
@@ -310,6 +327,7 @@ def _client_candidates(session: Session, person: Person, code: str) -> Any | Non
             select(DelegationProfile)
             .join(profile_member, profile_member.c.profile_id == DelegationProfile.id)
             .where(profile_member.c.person_id == person.id)
+            .options(*_PROFILE_ONLY)
         )
         if code in p.teleprocedures
     ]
