@@ -90,6 +90,25 @@ class Clients:
     portfolio: set[tuple[int, str]] = field(default_factory=set)
     profiles: dict[int, list[DelegationProfile]] = field(default_factory=dict)  # by person id
     delegated: set[tuple[int, str]] = field(default_factory=set)  # (profile id, SIRET) of its establishments
+    # Worked out once per evaluation call (a batch asks many questions of a few people and places):
+    wants: dict[int, Any] = field(default_factory=dict)  # person id -> its desired Keycloak user
+    identifiers: dict[str, str | DomainError] = field(default_factory=dict)  # as sent -> normalized
+
+    def want(self, person: Person, account: Account, principal: Account) -> Any:
+        if person.id not in self.wants:
+            self.wants[person.id] = desired_user(person, account, principal)
+        return self.wants[person.id]
+
+    def identifier(self, scheme: str, sent: str) -> str:
+        if sent not in self.identifiers:
+            try:
+                self.identifiers[sent] = domain.normalize_identifier(scheme, sent)
+            except DomainError as exc:
+                self.identifiers[sent] = exc
+        found = self.identifiers[sent]
+        if isinstance(found, DomainError):
+            raise found
+        return found
 
 
 # A profile's own columns only: its establishments (thousands) are asked about by SIRET, its
@@ -98,17 +117,18 @@ _PROFILE_ONLY = (lazyload(DelegationProfile.establishments), lazyload(Delegation
 
 
 def _clients(session: Session, portal: Portal, people: Iterable[Person], questions: list[Question]) -> Clients:
+    memo = Clients()
     firms = {(p.account.parent or p.account).id for p in people if is_firm(p.account.parent or p.account)}
     if not firms:
-        return Clients()
+        return memo
     sirets = set()
     for q in questions:
         try:
-            sirets.add(domain.normalize_identifier(portal.identifier_scheme, q.establishment))
+            sirets.add(memo.identifier(portal.identifier_scheme, q.establishment))
         except DomainError:
             continue
     if not sirets:
-        return Clients()
+        return memo
     # The mandates asked about, each with whether its establishment is in the firm's portfolio.
     rows = session.execute(
         select(Mandate, Establishment.id)
@@ -151,7 +171,8 @@ def _clients(session: Session, portal: Portal, people: Iterable[Person], questio
             mine.append(profile)
         if identifier is not None:
             delegated.add((profile.id, identifier))
-    return Clients(mandates, portfolio, profiles, delegated)
+    memo.mandates, memo.portfolio, memo.profiles, memo.delegated = mandates, portfolio, profiles, delegated
+    return memo
 
 
 def _people(session: Session, realm: str, subjects: set[str]) -> dict[str, Person]:
@@ -171,7 +192,7 @@ def _decide(portal: Portal, person: Person | None, codes: set[str], q: Question,
     if person is None:
         return _deny("unknown_subject", "Cet utilisateur n'est pas une personne de ce portail.")
     try:
-        siret = domain.normalize_identifier(portal.identifier_scheme, q.establishment)
+        siret = clients.identifier(portal.identifier_scheme, q.establishment)
     except DomainError as exc:
         return _deny("invalid_identifier", exc.message, identifier=q.establishment)
     if code not in codes:
@@ -209,7 +230,7 @@ def _decide(portal: Portal, person: Person | None, codes: set[str], q: Question,
             + (f" (son compte principal {principal.login} non plus)." if code not in principal.selection else "."),
             **who,
         )
-    want = desired_user(person, account, principal)
+    want = clients.want(person, account, principal)
     if code not in want.attributes["portail.teleprocedures"]:
         return _deny(
             "no_permission",
@@ -260,7 +281,7 @@ def _for_client(
     within, _ = domain.clip_to_ceiling(principal.selection, account.selection)
     if code not in within:
         return _deny("not_subscribed", f"Le compte {account.login} du cabinet n'est pas abonné à {code}.", **mine)
-    want = desired_user(person, account, principal)
+    want = clients.want(person, account, principal)
     if code not in want.attributes["portail.teleprocedures"]:
         return _deny(
             "no_permission", f"{_name(person)} n'a pas l'autorisation de déclarant {code} pour le cabinet.", **mine
