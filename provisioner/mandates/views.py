@@ -104,13 +104,18 @@ def _to_clients(account_id: int) -> ResponseReturnValue:
 @login_required
 def clients(actor: Actor, account_id: int) -> ResponseReturnValue:
     ctx = portal_context(actor)
-    account = services.firm(ctx, account_id)
+    return _clients_page(actor, ctx, services.firm(ctx, account_id), forms.ActivationForm())
+
+
+def _clients_page(actor: Actor, ctx: Any, account: Any, activation: forms.ActivationForm) -> ResponseReturnValue:
+    """« Gestion des mandants » with its filters; ``activation`` the key form (its refusal shown at
+    the key, answered 400)."""
     state = request.args.get("state") if request.args.get("state") in STATES else None
     q = request.args.get("q", "").strip()[:64]
     query = ClientsQuery.model_validate({"q": q or None, "state": state, "page": page_number()})
     page = services.list_clients(ctx, account, query)
     to_print = services.list_clients(ctx, account, ClientsQuery.model_validate({"state": CREATED, "per_page": 1})).total
-    return render_template(
+    body = render_template(
         "mandates/clients.html",
         account=account,
         page=page,
@@ -120,11 +125,12 @@ def clients(actor: Actor, account_id: int) -> ResponseReturnValue:
         icons=STATE_ICONS,
         states=STATES,
         to_print=to_print,
-        activation=forms.ActivationForm(),
+        activation=activation,
         operator=actor.operator,
         # The operator checks, before a print run, where each letter goes and on whose word.
         addresses={m.id: services.postal_address(ctx, m) for m in page.items} if actor.operator else {},
     )
+    return body, 400 if activation.errors else 200
 
 
 @bp.route("/comptes/<int:account_id>/mandants/nouveau", methods=["GET", "POST"])
@@ -206,13 +212,12 @@ def activate(actor: Actor, account_id: int) -> ResponseReturnValue:
     account = services.firm(ctx, account_id)
     form = forms.ActivationForm()
     if not form.validate_on_submit():
-        flash(_("Saisissez la clé d'activation du courrier du client."), "warning")
-        return _to_clients(account.id)
+        return _clients_page(actor, ctx, account, form)
     outcome = services.activate(ctx, _secret(), account, form.key.data)
     db_session().commit()  # the attempt counts, whatever the answer
     if outcome.refusal is not None:
-        flash(rule_message(outcome.refusal), "warning")
-        return _to_clients(account.id)
+        form.key.errors = [rule_message(outcome.refusal)]  # said at the key, what was typed kept
+        return _clients_page(actor, ctx, account, form)
     assert outcome.mandate is not None
     after_change(
         _(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import Field, StrictInt
+from typing import Annotated
 
-from provisioner.schemas import Input
+from pydantic import BeforeValidator, Field
+
+from provisioner.schemas import Input, whole_number
+
+AccountId = Annotated[int, BeforeValidator(whole_number)]  # 42 or 42.0, as JSON allows; never "42"
 
 
 class TransferIn(Input):
-    to_account_id: StrictInt = Field(ge=1, le=2**63 - 1, description="the firm's account that takes everything over")
+    to_account_id: AccountId = Field(ge=1, le=2**63 - 1, description="the firm's account that takes everything over")
 
 
 class TransferOut(Input):

@@ -22,11 +22,6 @@ from tests.fixtures.tokens import API_TEST_CLIENT, API_TEST_SECRET, app_token, p
 pytestmark = pytest.mark.keycloak
 
 
-@pytest.fixture(scope="module")
-def app_headers(settings: Settings, admin_rest: Any, realm: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {app_token(settings, register_relying_app(admin_rest, realm))}"}
-
-
 @pytest.fixture()
 def ask(client: Any, app_headers: dict[str, str]) -> Callable[..., Any]:
     def _ask(subject: str, siret: str, code: str, headers: dict[str, str] | None = None) -> Any:

@@ -16,14 +16,8 @@ import pytest
 from provisioner.settings import Settings
 from tests.fixtures.browser import sign_in, unlabelled_fields
 from tests.fixtures.mandates import client_row, csv_of, letters_of, siret
-from tests.fixtures.tokens import app_token, register_relying_app
 
 pytestmark = [pytest.mark.keycloak, pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def app_headers(settings: Settings, admin_rest: Any, realm: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {app_token(settings, register_relying_app(admin_rest, realm))}"}
 
 
 def _reason(client: Any, headers: dict[str, str], subject: str, identifier: str, code: str = "DSN") -> str:
@@ -128,7 +122,9 @@ def test_a_firm_adds_clients_activates_a_mandate_and_delegates_it(
     )
     page.get_by_test_id("activation-key").fill("ABCD-EFGH-JKMN-PQRS")
     page.get_by_test_id("activate").click()
-    assert "ne correspond à aucun client" in page.get_by_test_id("flash").first.inner_text()
+    assert page.get_by_test_id("activation-key").get_attribute("aria-invalid") == "true"
+    assert "ne correspond à aucun client" in page.locator(".field.invalid .field-error").inner_text()
+    assert page.get_by_test_id("activation-key").input_value() == "ABCD-EFGH-JKMN-PQRS"
 
     # « Mon portefeuille »: the client came in with its mandate, to complete.
     page.goto(f"{live_server}/comptes/{firm['id']}/portefeuille?state=to_complete")

@@ -10,16 +10,9 @@ from typing import Any
 
 import pytest
 
-from provisioner.settings import Settings
 from tests.fixtures.mandates import active_client, siret
-from tests.fixtures.tokens import app_token, register_relying_app
 
 pytestmark = pytest.mark.keycloak
-
-
-@pytest.fixture(scope="module")
-def app_headers(settings: Settings, admin_rest: Any, realm: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {app_token(settings, register_relying_app(admin_rest, realm))}"}
 
 
 def _collaborator(api: Any, account_id: int, roles: list[str]) -> dict[str, Any]:
