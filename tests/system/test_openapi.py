@@ -83,3 +83,18 @@ def test_names_refuse_what_keycloaks_person_name_validator_refuses() -> None:
         with pytest.raises(ValidationError):
             names.validate_python(f"Lé{char}a")
     assert names.validate_python("Zoé-Anne O'Brien") == "Zoé-Anne O'Brien"
+
+
+def test_addresses_refuse_what_keycloaks_email_validator_refuses() -> None:
+    """Keycloak refuses a local part with a dot first, last or twice, or longer than 64 characters
+    (the fuzzer found ``.x@0.ab`` accepted here, then refused by Keycloak): the API refuses them too
+    (its pattern allows 32 characters besides the dots, so that a fuzzer's address stays under 64)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from provisioner.schemas import Email
+
+    addresses = TypeAdapter(Email)
+    for bad in (".rwoc@0.chndipfj", "a.@b.fr", "a..b@c.fr", "a" * 33 + "@b.fr", "a@b", "a b@c.fr"):
+        with pytest.raises(ValidationError):
+            addresses.validate_python(bad)
+    assert addresses.validate_python("Prenom.Nom+dsn@Entreprise.fr") == "prenom.nom+dsn@entreprise.fr"
