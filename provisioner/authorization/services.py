@@ -315,15 +315,17 @@ def _name(person: Person) -> str:
 
 
 # -- what a person may act for (AuthZEN resource search), and who covers a firm's deadlines ----------
-def _files_for_firm(person: Person, code: str) -> bool:
-    """The person may file ``code`` on the firm's side: enabled, its account and the firm open,
-    the account subscribed (within the firm's), the person its declarant."""
+def _files_for_firm(person: Person, code: str) -> Any | None:
+    """The person's desired Keycloak user if it may file ``code`` on the firm's side (enabled, its
+    account and the firm open, the account subscribed within the firm's, the person its
+    declarant), else None."""
     account = person.account
     principal = account.parent or account
     if not person.enabled or account.status != "open" or principal.status != "open":
-        return False
+        return None
     within, _ = domain.clip_to_ceiling(principal.selection, account.selection)
-    return code in within and code in desired_user(person, account, principal).attributes["portail.teleprocedures"]
+    want = desired_user(person, account, principal)
+    return want if code in within and code in want.attributes["portail.teleprocedures"] else None
 
 
 def _client_candidates(session: Session, person: Person, code: str) -> Any | None:
@@ -331,16 +333,16 @@ def _client_candidates(session: Session, person: Person, code: str) -> Any | Non
     (active mandates of the portfolio, within the person's delegation profiles unless it
     administers the firm), or None if it may act for none. Each found is confirmed by
     ``_decide``, the one rule."""
-    account = person.account
-    principal = account.parent or account
-    if not is_firm(principal) or not _files_for_firm(person, code):
+    principal = person.account.parent or person.account
+    want = _files_for_firm(person, code) if is_firm(principal) else None
+    if want is None:
         return None
     query = (
         select(Establishment.identifier)
         .join(Mandate, (Mandate.firm_id == Establishment.firm_id) & (Mandate.identifier == Establishment.identifier))
         .where(Establishment.firm_id == principal.id, Mandate.status == ACTIVE)
     )
-    if domain.ACCOUNT_ADMIN in desired_user(person, account, principal).roles:
+    if domain.ACCOUNT_ADMIN in want.roles:
         return query
     mine = [
         p

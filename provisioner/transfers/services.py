@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from provisioner.accounts import domain
 from provisioner.accounts.models import Account
 from provisioner.audit import services as audit
 from provisioner.context import Context
 from provisioner.db import serialize
 from provisioner.delegations.models import DelegationProfile, profile_member
-from provisioner.errors import Conflict, NotFound, RuleViolation
+from provisioner.errors import Conflict, RuleViolation
 from provisioner.mandates.models import Mandate
+from provisioner.portfolios import services as portfolios
 from provisioner.portfolios.models import Establishment
 
 
@@ -30,23 +30,10 @@ class Moved:
     profiles: int
 
 
-def _firm(ctx: Context, account_id: int) -> Account:
-    account = ctx.session.get(Account, account_id)
-    if account is None or account.portal != ctx.realm or not ctx.actor.administers(account.principal_id):
-        raise NotFound("Compte introuvable.", code="account_not_found")
-    if not domain.is_firm(account):
-        raise RuleViolation(
-            f"Le compte {account.login} n'est pas le compte principal d'un cabinet.",
-            code="not_a_firm",
-            details={"account_id": account.id},
-        )
-    return account
-
-
 def transfer(ctx: Context, source_id: int, target_id: int) -> tuple[Account, Account, Moved]:
     """Every client, establishment and profile of ``source_id``'s firm to ``target_id``'s; the actor
     administers both (an operator)."""
-    source, target = _firm(ctx, source_id), _firm(ctx, target_id)
+    source, target = portfolios.firm(ctx, source_id), portfolios.firm(ctx, target_id)
     if source.id == target.id:
         raise RuleViolation("Un cabinet ne se transfère pas ses clients à lui-même.", code="same_account")
     for key in sorted((f"mandates:{source.id}", f"mandates:{target.id}")):

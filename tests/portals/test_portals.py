@@ -166,20 +166,42 @@ def test_every_endpoint_refuses_another_portals_objects(
     assert [p["id"] for p in people] == [theirs["holder"]["id"]]
 
 
-def test_another_portals_operator_gets_nothing_of_a_portfolio(
+def test_another_portals_operator_gets_nothing_of_a_firm(
     api: Any, operators: dict[str, dict[str, str]], principal_body: Any
 ) -> None:
-    """The portfolio's own routes (``/portfolio/{id}``) name no account: the fourth portal's
-    operator gets 404 from them for an establishment of the demo portal, which stays as it was."""
+    """The routes of a firm's portfolio entries, mandates and delegation profiles name no account
+    (``/portfolio/{id}``, ``/mandates/{id}``, ``/delegation-profiles/{id}``): the fourth portal's
+    operator gets 404 from them for the demo portal's, which stay as they were."""
     headers = operators["portail-demo"]
     body = principal_body(f"x{uuid.uuid4().hex[:10]}", {"DSN": None}, company_type="expert-comptable")
     firm = api("POST", "/accounts", headers, body).json["account"]
     path = f"/accounts/{firm['id']}/portfolio"
     entry = api("POST", path, headers, {"identifier": "73282932000074"}).json["establishment"]
-    for method, body in (("PATCH", {"company_name": "PIRATE"}), ("DELETE", None)):
-        answer = api(method, f"/portfolio/{entry['id']}", operators[FOURTH], body)
-        assert answer.status_code == 404, (method, answer.json)
+    client = {
+        "identifier": "42872048600011",
+        "company_name": "CLIENT",
+        "address_line1": "1 rue",
+        "postcode": "69003",
+        "city": "Lyon",
+        "teleprocedures": ["DSN"],
+    }
+    mandate = api("POST", f"/accounts/{firm['id']}/clients", headers, client).json["mandate"]
+    profile = {"name": "Paie", "teleprocedures": ["DSN"], "establishment_ids": [entry["id"]]}
+    made = api("POST", f"/accounts/{firm['id']}/delegation-profiles", headers, profile).json["profile"]
+    for method, route, data in (
+        ("PATCH", f"/portfolio/{entry['id']}", {"company_name": "PIRATE"}),
+        ("DELETE", f"/portfolio/{entry['id']}", None),
+        ("POST", f"/mandates/{mandate['id']}/revocation", None),
+        ("DELETE", f"/mandates/{mandate['id']}", None),
+        ("GET", f"/delegation-profiles/{made['id']}", None),
+        ("PATCH", f"/delegation-profiles/{made['id']}", {"name": "PIRATE"}),
+        ("DELETE", f"/delegation-profiles/{made['id']}", None),
+    ):
+        answer = api(method, route, operators[FOURTH], data)
+        assert answer.status_code == 404, (method, route, answer.json)
     assert api("GET", path, headers).json["items"] == [entry]
+    assert [m["state"] for m in api("GET", f"/accounts/{firm['id']}/clients", headers).json["items"]] == ["created"]
+    assert api("GET", f"/delegation-profiles/{made['id']}", headers).json["profile"] == made
 
 
 def test_each_portal_has_its_own_catalogue(
@@ -221,3 +243,34 @@ def test_every_page_refuses_another_portals_objects(
         path = re.sub(r"<(?:int:)?(\w+)>", lambda m: str(ids.get(m.group(1), 1)), rule.rule)
         response = client.get(path, base_url=fourth_url)
         assert response.status_code == 404, (rule.rule, response.status_code)
+
+
+def test_a_firms_pages_refuse_another_portals_objects(
+    served: Any,
+    api: Any,
+    operators: dict[str, dict[str, str]],
+    deployment: Settings,
+    principal_body: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pages of a portfolio entry and of a delegation profile name no account: asked at the
+    fourth portal's address by its operator, for the demo portal's: 404."""
+    import time
+
+    from provisioner.web import ui
+
+    headers = operators["portail-demo"]
+    body = principal_body(f"x{uuid.uuid4().hex[:10]}", {"DSN": None}, company_type="expert-comptable")
+    firm = api("POST", "/accounts", headers, body).json["account"]
+    entry = api("POST", f"/accounts/{firm['id']}/portfolio", headers, {"identifier": "73282932000074"}).json
+    profile = api(
+        "POST", f"/accounts/{firm['id']}/delegation-profiles", headers, {"name": "P", "teleprocedures": ["DSN"]}
+    ).json["profile"]
+    monkeypatch.setattr(ui, "_roles_now", lambda user: {"portal-operator"})
+    fourth_url = deployment.portal_url(FOURTH)
+    client = served.test_client()
+    with client.session_transaction(base_url=fourth_url) as session:
+        now = time.time()
+        session["ui"] = {"subject": "s", "sid": "x", "username": "op", "portal": FOURTH, "since": now, "seen": now}
+    for path in (f"/portefeuille/{entry['establishment']['id']}", f"/delegation/{profile['id']}"):
+        assert client.get(path, base_url=fourth_url).status_code == 404, path

@@ -36,6 +36,7 @@ from tests.fixtures.races import (
     mandate_races,
     portfolio_races,
     profile_race,
+    transfer_race,
 )
 
 PORT = int(os.environ.get("PORTAIL_TEST_PG_PORT", "5439"))
@@ -161,6 +162,7 @@ def test_the_last_administrator_and_quota_checks_hold_under_concurrency(pg: Data
     assert adds == ["client_exists", "ok"]
     assert activations == ["mandate_already_active", "ok"] and state == "active"
     assert profile_race(pg, portal) == ["ok", "profile_name_taken"]
+    assert transfer_race(pg, portal) == (["0", "1"], 1)
 
 
 def test_the_account_search_uses_the_trigram_indexes(pg: Database) -> None:
