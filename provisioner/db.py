@@ -2,17 +2,71 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import BigInteger, Column, Engine, Integer, Table, create_engine, event, exc, select, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 
 class Base(DeclarativeBase):
     pass
+
+
+# -- the rights generation ---------------------------------------------------------------------
+# A number that every committed write to a table holding rights (who may do what: accounts,
+# people, subscriptions, mandates…) increases, in the same transaction as the write: what was
+# worked out from those tables at generation N holds as long as the generation is still N (the
+# authorization API's decision cache). Every table holds rights unless its model says otherwise
+# with ``__table_args__ = HOLDS_NO_RIGHTS`` (logs, outboxes, rate-limit counters): a table
+# forgotten there only costs cache hits, never a stale answer. Any write the engine sends counts,
+# whatever issued it (the ORM, a bulk statement, raw SQL).
+HOLDS_NO_RIGHTS: dict[str, Any] = {"info": {"holds_no_rights": True}}
+
+rights_generation = Table(
+    "rights_generation",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("value", BigInteger, nullable=False),
+    info={"holds_no_rights": True},
+)
+_WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+_BUMP = "UPDATE rights_generation SET value = value + 1 WHERE id = 1"
+_CHANGED = "portail_rights_changed"
+
+
+def holds_rights(table: str) -> bool:
+    """Whether writes to ``table`` change the rights generation (a table no model maps, such as
+    alembic's, holds none)."""
+    found = Base.metadata.tables.get(table)
+    return found is not None and not found.info.get("holds_no_rights", False)
+
+
+def _watch_rights(engine: Engine) -> None:
+    holds: dict[str, bool] = {}
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _seen(conn, _cursor, statement, _parameters, _context, _many):  # type: ignore[no-untyped-def]
+        write = _WRITE.match(statement)
+        if write is not None:
+            table = write.group(1).lower()
+            if table not in holds:
+                holds[table] = holds_rights(table)
+            if holds[table]:
+                conn.info[_CHANGED] = True
+
+    @event.listens_for(engine, "commit")
+    def _bump(conn):  # type: ignore[no-untyped-def]
+        if conn.info.pop(_CHANGED, False):
+            conn.exec_driver_sql(_BUMP)
+
+    @event.listens_for(engine, "rollback")
+    def _forget(conn):  # type: ignore[no-untyped-def]
+        conn.info.pop(_CHANGED, None)
 
 
 def utcnow() -> datetime:
@@ -48,8 +102,11 @@ def make_engine(url: str) -> Engine:
             read_only = connection.get_execution_options().get(READ_ONLY, False)
             connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
+        _watch_rights(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    _watch_rights(engine)
+    return engine
 
 
 class Database:
@@ -61,6 +118,26 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # For work that only reads (GET pages and API calls): on SQLite it holds no write lock.
         self.read_sessions = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+        # The rights generation is read once per authorization request: on PostgreSQL by a small
+        # pool of its own in autocommit (one round trip: no BEGIN, no ping; a dropped connection
+        # is retried once on a new one).
+        self._generation_engine = (
+            create_engine(url, isolation_level="AUTOCOMMIT", pool_size=4, max_overflow=16)
+            if self.engine.dialect.name == "postgresql"
+            else self.engine.execution_options(**{READ_ONLY: True})
+        )
+
+    def rights_generation(self) -> int:
+        """The current rights generation (see ``HOLDS_NO_RIGHTS``)."""
+        query = select(rights_generation.c.value).where(rights_generation.c.id == 1)
+        for attempt in (1, 2):
+            try:
+                with self._generation_engine.connect() as conn:
+                    return int(conn.execute(query).scalar_one())
+            except exc.DBAPIError as error:
+                if attempt == 2 or not error.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     # The audience a relying app's token must carry to call the authorization API /access/v1
     # (client scope portail-authz of the realm files, requested with client credentials).
     authz_audience: str = "portail-authz"
+    # The authorization API's decisions kept in each worker (0: none), each for as long as no
+    # write changed any right (provisioner.db's rights generation) and at most this long.
+    authz_cache_size: int = Field(default=200_000, ge=0)
+    authz_cache_seconds: int = Field(default=300, ge=1, le=86_400)
     admin_ui_client_id: str = "portail-admin-ui"
     admin_ui_client_secret: SecretStr = SecretStr("")
     demo_app_client_id: str = "portail-demo-app"

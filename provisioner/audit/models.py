@@ -8,13 +8,14 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from provisioner.db import Base, utcnow
+from provisioner.db import HOLDS_NO_RIGHTS, Base, utcnow
 
 
 class AuditEntry(Base):
     """Who changed what, before and after, when. Written in the same transaction as the change."""
 
     __tablename__ = "audit_entry"
+    __table_args__ = HOLDS_NO_RIGHTS  # never what anyone may do
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     portal: Mapped[str] = mapped_column(String(64), index=True)

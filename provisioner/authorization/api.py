@@ -8,9 +8,10 @@ from __future__ import annotations
 import base64
 import time
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from provisioner.authorization import schemas, services
+from provisioner.authorization.cache import Decisions
 from provisioner.catalogue import store as catalogue_store
 from provisioner.db import utcnow
 from provisioner.errors import InvalidInput
@@ -19,7 +20,7 @@ from provisioner.portals import load_portal
 from provisioner.portfolios import services as portfolios
 from provisioner.web.api import api_context, authenticate
 from provisioner.web.openapi import ACCOUNT_ID, Answer, answers, spec
-from provisioner.web.state import database, settings
+from provisioner.web.state import database, deployment, settings
 from provisioner.web.tokens import relying_app
 
 log = get_logger(__name__)
@@ -43,12 +44,35 @@ def _server_timing(response: Response) -> Response:
     return response
 
 
+def _decisions() -> Decisions:
+    """This worker's decision cache (one per application)."""
+    kept = current_app.extensions.get("portail.authz_decisions")
+    if kept is None:
+        config = deployment()
+        kept = current_app.extensions.setdefault(
+            "portail.authz_decisions", Decisions(config.authz_cache_size, config.authz_cache_seconds)
+        )
+    return kept  # type: ignore[no-any-return]
+
+
 def _decide(evaluations: list[schemas.EvaluationIn]) -> list[services.Decision]:
+    """The decisions, from this worker's cache where the rights have not changed since they were
+    made (``cache``), the others from the database."""
     config = settings()
-    portal = load_portal(config.keycloak_config_dir, config.keycloak_realm)
+    realm = config.keycloak_realm
     questions = [services.Question(e.subject.id, e.resource.id, e.action.name) for e in evaluations]
-    with database().read_sessions() as session:
-        return services.evaluate(session, portal, questions)
+    kept, db, now = _decisions(), database(), utcnow()
+    generation = db.rights_generation()  # before anything is read: see cache
+    found = [kept.get(realm, q, generation, now) for q in questions]
+    missing = list(dict.fromkeys(q for q, decision in zip(questions, found, strict=True) if decision is None))
+    fresh: dict[services.Question, services.Decision] = {}
+    if missing:
+        portal = load_portal(config.keycloak_config_dir, realm)
+        with db.read_sessions() as session:
+            fresh = dict(zip(missing, services.evaluate(session, portal, missing), strict=True))
+        for q, decision in fresh.items():
+            kept.put(realm, q, generation, now, decision)
+    return [decision if decision is not None else fresh[q] for q, decision in zip(questions, found, strict=True)]
 
 
 def _out(decision: services.Decision) -> dict[str, object]:

@@ -17,8 +17,8 @@ person is its declarant). Tokens never carry this: a firm may hold 10,000 client
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -31,7 +31,7 @@ from provisioner.catalogue import store as catalogue_store
 from provisioner.db import utcnow
 from provisioner.delegations.models import DelegationProfile, profile_establishment, profile_member
 from provisioner.errors import DomainError
-from provisioner.mandates.models import ACTIVE, ENDED, REVOKED, Mandate
+from provisioner.mandates.models import ACTIVE, ENDED, EXPIRED, REVOKED, Mandate
 from provisioner.portals import Portal
 from provisioner.portfolios.models import Establishment
 from provisioner.portfolios.services import is_firm
@@ -50,6 +50,7 @@ class Decision:
     reason: str  # own_account, or why not
     message: str  # the reason in words, for an administrator
     details: dict[str, Any] = field(default_factory=dict)
+    changes_at: datetime | None = None  # when time alone changes it (a key's expiry), if it does
 
     def context(self) -> dict[str, Any]:
         return {"reason": self.reason, "reason_admin": {"fr": self.message}, **self.details}
@@ -261,13 +262,15 @@ def _for_client(
     if state == ENDED:
         return _deny("mandate_ended", f"Le mandat {mandate.id} de {siret} a pris fin le {mandate.ends_on}.", **mine)
     if state != ACTIVE:
-        return _deny(
+        pending = _deny(
             "mandate_not_active",
             f"Le mandat {mandate.id} de {siret} n'est pas actif (état : {state}) : le cabinet doit saisir la clé "
             "d'activation reçue par le client.",
             **mine,
             state=state,
         )
+        # A key still waiting expires by time alone: the decision holds until then.
+        return replace(pending, changes_at=mandate.key_expires_at if state != EXPIRED else None)
     if code not in mandate.teleprocedures:
         return _deny(
             "not_in_mandate",

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from provisioner.accounts.models import Account
-from provisioner.db import Base, utcnow
+from provisioner.db import HOLDS_NO_RIGHTS, Base, utcnow
 
 # What is stored; ``Mandate.state`` adds what time decides (a key or a mandate past its date).
 CREATED = "created"  # the letter is to print: the sealed key is still here
@@ -67,6 +67,7 @@ class KeyAttempt(Base):
     """A key a firm entered that activated nothing: for the firm's rate limit."""
 
     __tablename__ = "mandate_key_attempt"
+    __table_args__ = HOLDS_NO_RIGHTS  # never what anyone may do
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     portal: Mapped[str] = mapped_column(String(64))

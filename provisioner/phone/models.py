@@ -7,11 +7,12 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from provisioner.db import Base
+from provisioner.db import HOLDS_NO_RIGHTS, Base
 
 
 class PhoneChallenge(Base):
     __tablename__ = "phone_challenge"
+    __table_args__ = HOLDS_NO_RIGHTS  # never what anyone may do
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)

@@ -8,7 +8,7 @@ from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from provisioner.accounts.models import Person
-from provisioner.db import Base, utcnow
+from provisioner.db import HOLDS_NO_RIGHTS, Base, utcnow
 
 PENDING = "pending"
 HANDLED = "handled"
@@ -18,6 +18,7 @@ LIMITED = "limited"  # the person asked too often: no new mail
 
 class AdminRequest(Base):
     __tablename__ = "admin_request"
+    __table_args__ = HOLDS_NO_RIGHTS  # never what anyone may do
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     portal: Mapped[str] = mapped_column(String(64), index=True)

@@ -7,11 +7,12 @@ from datetime import datetime
 from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from provisioner.db import Base, utcnow
+from provisioner.db import HOLDS_NO_RIGHTS, Base, utcnow
 
 
 class SmsEvent(Base):
     __tablename__ = "sms_event"
+    __table_args__ = HOLDS_NO_RIGHTS  # never what anyone may do
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     portal: Mapped[str] = mapped_column(String(64))

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from provisioner.db import Base, utcnow
+from provisioner.db import HOLDS_NO_RIGHTS, Base, utcnow
 
 PENDING = "pending"
 RUNNING = "running"  # claimed by one process; a claim older than STALE_CLAIM is taken over
@@ -18,6 +18,7 @@ FAILED = "failed"  # MAX_ATTEMPTS errors that were not an outage: the last one i
 
 class OutboxItem(Base):
     __tablename__ = "sync_outbox"
+    __table_args__ = HOLDS_NO_RIGHTS  # never what anyone may do
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     portal: Mapped[str] = mapped_column(String(64))

@@ -38,6 +38,7 @@ from tests.fixtures.races import (
     profile_race,
     transfer_race,
 )
+from tests.fixtures.rights import check_what_moves_the_generation
 
 PORT = int(os.environ.get("PORTAIL_TEST_PG_PORT", "5439"))
 
@@ -204,3 +205,7 @@ def test_the_account_search_uses_the_trigram_indexes(pg: Database) -> None:
             for column in ("login", "company_name", "identifier"):
                 assert f"ix_account_{column}_trgm" in plan, plan
         connection.rollback()
+
+
+def test_the_rights_generation_moves_with_committed_writes_on_postgresql(pg: Database) -> None:
+    check_what_moves_the_generation(pg)
