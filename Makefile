@@ -16,7 +16,7 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export PORTAIL_KEYCLOAK_HOME := $(KC_HOME)
 
 PHONY_EXTRA := unzip compose-cli postgres-server
-.PHONY: $(PHONY_EXTRA) help install python-deps keycloak extensions theme chromium run test test-fast lint bench bench-scale bench-authz bench-keycloak clean
+.PHONY: $(PHONY_EXTRA) help install python-deps keycloak extensions theme chromium wrk run test test-fast lint bench bench-scale bench-authz bench-keycloak clean
 
 help:
 	@echo "make run    - start Keycloak, the SMTP sink and the provisioner with demo data"
@@ -70,6 +70,9 @@ chromium:
 postgres-server:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(APT_INSTALL) postgresql >/dev/null; }
 
+wrk:  # the load generator of bench/authz.py (C: it leaves the CPU to the server under test)
+	@command -v wrk >/dev/null || { $(APT_INSTALL) wrk >/dev/null; }
+
 compose-cli:
 	@docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || { $(APT_INSTALL) docker-compose >/dev/null; }
 
@@ -92,7 +95,7 @@ lint: python-deps
 	$(VENV)/bin/lint-imports
 	mvn -q -f keycloak-extensions/pom.xml -Dkeycloak.version=$(KEYCLOAK_VERSION) spotless:check
 
-bench: install postgres-server
+bench: install postgres-server wrk
 	$(PY) bench/provision.py
 	$(PY) bench/load.py
 	$(PY) bench/scale.py
@@ -102,7 +105,7 @@ bench: install postgres-server
 bench-scale: install postgres-server
 	$(PY) bench/scale.py
 
-bench-authz: install postgres-server
+bench-authz: install postgres-server wrk
 	$(PY) bench/authz.py
 
 bench-keycloak: python-deps

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Engine, Integer, Table, create_engine, event, exc, select, text
+from sqlalchemy import BigInteger, Column, Engine, Integer, Table, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 
@@ -36,6 +36,7 @@ rights_generation = Table(
 )
 _WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _BUMP = "UPDATE rights_generation SET value = value + 1 WHERE id = 1"
+_READ_GENERATION = "SELECT value FROM rights_generation WHERE id = 1"
 _CHANGED = "portail_rights_changed"
 
 
@@ -121,22 +122,28 @@ class Database:
         # The rights generation is read once per authorization request: on PostgreSQL by a small
         # pool of its own in autocommit (one round trip: no BEGIN, no ping; a dropped connection
         # is retried once on a new one).
-        self._generation_engine = (
-            create_engine(url, isolation_level="AUTOCOMMIT", pool_size=4, max_overflow=16)
+        self._generations = (
+            create_engine(url, isolation_level="AUTOCOMMIT", pool_size=4, max_overflow=16, pool_reset_on_return=None)
             if self.engine.dialect.name == "postgresql"
-            else self.engine.execution_options(**{READ_ONLY: True})
+            else None
         )
 
     def rights_generation(self) -> int:
         """The current rights generation (see ``HOLDS_NO_RIGHTS``)."""
-        query = select(rights_generation.c.value).where(rights_generation.c.id == 1)
+        if self._generations is None:
+            with self.engine.execution_options(**{READ_ONLY: True}).connect() as conn:
+                return int(conn.exec_driver_sql(_READ_GENERATION).scalar_one())
         for attempt in (1, 2):
-            try:
-                with self._generation_engine.connect() as conn:
-                    return int(conn.execute(query).scalar_one())
-            except exc.DBAPIError as error:
-                if attempt == 2 or not error.connection_invalidated:
+            pooled = self._generations.raw_connection()
+            try:  # the driver's own prepared statement: this runs once per authorization request
+                row = pooled.driver_connection.execute(_READ_GENERATION, prepare=True).fetchone()  # type: ignore[union-attr]
+                return int(row[0])
+            except self._generations.dialect.loaded_dbapi.OperationalError:
+                pooled.invalidate()  # the server went away: a new connection, once
+                if attempt == 2:
                     raise
+            finally:
+                pooled.close()
         raise AssertionError("unreachable")
 
     @contextmanager

@@ -38,9 +38,13 @@ def _caller() -> None:
 @bp.after_request
 def _server_timing(response: Response) -> Response:
     """``Server-Timing: app;dur=…``: the milliseconds this service spent (what a relying app's
-    latency adds is the network's)."""
+    latency adds is the network's), and for decisions ``kept;desc="n/m"``: how many of them this
+    worker had kept (``cache``)."""
     if "started" in g:
-        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - g.started) * 1000:.2f}"
+        timing = f"app;dur={(time.perf_counter() - g.started) * 1000:.2f}"
+        if "kept" in g:  # how many of the decisions came from this worker's cache
+            timing += f', kept;desc="{g.kept[0]}/{g.kept[1]}"'
+        response.headers["Server-Timing"] = timing
     return response
 
 
@@ -65,6 +69,7 @@ def _decide(evaluations: list[schemas.EvaluationIn]) -> list[services.Decision]:
     generation = db.rights_generation()  # before anything is read: see cache
     found = [kept.get(realm, q, generation, now) for q in questions]
     missing = list(dict.fromkeys(q for q, decision in zip(questions, found, strict=True) if decision is None))
+    g.kept = (sum(1 for decision in found if decision is not None), len(found))
     fresh: dict[services.Question, services.Decision] = {}
     if missing:
         portal = load_portal(config.keycloak_config_dir, realm)

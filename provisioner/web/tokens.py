@@ -63,16 +63,28 @@ def _keys_for(settings: Settings) -> _Keys:
         return _keys_of.setdefault(settings.keycloak_realm, _Keys())
 
 
+# Tokens whose signature was checked, by their text: a relying app sends the same token with
+# each of its calls for minutes (its claims, expiry first, are still checked at each call).
+_checked: dict[tuple[str, str], Any] = {}
+_CHECKED_MAX = 1024
+
+
 def _signed(token: str, settings: Settings) -> Any:
     """The token decoded once its signature by the realm's keys is checked (claims not yet)."""
+    key = (settings.keycloak_realm, token)
+    if key in _checked:
+        return _checked[key]
     try:
-        return jwt.decode(token, _keys_for(settings).get(settings))
+        decoded = jwt.decode(token, _keys_for(settings).get(settings))
     except (ValueError, JoseError):
-        pass  # perhaps signed by a key the realm rotated in since: fetch the keys again, once
-    try:
-        return jwt.decode(token, _keys_for(settings).get(settings, refresh=True))
-    except (ValueError, JoseError) as exc:
-        raise Unauthorized("Jeton d'accès invalide.", details={"reason": type(exc).__name__}) from exc
+        try:  # perhaps signed by a key the realm rotated in since: fetch the keys again, once
+            decoded = jwt.decode(token, _keys_for(settings).get(settings, refresh=True))
+        except (ValueError, JoseError) as exc:
+            raise Unauthorized("Jeton d'accès invalide.", details={"reason": type(exc).__name__}) from exc
+    if len(_checked) >= _CHECKED_MAX:
+        _checked.clear()
+    _checked[key] = decoded
+    return decoded
 
 
 BACKCHANNEL_LOGOUT = "http://schemas.openid.net/event/backchannel-logout"
