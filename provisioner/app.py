@@ -66,6 +66,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     from provisioner.phone.views import bp as phone_pages
     from provisioner.portfolios.api import bp as portfolios_api
     from provisioner.portfolios.views import bp as portfolio_pages
+    from provisioner.registration.api import bp as registration_api
+    from provisioner.registration.views import bp as registration_pages
     from provisioner.requests.views import bp as request_pages
     from provisioner.sms.api import bp as sms_api
     from provisioner.transfers.api import bp as transfers_api
@@ -85,6 +87,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         authorization_api,
         coverage_api,
         transfers_api,
+        registration_api,
     ):
         csrf.exempt(api)  # bearer tokens, no cookies: CSRF cannot apply
         app.register_blueprint(api)
@@ -101,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         mandate_pages,
         delegation_pages,
         coverage_pages,
+        registration_pages,
     ):
         app.register_blueprint(pages)
     csrf.exempt(backchannel_logout)  # called by Keycloak with a signed logout token, not from a browser

@@ -29,6 +29,20 @@ class SmsPolicy:
 
 
 @dataclass(frozen=True)
+class RegistrationPolicy:
+    """First registration (``portal.registration`` in the realm file, rule 17)."""
+
+    invitation_days: int = 90  # an access code's validity
+    max_attempts_per_ip_per_hour: int = 10  # wrong codes typed from one address, then a pause
+    max_attempts_per_code_per_hour: int = 5  # one wrong code typed again (from any address)
+    terms_version: str = "1"  # the terms of use in force (their texts: keycloak-config/terms/)
+    # A firm's own registration (seed 001): "off", "direct" (its account opens at once), or
+    # "validation" (an operator validates the account first).
+    firms: str = "off"
+    password_policy: str = ""  # the realm's passwordPolicy, shown and checked before Keycloak does
+
+
+@dataclass(frozen=True)
 class Portal:
     realm: str
     identifier_scheme: str
@@ -42,6 +56,7 @@ class Portal:
     return_address: tuple[str, ...] = ()
     # Days an activation key of a mandate stays usable (portal.mandates.keyValidityDays); none: no limit.
     mandate_key_days: int | None = None
+    registration: RegistrationPolicy = RegistrationPolicy()
 
 
 def _merged(base: Any, own: Any) -> Any:
@@ -92,6 +107,10 @@ def load_portal(config_dir: Path, realm: str) -> Portal:
             continue
         portal = data.get("portal", {})
         sms = portal.get("sms", {})
+        registration = portal.get("registration", {})
+        firms = str(registration.get("firms", "off"))
+        if firms not in ("off", "direct", "validation"):
+            raise InvalidInput(f"{path.name}: portal.registration.firms is off, direct or validation, not {firms!r}")
         return Portal(
             realm=realm,
             identifier_scheme=portal.get("identifierScheme", "fr-siret"),
@@ -101,6 +120,14 @@ def load_portal(config_dir: Path, realm: str) -> Portal:
             support_contact=str(data.get("settings", {}).get("attributes", {}).get("portail.supportContact", "")),
             return_address=tuple(str(line) for line in portal.get("letters", {}).get("returnAddress", ())),
             mandate_key_days=_days(portal.get("mandates", {}).get("keyValidityDays")),
+            registration=RegistrationPolicy(
+                invitation_days=int(registration.get("invitationDays", 90)),
+                max_attempts_per_ip_per_hour=int(registration.get("maxAttemptsPerIpPerHour", 10)),
+                max_attempts_per_code_per_hour=int(registration.get("maxAttemptsPerCodePerHour", 5)),
+                terms_version=str(registration.get("termsVersion", "1")),
+                firms=firms,
+                password_policy=str(data.get("settings", {}).get("passwordPolicy", "")),
+            ),
             sms=SmsPolicy(
                 allowed_prefixes=tuple(sms.get("allowedCountryPrefixes", ())),
                 max_per_user_per_hour=int(sms.get("maxPerUserPerHour", 5)),

@@ -46,7 +46,7 @@ def accounts() -> None:
 
 @accounts.command("list")
 @click.option("--q", help="Text in login, company name or identifier.")
-@click.option("--status", type=click.Choice(["requested", "validated", "open", "closed"]))
+@click.option("--status", type=click.Choice(["requested", "validated", "invited", "open", "closed"]))
 @click.option("--kind", type=click.Choice(["principal", "secondary"]))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context

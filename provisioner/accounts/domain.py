@@ -26,11 +26,13 @@ COMPANY_TYPES = ("entreprise", "oga", "expert-comptable", "tiers-declarant", "ad
 CIVILITIES = ("M.", "Mme")
 LOCALES = ("fr", "de", "it", "en")
 
-# Status lifecycle (rule 2): requested -> validated -> open <-> closed.
-STATUSES = ("requested", "validated", "open", "closed")
+# Status lifecycle (rule 2): requested -> validated -> open <-> closed; an account whose first
+# administrator registers with an access code (rule 17) is invited between validated and open.
+STATUSES = ("requested", "validated", "invited", "open", "closed")
 _TRANSITIONS = {
     "requested": {"validated", "closed"},
-    "validated": {"open", "closed"},
+    "validated": {"invited", "open", "closed"},
+    "invited": {"open", "closed"},
     "open": {"closed"},
     "closed": {"open"},
 }
@@ -305,3 +307,15 @@ def check_secondary_has_no_secondaries(kind: str) -> None:
             "Un compte secondaire ne peut pas avoir de comptes secondaires.",
             code="secondary_of_secondary",
         )
+
+
+# -- postal address ------------------------------------------------------------------------------
+def postal_lines(company_name: str, responsible: dict[str, Any] | None) -> list[str] | None:
+    """The lines of a letter's address block from an account's responsible address (the name
+    first, the town last in capitals), or None when the address is not complete enough to post."""
+    place = (responsible or {}).get("address") or {}
+    street = " ".join(str(place.get(k) or "") for k in ("street_number", "street_suffix", "street_name")).split()
+    if not (place.get("postal_code") and place.get("city") and (street or place.get("po_box"))):
+        return None
+    lines = [company_name, " ".join(street), place.get("complement"), place.get("po_box")]
+    return [str(x) for x in lines if x] + [f"{place['postal_code']} {str(place['city']).upper()}"]

@@ -92,5 +92,8 @@ class Person(Base):
     password_reset_pending: Mapped[bool] = mapped_column(Boolean, default=False)
     keycloak_user_id: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The portal's terms of use the person accepted on registering (their version), and when.
+    terms_version: Mapped[str | None] = mapped_column(String(32))
+    terms_accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     account: Mapped[Account] = relationship(back_populates="people")

@@ -13,7 +13,7 @@ from provisioner.schemas import Absent, Email, Input, Name, OptionalText, Sync, 
 __all__ = ["Sync", "parse"]  # re-exported for the accounts' callers
 
 CompanyType = Literal["entreprise", "oga", "expert-comptable", "tiers-declarant", "administration"]
-Status = Literal["requested", "validated", "open", "closed"]
+Status = Literal["requested", "validated", "invited", "open", "closed"]
 # Compared in lower case (domain.normalize_login); a principal's login is also a Keycloak username.
 LOGIN_PATTERN = r"^\s*[A-Za-z0-9][A-Za-z0-9-]{2,30}\s*$"
 NAME_PATTERN = r"^\s*[A-Za-z0-9][A-Za-z0-9-]{0,30}\s*$"  # a secondary's login is <name>.<principal login>
@@ -98,7 +98,7 @@ class SecondaryIn(Input):
     has_mailbox: StrictBool = False
     autonomous: StrictBool = False
     is_test: StrictBool = False
-    status: Literal["requested", "validated", "open"] = "open"
+    status: Literal["requested", "validated", "invited", "open"] = "open"
     teleprocedures: Teleprocedures = {}
     services: Services = Services()
 

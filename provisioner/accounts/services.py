@@ -24,7 +24,7 @@ from provisioner.actors import Actor
 from provisioner.catalogue import store as catalogue_store
 from provisioner.context import Context
 from provisioner.db import Database, serialize
-from provisioner.errors import Conflict, DomainError, Forbidden, NotFound
+from provisioner.errors import Conflict, DomainError, Forbidden, NotFound, RuleViolation
 from provisioner.portals import Portal
 
 
@@ -414,7 +414,7 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
         domain.check_mailbox_quota(changes["secondary_quota"], mailboxes_used(ctx, account))
     if changes.get("responsible"):
         changes["responsible"]["phone"] = _phone(ctx, changes["responsible"].get("phone"))
-    first_opening = account.status == "validated" and changes.get("status") == "open"
+    first_opening = account.status in ("validated", "invited") and changes.get("status") == "open"
     for field, value in changes.items():
         setattr(account, field, value)
     ctx.session.flush()
@@ -439,6 +439,31 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
     if first_opening:
         invite_logins(ctx, account)
     return account
+
+
+def open_registered(
+    ctx: Context, account: Account, *, email: str, first_name: str, last_name: str, locale: str
+) -> Person:
+    """Rule 17: the first administrator registered with the account's access code. The holder is
+    now the one who registered (the address it proved, its names, its language) and the account
+    opens. The registration sets the holder's password itself, so the holder gets no e-mail; the
+    account's other logins (its open secondaries') are invited as at any first opening."""
+    if account.status != "invited" or account.kind != domain.PRINCIPAL:
+        raise RuleViolation("Ce compte n'attend plus l'inscription de son administrateur.", code="account_not_invited")
+    holder = next(p for p in account.people if p.kind == domain.HOLDER)
+    email_free(ctx, email, person_id=holder.id)
+    names_free(ctx, account.identifier, first_name, last_name, person_id=holder.id)
+    before = snapshot_account(account)
+    account.responsible = {**account.responsible, "email": email, "first_name": first_name, "last_name": last_name}
+    account.status = "open"
+    holder.email, holder.first_name, holder.last_name, holder.locale = email, first_name, last_name, locale
+    holder.enabled = True
+    ctx.session.flush()
+    audited(ctx, account, "account.registered", before, message=f"{first_name} {last_name} <{email}>")
+    for secondary in account.secondaries:
+        if secondary.status == "open":
+            invite_logins(ctx, secondary)
+    return holder
 
 
 def invite_logins(ctx: Context, account: Account) -> None:

@@ -38,11 +38,13 @@ STATUSES = domain.STATUSES
 STATUS_LABELS = {
     "requested": _l("Demande en attente"),
     "validated": _l("Demande validée"),
+    "invited": _l("Invitation envoyée"),
     "open": _l("Ouvert"),
     "closed": _l("Fermé"),
 }
 STATUS_ACTIONS = {
     "validated": _l("Valider la demande"),
+    "invited": _l("Inviter son administrateur"),
     "open": _l("Ouvrir le compte"),
     "closed": _l("Fermer le compte"),
 }

@@ -48,7 +48,10 @@ def home() -> ResponseReturnValue:
 
 @bp.get("/connexion")
 def login() -> ResponseReturnValue:
-    return auth.client().authorize_redirect(f"{settings().public_url}/connexion/retour")  # type: ignore[no-any-return]
+    """To Keycloak's login; ``login_hint`` (e.g. from the end of a registration) fills the identifier."""
+    hint = request.args.get("login_hint", "")
+    extra = {"login_hint": hint} if hint and len(hint) <= 255 and hint.isprintable() else {}
+    return auth.client().authorize_redirect(f"{settings().public_url}/connexion/retour", **extra)  # type: ignore[no-any-return]
 
 
 @bp.get("/connexion/retour")

@@ -11,11 +11,7 @@ from datetime import date
 from fpdf import FPDF
 
 from provisioner.mandates.keys import shown
-from provisioner.pdf import latin1
-
-# The address block of a French window envelope (DL 110 × 220 mm, window 45 × 100 mm) for an A4
-# letter folded in three: from the page's top left corner, in millimetres.
-ADDRESS_X, ADDRESS_Y, ADDRESS_W, ADDRESS_H = 110.0, 50.0, 85.0, 35.0
+from provisioner.pdf import latin1, letter_page
 
 
 @dataclass(frozen=True)
@@ -44,27 +40,14 @@ def render(letters: Sequence[Letter]) -> bytes:
 
 
 def _page(pdf: FPDF, letter: Letter) -> None:
-    pdf.add_page()
-    pdf.set_margins(20, 20, 20)
-    pdf.set_xy(20, 18)
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(80, 8, latin1(letter.portal_name), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
-    for line in letter.return_address:
-        pdf.cell(80, 4.5, latin1(line), new_x="LMARGIN", new_y="NEXT")
-
-    pdf.set_font("Helvetica", "", 11)
-    pdf.set_xy(ADDRESS_X, ADDRESS_Y)
-    for n, line in enumerate(letter.address[:6]):
-        pdf.set_x(ADDRESS_X)
-        pdf.set_font("Helvetica", "B" if n == 0 else "", 11)
-        pdf.cell(ADDRESS_W, 5.5, latin1(line)[:48], new_x="LEFT", new_y="NEXT")
-
-    pdf.set_font("Helvetica", "", 10)
-    pdf.set_xy(ADDRESS_X, 95)
-    pdf.cell(ADDRESS_W, 5, latin1(f"Le {letter.printed_on:%d/%m/%Y}"), align="R")
-
-    pdf.set_xy(20, 110)
+    letter_page(
+        pdf,
+        letter.portal_name,
+        letter.return_address,
+        letter.address,
+        f"Le {letter.printed_on:%d/%m/%Y}",
+        f"{letter.portal_name} - édité le {letter.printed_on:%d/%m/%Y}",
+    )
     pdf.set_font("Helvetica", "B", 11)
     pdf.cell(
         0, 6, latin1("Objet : clé d'activation du mandat de votre cabinet comptable"), new_x="LMARGIN", new_y="NEXT"
@@ -103,6 +86,3 @@ def _page(pdf: FPDF, letter: Letter) -> None:
     pdf.ln(4)
     if letter.support:
         pdf.multi_cell(0, 5.5, latin1(f"Une question ? {letter.support}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_xy(20, 280)
-    pdf.set_font("Helvetica", "", 8)
-    pdf.cell(0, 4, latin1(f"{letter.portal_name} - édité le {letter.printed_on:%d/%m/%Y}"), align="C")

@@ -298,11 +298,9 @@ def postal_address(ctx: Context, mandate: Mandate) -> tuple[list[str], bool]:
     for account in sorted(accounts, key=lambda a: (a.kind != domain.PRINCIPAL, a.id)):
         if not vouched(ctx, account):
             continue
-        place = (account.responsible or {}).get("address") or {}
-        street = " ".join(str(place.get(k) or "") for k in ("street_number", "street_suffix", "street_name")).split()
-        if place.get("postal_code") and place.get("city") and (street or place.get("po_box")):
-            lines = [account.company_name, " ".join(street), place.get("complement"), place.get("po_box")]
-            return [x for x in lines if x] + [f"{place['postal_code']} {str(place['city']).upper()}"], False
+        lines = domain.postal_lines(account.company_name, account.responsible)
+        if lines is not None:
+            return lines, False
     return address(mandate), True
 
 
