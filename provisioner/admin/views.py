@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from provisioner.admin import auth
 from provisioner.admin.models import EndedSession
 from provisioner.db import utcnow
+from provisioner.portals import load_portal
 from provisioner.web import ui
 from provisioner.web.menu import account_menu
 from provisioner.web.state import database, settings
@@ -43,7 +44,9 @@ def home() -> ResponseReturnValue:
     if ui.ui_actor() is not None:
         return redirect(url_for(START))
     session["ui_next"] = ui.local(request.args.get("next"))
-    return render_template("admin/home.html")
+    config = settings()
+    portal = load_portal(config.keycloak_config_dir, config.keycloak_realm)
+    return render_template("admin/home.html", firms_register=portal.registration.firms != "off")
 
 
 @bp.get("/connexion")

@@ -32,6 +32,8 @@ from provisioner.accounts import domain
 from provisioner.accounts import services as accounts
 from provisioner.accounts.audit import record
 from provisioner.accounts.models import Account, Person
+from provisioner.accounts.schemas import PrincipalIn
+from provisioner.actors import Actor
 from provisioner.codes import ALPHABET, CodeKind, Unreadable
 from provisioner.context import Context
 from provisioner.db import serialize, utcnow
@@ -529,7 +531,7 @@ def _check_profile(ctx: Context, registration: Registration, profile: Profile) -
         )
 
 
-def complete_invited(ctx: Context, registration: Registration, profile: Profile) -> Person:
+def complete_invited(ctx: Context, registration: Registration, profile: Profile) -> tuple[Person, Account]:
     """The last step of an invitation: the holder is the one who registered, the account opens,
     the invitation is used (one at a time: two browsers with one code cannot both finish). The
     caller commits, applies to Keycloak and sets the password there."""
@@ -562,9 +564,145 @@ def complete_invited(ctx: Context, registration: Registration, profile: Profile)
         person=holder,
         message=f"invitation {invitation.id}",
     )
-    return holder
+    return holder, invitation.account
 
 
 def _accepted(ctx: Context, person: Person) -> None:
     person.terms_version = ctx.portal.registration.terms_version
     person.terms_accepted_at = utcnow()
+
+
+# -- a firm's own registration (seed 001) --------------------------------------------------------
+FIRM_LINK_HOURS = 24
+FIRM_TYPE = "expert-comptable"
+
+
+@dataclass(frozen=True)
+class FirmApplication:
+    siret: str
+    company_name: str
+    street: str
+    postal_code: str
+    city: str
+    last_name: str
+    first_name: str
+    email: str
+
+
+def firm_login(identifier: str) -> str:
+    """The login of a firm registering itself: from its SIREN, the company it is."""
+    return f"cabinet{identifier[:9]}"
+
+
+def apply_firm(ctx: Context, secret: str, application: FirmApplication, address: str) -> Started:
+    """« Créer un compte expert-comptable »: checked, then kept until its holder opens the link
+    e-mailed to the responsible's address (``FIRM_LINK_HOURS``); the caller e-mails the link.
+    Each application counts against the address's hourly attempts, and one e-mail address
+    against the per-code limit (no mailbox is flooded)."""
+    if ctx.portal.registration.firms == "off":
+        raise NotFound("Ce portail n'ouvre pas de compte expert-comptable en ligne.", code="firm_registration_off")
+    digest = _hash(f"firm:{ctx.realm}:{application.email.strip().lower()}")
+    hashed_ip = _check_rate(ctx, secret, address, digest)
+    identifier = domain.normalize_identifier(ctx.portal.identifier_scheme, application.siret)
+    login = firm_login(identifier)
+    try:
+        accounts.login_free(ctx, login)
+    except Conflict as exc:
+        raise Conflict(
+            f"Un compte existe déjà pour ce SIREN sur le portail : connectez-vous, ou contactez {_contact(ctx)}.",
+            code="firm_exists",
+            details={"field": "siret"},
+        ) from exc
+    accounts.email_free(ctx, application.email)
+    ctx.session.add(Attempt(portal=ctx.realm, ip_hash=hashed_ip, code_hash=digest))
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    registration = Registration(
+        portal=ctx.realm,
+        token_hash=_hash(token),
+        application={**application.__dict__, "siret": identifier, "email": application.email.strip()},
+        email=application.email.strip(),
+        expires_at=now + timedelta(hours=FIRM_LINK_HOURS),
+        created_at=now,
+        email_codes_sent=1,
+        email_code_attempts=0,
+    )
+    ctx.session.add(registration)
+    ctx.session.flush()
+    return Started(registration, token)
+
+
+def open_firm_link(ctx: Context, token: str) -> Started:
+    """The e-mailed link opened: the address is proved; the registration continues in this
+    browser (a new key: the link serves once)."""
+    found = ctx.session.scalar(
+        select(Registration).where(
+            Registration.portal == ctx.realm,
+            Registration.token_hash == _hash(token),
+            Registration.application.is_not(None),
+        )
+    )
+    if found is None or found.completed_at is not None:
+        raise RuleViolation(
+            "Ce lien d'activation a déjà servi ou n'est pas valable : si votre compte est ouvert, connectez-vous ; sinon "
+            "recommencez la demande.",
+            code="firm_link_used",
+        )
+    if found.expires_at <= utcnow():
+        raise RuleViolation(
+            f"Ce lien d'activation a expiré ({FIRM_LINK_HOURS} heures) : recommencez la demande.",
+            code="firm_link_expired",
+        )
+    browser = secrets.token_urlsafe(32)
+    found.token_hash = _hash(browser)
+    found.email_verified_at = utcnow()
+    return Started(found, browser)
+
+
+def complete_firm(ctx: Context, registration: Registration, profile: Profile) -> tuple[Person, Account]:
+    """The firm's principal account (an accounting firm) and its holder: open at once, the
+    holder the one who registered (its password set by the caller in Keycloak); or, where the
+    portal validates firms first, requested, its holder e-mailed when the portal opens it."""
+    _check_profile(ctx, registration, profile)
+    application = registration.application or {}
+    serialize(ctx.session, f"firm-registration:{registration.id}")
+    ctx.session.refresh(registration)
+    if registration.completed_at is not None:
+        raise Conflict("Cette inscription vient d'aboutir dans une autre fenêtre.", code="firm_link_used")
+    direct = ctx.portal.registration.firms == "direct"
+    body = {
+        "login": firm_login(application["siret"]),
+        "identifier": application["siret"],
+        "company_name": application["company_name"],
+        "company_type": FIRM_TYPE,
+        "status": "invited" if direct else "requested",
+        "responsible": {
+            "last_name": profile.last_name,
+            "first_name": profile.first_name,
+            "email": registration.email,
+            "address": {
+                "street_name": application["street"],
+                "postal_code": application["postal_code"],
+                "city": application["city"],
+            },
+        },
+        "teleprocedures": {},
+    }
+    portal = Context(ctx.session, ctx.portal, Actor.system("inscription en ligne"))
+    account = accounts.create_principal(portal, PrincipalIn.model_validate(body))
+    holder = holder_of(account)
+    holder.locale = profile.locale
+    if direct:
+        holder = accounts.open_registered(
+            portal,
+            account,
+            email=registration.email or "",
+            first_name=profile.first_name,
+            last_name=profile.last_name,
+            locale=profile.locale,
+        )
+    _accepted(ctx, holder)
+    registration.completed_at = utcnow()
+    registration.account_id = account.id
+    record(ctx.session, portal.actor, "account.self_registered", account=account, person=holder)
+    return holder, account

@@ -83,6 +83,14 @@ add_rule_messages(
         "not_to_print": _l("Certaines invitations ne sont plus à imprimer : retirez-les de la sélection."),
         "not_printed": _l("Seule une lettre imprimée peut être marquée comme envoyée."),
         "no_invitation_to_print": _l("Aucune lettre à imprimer."),
+        "firm_exists": _l(
+            "Un compte existe déjà pour ce SIREN sur le portail : connectez-vous, ou contactez le support."
+        ),
+        "firm_link_used": _l(
+            "Ce lien d'activation a déjà servi ou n'est pas valable : si votre compte est ouvert, connectez-vous ; "
+            "sinon recommencez la demande."
+        ),
+        "firm_link_expired": _l("Ce lien d'activation a expiré (24 heures) : recommencez la demande."),
         "invitation_already_issued": _l(
             "Le code de cette invitation n'est plus lisible (déjà imprimée ou envoyée) : créez une nouvelle invitation."
         ),
@@ -234,21 +242,30 @@ def profile() -> ResponseReturnValue:
         return _restart()
     if registration.email_verified_at is None:
         return redirect(url_for("registration.verify"))
-    invitation = services.invitation_of(ctx, registration)
-    account = invitation.account
-    responsible = account.responsible or {}
+    application = registration.application
+    if application is None:  # an invitation: the account exists
+        account = services.invitation_of(ctx, registration).account
+        login, known = account.login, account.responsible or {}
+    else:  # a firm's own registration: the account is made at the end
+        login, known = services.firm_login(application["siret"]), application
+    # Where the portal validates firms first, the password is chosen when it opens the account.
+    asks_password = application is None or ctx.portal.registration.firms == "direct"
     form = forms.ProfileForm(
         data={
-            "first_name": responsible.get("first_name", ""),
-            "last_name": responsible.get("last_name", ""),
+            "first_name": known.get("first_name", ""),
+            "last_name": known.get("last_name", ""),
             "locale": str(get_locale() or "fr")[:2],
         }
     )
+    if not asks_password:
+        del form.password, form.confirm
     policy = ctx.portal.registration.password_policy
     error = None
     if form.validate_on_submit():
-        missing = passwords.refusals(
-            policy, form.password.data or "", username=account.login, email=registration.email or ""
+        missing = (
+            passwords.refusals(policy, form.password.data or "", username=login, email=registration.email or "")
+            if asks_password
+            else []
         )
         if missing:
             form.password.errors = [_("Le mot de passe doit comprendre : %(rules)s.", rules=", ".join(missing))]
@@ -259,10 +276,12 @@ def profile() -> ResponseReturnValue:
                 locale=form.locale.data or "fr",
                 terms_accepted=bool(form.terms.data),
             )
-            holder, error = attempt_on(
-                form, lambda: services.complete_invited(ctx, registration, wanted), {"terms_not_accepted": "terms"}
-            )
-            if holder is not None:
+            complete = services.complete_invited if application is None else services.complete_firm
+            made, error = attempt_on(form, lambda: complete(ctx, registration, wanted), {"terms_not_accepted": "terms"})
+            if made is not None:
+                holder = made[0]
+                if not asks_password:
+                    return _requested(holder)
                 return _opened(ctx, holder, form.password.data or "")
     page = _page(
         "profile.html",
@@ -270,8 +289,10 @@ def profile() -> ResponseReturnValue:
         error=error,
         portal=ctx.portal,
         email=registration.email,
-        login=account.login,
+        login=login,
         rules=passwords.described(policy),
+        asks_password=asks_password,
+        firm=application is not None,
     )
     return page, form_status(error, form)
 
@@ -300,13 +321,96 @@ def _opened(ctx: Any, holder: Any, password: str) -> ResponseReturnValue:
     return redirect(url_for("registration.done"))
 
 
+def _requested(holder: Any) -> ResponseReturnValue:
+    """A firm's account the portal validates first: saved as a request."""
+    commit_and_sync()
+    session.pop(KEY, None)
+    session["registered"] = {"login": holder.username, "password_set": False, "requested": True}
+    return redirect(url_for("registration.done"))
+
+
 @bp.get("/inscription/terminee")
 def done() -> ResponseReturnValue:
     ctx = _public()
     registered = session.get("registered")
     if not registered:
         return redirect(url_for("registration.code"))
-    return _page("done.html", portal=ctx.portal, login=registered["login"], password_set=registered["password_set"])
+    return _page(
+        "done.html",
+        portal=ctx.portal,
+        login=registered["login"],
+        password_set=registered["password_set"],
+        requested=registered.get("requested", False),
+    )
+
+
+@bp.route("/inscription/cabinet", methods=["GET", "POST"])
+def firm() -> ResponseReturnValue:
+    """« Créer un compte expert-comptable » (seed 001): the firm, its address, its responsible;
+    then an activation link by e-mail, valid 24 hours."""
+    ctx = _public()
+    if ctx.portal.registration.firms == "off":
+        return _page("firm_off.html", portal=ctx.portal), 404
+    form = forms.FirmForm()
+    error = None
+    if form.validate_on_submit():
+        application = services.FirmApplication(
+            **{name: (getattr(form, name).data or "").strip() for name in services.FirmApplication.__dataclass_fields__}
+        )
+        started, error = attempt_on(
+            form,
+            lambda: services.apply_firm(ctx, _secret(), application, request.remote_addr or ""),
+            {"duplicate_email": "email", "invalid_siret": "siret", "invalid_siren": "siret", "invalid_uid": "siret"},
+        )
+        if started is not None:
+            db_session().commit()  # no transaction stays open while mail leaves
+            if _send_firm_link(ctx, application.email, started.token):
+                session["firm_link_sent"] = application.email
+                return redirect(url_for("registration.firm_sent"))
+            error = _("L'e-mail n'a pas pu être envoyé : réessayez dans un instant.")
+    return _page("firm.html", form=form, error=error, portal=ctx.portal), form_status(error, form)
+
+
+def _send_firm_link(ctx: Any, to: str, token: str) -> bool:
+    link = _link(url_for("registration.firm_link", token=token))
+    body = _(
+        "Bonjour,\n\nVous avez demandé l'ouverture d'un compte expert-comptable sur %(portal)s. Pour la "
+        "poursuivre, ouvrez ce lien dans les %(hours)d heures :\n\n%(link)s\n\nVous choisirez ensuite votre mot de "
+        "passe et accepterez les conditions d'utilisation. Si vous n'avez rien demandé, ignorez ce message.\n\n%(portal)s",
+        portal=ctx.portal.display_name,
+        hours=services.FIRM_LINK_HOURS,
+        link=link,
+    )
+    try:
+        send_mail(
+            settings(),
+            to,
+            _("Activez votre compte expert-comptable sur %(portal)s", portal=ctx.portal.display_name),
+            body,
+        )
+    except OSError as exc:
+        log.warning("registration.firm_link_not_sent", error=type(exc).__name__)
+        return False
+    return True
+
+
+@bp.get("/inscription/cabinet/envoye")
+def firm_sent() -> ResponseReturnValue:
+    ctx = _public()
+    return _page(
+        "firm_sent.html", portal=ctx.portal, email=session.get("firm_link_sent", ""), hours=services.FIRM_LINK_HOURS
+    )
+
+
+@bp.get("/inscription/cabinet/activation/<token>")
+def firm_link(token: str) -> ResponseReturnValue:
+    ctx = _public()
+    started, error = attempt(lambda: services.open_firm_link(ctx, token[:128]))
+    if started is None:
+        return _page("firm_link.html", portal=ctx.portal, error=error), 410
+    db_session().commit()
+    session[KEY] = started.token
+    return redirect(url_for("registration.profile"))
 
 
 @bp.get("/inscription/conditions")

@@ -225,3 +225,71 @@ def test_an_invitation_by_e_mail_carries_the_code(
     assert CODE.search(messages[0]["body"]) and "Zugangscode" in messages[0]["body"], messages[0]["body"]
     listed = api.call("GET", f"/accounts/{account['id']}/invitations").json["items"]
     assert [i["state"] for i in listed] == ["sent"]
+
+
+def test_a_firm_registers_itself_and_signs_in_as_its_administrator(
+    page: Any, live_server: str, settings: Settings, api: Any, gateway: KeycloakGateway
+) -> None:
+    """Seed 001: « créer un compte expert-comptable » → the activation e-mail (24 h) → the
+    password and the terms → signed in, the SMS enrolment, the firm's own account pages."""
+    from stdnum import luhn
+
+    siren = f"8{uuid.uuid4().int % 10**7:07d}"
+    siren += luhn.calc_check_digit(siren)
+    firm_siret = siren + "0001" + luhn.calc_check_digit(siren + "0001")
+    email = f"resp.{uuid.uuid4().hex[:6]}@cabinet.example"
+    page.goto(f"{live_server}/")
+    page.get_by_test_id("register-firm").click()
+    assert unlabelled_fields(page) == []
+    page.fill("#siret", "123")  # said at the field, what was typed kept
+    page.fill("#company_name", "Cabinet Durand Conseil")
+    page.fill("#street", "3 place Bellecour")
+    page.fill("#postal_code", "69002")
+    page.fill("#city", "Lyon")
+    page.fill("#last_name", "Durand")
+    page.fill("#first_name", "Claire")
+    page.fill("#email", email)
+    page.get_by_test_id("apply").click()
+    assert "SIRET" in page.locator("#siret-error").inner_text()
+    assert page.locator("#company_name").input_value() == "Cabinet Durand Conseil"
+    page.fill("#siret", firm_siret)
+    page.get_by_test_id("apply").click()
+    page.get_by_test_id("sent").wait_for()
+
+    messages = page.request.get(f"{live_server}/dev/outbox.json?channel=email&to={email}").json()["messages"]
+    link = re.search(r"(http://\S+/inscription/cabinet/activation/\S+)", messages[0]["body"])
+    assert link and "24 heures" in messages[0]["body"], messages[0]["body"]
+    page.goto(link.group(1))
+    page.wait_for_url(f"{live_server}/inscription/profil")
+    assert unlabelled_fields(page) == []
+    assert page.locator("#first_name").input_value() == "Claire"
+    page.fill("#password", TEST_PASSWORD)
+    page.fill("#confirm", TEST_PASSWORD)
+    page.check("#terms")
+    page.get_by_test_id("create").click()
+    page.wait_for_url(f"{live_server}/inscription/terminee")
+    login = page.get_by_test_id("login").inner_text()
+    assert login == f"cabinet{siren}"
+
+    page.get_by_test_id("sign-in").click()
+    page.wait_for_url(f"{settings.realm_issuer}/**")
+    page.fill("#username", login)
+    page.fill("#password", TEST_PASSWORD)
+    page.locator("#kc-login").click()
+    page.locator("#phone").wait_for()
+    number = "+336" + "13" + str(uuid.uuid4().int)[:6]
+    page.fill("#phone", number)
+    page.locator("#kc-submit").click()
+    enter_sms_code(page, live_server, number)
+    page.wait_for_url(re.compile(re.escape(live_server) + r"/comptes.*"))
+    assert page.get_by_test_id("clients-link").count() == 1, "a firm's « Gestion des mandants »"
+
+    accounts = api.call("GET", f"/accounts?q={login}").json["items"]
+    [firm] = [a for a in accounts if a["login"] == login]
+    assert firm["status"] == "open" and firm["company_type"] == "expert-comptable"
+    user = gateway.find_user(login)
+    assert user is not None and user.email == email
+    # The link served once.
+    page.context.clear_cookies()
+    page.goto(link.group(1))
+    assert "déjà servi" in page.get_by_test_id("form-error").inner_text()
