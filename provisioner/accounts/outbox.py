@@ -135,19 +135,24 @@ def _reconcile_many(
     return [created.get(p["account_id"]) if set(p) == {"account_id"} else None for p in payloads]
 
 
-def enqueue_invitation(session: Session, portal: str, person: Person) -> OutboxItem:
+def enqueue_invitation(session: Session, portal: str, person: Person, invited_by: str | None = None) -> OutboxItem:
     """Rule 11: Keycloak e-mails the person a link to choose a password (valid 24 hours), in the
     person's language and the portal's e-mail theme. A command, sent once per request, after the
-    account's own item has created the user (one queue per account, applied in order)."""
+    account's own item has created the user (one queue per account, applied in order).
+    ``invited_by``: who opened the access, for a first invitation: the e-mail is then the
+    portal's welcome, naming them (issue 12); without it, Keycloak's "choose a password"."""
     queue = account_queue(person.account.principal_id)
-    return record(session, portal, SEND_INVITATION, {"person_id": person.id}, queue=queue)
+    payload: dict[str, Any] = {"person_id": person.id}
+    if invited_by:
+        payload["invited_by"] = invited_by
+    return record(session, portal, SEND_INVITATION, payload, queue=queue)
 
 
 @handler(SEND_INVITATION)
 def _send_invitation(session: Session, gateway: KeycloakGateway, payload: dict[str, Any]) -> list[str]:
     from provisioner.accounts.reconciler import Reconciler
 
-    return Reconciler(gateway).send_invitation(session, payload["person_id"])
+    return Reconciler(gateway).send_invitation(session, payload["person_id"], payload.get("invited_by"))
 
 
 # The notice to the old address, in the person's language (what Keycloak's own e-mails do too).

@@ -31,10 +31,12 @@ from provisioner.keycloak.gateway import (
     NewAccount,
 )
 from provisioner.logs import get_logger
+from provisioner.portals import load_portal
 
 log = get_logger(__name__)
 
 ATTRIBUTE_PREFIX = "portail."
+INVITATION_PREFIX = "portail-invitation."  # the welcome e-mail's words (send_invitation), not desired state
 # Written by Keycloak itself (the SMS enrolment required action), never by the reconciler.
 KEYCLOAK_OWNED_ATTRIBUTES = frozenset({"portail.phone"})
 UPDATE_PASSWORD = "UPDATE_PASSWORD"
@@ -493,8 +495,11 @@ class Reconciler:
             self.kc.remove_realm_roles(user_id, extra)
             self._say(decisions, f"user {want.username}: roles removed {sorted(extra)}", person=person.id)
 
-    def send_invitation(self, session: Session, person_id: int) -> list[str]:
-        """Rule 11: the activation e-mail (choose a password; the link lives 24 hours)."""
+    def send_invitation(self, session: Session, person_id: int, invited_by: str | None = None) -> list[str]:
+        """Rule 11: the activation e-mail (choose a password; the link lives 24 hours); with
+        ``invited_by``, the portal's welcome: the e-mail theme reads who invited the person and
+        the portal's support contact from the user (``portail-invitation.*``, attributes the
+        reconciler leaves alone)."""
         person = session.get(Person, person_id)
         if person is None or not _may_sign_in(person):
             return []  # deleted or disabled meanwhile: nobody to invite (Keycloak would refuse)
@@ -510,6 +515,7 @@ class Reconciler:
         # No database transaction stays open while Keycloak sends the mail: the mail server may
         # write to this database (the dev SMTP sink does, and SQLite has one writer).
         session.commit()
+        self._invitation_words(user_id, invited_by)
         self.kc.send_actions_email(
             user_id,
             [UPDATE_PASSWORD],
@@ -520,6 +526,18 @@ class Reconciler:
         decisions: list[str] = []
         self._say(decisions, f"user {username}: invitation e-mailed", person=person_id)
         return decisions
+
+    def _invitation_words(self, user_id: str, invited_by: str | None) -> None:
+        """What the welcome e-mail says beyond Keycloak's own (or nothing: the plain link)."""
+        rep = self.kc.rest.get(f"admin/realms/{self.kc.realm}/users/{user_id}")
+        attributes = {k: v for k, v in (rep.get("attributes") or {}).items() if not k.startswith(INVITATION_PREFIX)}
+        if invited_by:
+            portal = load_portal(self.kc.settings.keycloak_config_dir, self.kc.realm)
+            attributes[f"{INVITATION_PREFIX}by"] = [invited_by]
+            if portal.support_contact:
+                attributes[f"{INVITATION_PREFIX}support"] = [portal.support_contact]
+        if attributes != (rep.get("attributes") or {}):
+            self.kc.update_user(user_id, {**rep, "attributes": attributes})
 
     def push_phone(self, session: Session, person_id: int) -> list[str]:
         """Apply an administrator's phone change (the attribute is otherwise Keycloak's)."""

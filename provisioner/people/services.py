@@ -100,8 +100,15 @@ def add_collaborator(ctx: Context, principal: Account, data: CollaboratorIn) -> 
     ctx.session.add(person)
     ctx.session.flush()
     _audited(ctx, person, "person.created", None)
-    enqueue_invitation(ctx.session, ctx.realm, person)  # after the user exists: ids are in order
+    # after the user exists: ids are in order; the welcome names who invited the person
+    enqueue_invitation(ctx.session, ctx.realm, person, invited_by=_inviter(ctx))
     return person
+
+
+def _inviter(ctx: Context) -> str:
+    """Who the welcome e-mail says invited the person: the administrator by name, else the portal."""
+    me = ctx.session.scalar(select(Person).where(Person.portal == ctx.realm, Person.username == ctx.actor.name))
+    return f"{me.first_name} {me.last_name}" if me is not None else (ctx.portal.display_name or ctx.realm)
 
 
 def delete_collaborator(ctx: Context, person: Person) -> None:

@@ -94,6 +94,8 @@ def _b_requests(b: dict[str, Any]) -> list[tuple[str, str, Any]]:
         ("POST", f"/accounts/{pid}/delegation-profiles", {"name": "X", "teleprocedures": ["DSN"]}),
         ("GET", f"/accounts/{pid}/deadline-coverage", None),
         ("POST", f"/accounts/{pid}/transfer", {"to_account_id": 1}),
+        ("GET", f"/accounts/{pid}/invitations", None),
+        ("POST", f"/accounts/{pid}/invitations", {"channel": "email", "email": "pirate@example.org"}),
         ("PUT", f"/people/{person}/phone", {"phone": "+41791112233"}),
         ("POST", f"/people/{person}/phone/verify", {"code": "123456"}),
         ("DELETE", f"/people/{person}/phone", None),
@@ -157,6 +159,17 @@ def test_operator_only_endpoints(app: Any, two_accounts: dict[str, Any], princip
     assert all(r["status"] == "error" for r in bulk.json.get("results", [{"status": "error"}]))
     status = client.patch(f"/api/v1/accounts/{a['account']['id']}", json={"status": "closed"}, headers=a["headers"])
     assert status.status_code == 403
+    # Invitations are the portal's: not even an account's own administrator invites or prints.
+    own = a["account"]["id"]
+    for method, path, body in (
+        ("GET", f"/accounts/{own}/invitations", None),
+        ("POST", f"/accounts/{own}/invitations", {"channel": "letter"}),
+        ("GET", "/invitations", None),
+        ("POST", "/invitations/letters", {}),
+        ("POST", "/invitations/1/sent", None),
+    ):
+        answer = client.open(f"/api/v1{path}", method=method, json=body, headers=a["headers"])
+        assert answer.status_code == 403 and answer.json["error"]["code"] == "operator_only", (path, answer.json)
 
 
 def test_a_secondary_login_cannot_administer_its_principal(app: Any, two_accounts: dict[str, Any]) -> None:

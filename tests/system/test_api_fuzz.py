@@ -83,7 +83,8 @@ OTHER_RULES = (
     r"|post__api_v1_people_\{person_id\}_phone_verify|post__api_v1_teleprocedures|patch__api_v1_teleprocedures_\{code\}"
     r"|delete__api_v1_teleprocedures_\{code\}|post__api_v1_accounts_\{account_id\}_clients_letters"
     r"|post__api_v1_accounts_\{account_id\}_mandates_activation|post__api_v1_mandates_\{mandate_id\}_revocation"
-    r"|post__api_v1_accounts_\{account_id\}_transfer)$"
+    r"|post__api_v1_accounts_\{account_id\}_transfer|post__api_v1_accounts_\{account_id\}_invitations"
+    r"|post__api_v1_invitations_letters|post__api_v1_invitations_\{invitation_id\}_sent)$"
 )
 ACCEPTED = ["2xx", "401", "403", "404", "409", "429"]  # 429: SMS codes are rate-limited
 
