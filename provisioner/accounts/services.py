@@ -384,6 +384,13 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
         if account.kind == domain.PRINCIPAL:
             ctx.actor.require_operator()  # only the portal validates, opens or closes a principal
         domain.check_status_transition(account.status, changes["status"])
+        if changes["status"] == "invited":
+            raise RuleViolation(
+                "Un compte devient « invité » quand on invite son administrateur : créez l'invitation (lettre ou "
+                "e-mail avec son code d'accès) depuis la page Invitations du compte.",
+                code="invite_with_a_code",
+                details={"field": "status"},
+            )
     if "identifier" in changes:
         changes["identifier"] = domain.normalize_identifier(ctx.portal.identifier_scheme, changes["identifier"])
         if changes["identifier"] != account.identifier and not ctx.actor.operator:
