@@ -25,6 +25,7 @@ def snapshot_account(account: Account) -> dict[str, Any]:
         "autonomous": account.autonomous,
         "secondary_quota": account.secondary_quota,
         "mfa_policy": account.mfa_policy,
+        "identity_checked": account.identity_checked,
         "teleprocedures": {k: list(v) for k, v in account.selection.items()},
         "dossier_number": account.dossier_number,
         "legal_representative": account.legal_representative,

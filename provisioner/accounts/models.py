@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from provisioner.db import Base, utcnow
@@ -36,6 +37,11 @@ class Account(Base):
     services: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # SMS second factor: "realm" follows the portal's setting; "required"/"optional" override it.
     mfa_policy: Mapped[str] = mapped_column(String(16), default="realm", server_default="realm")
+    # Whether the portal checked that the account is the company its identifier names: true for
+    # every account an operator creates; false for a firm that registered itself (issue 12) until
+    # an operator confirms it. Until then its identifier vouches for nothing (no own filings, no
+    # « Mandats reçus », no letters to its address) and it chooses no teleprocedures.
+    identity_checked: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
     legal_representative: Mapped[str | None] = mapped_column(String(255))
     keycloak_group_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

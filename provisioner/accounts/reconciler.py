@@ -60,12 +60,15 @@ class DesiredUser:
 
 
 def group_attributes(principal: Account) -> dict[str, list[str]]:
-    return {
+    attributes = {
         "portail.account-id": [str(principal.id)],
         "portail.account-login": [principal.login],
         "portail.identifier": [principal.identifier],
         "portail.company-name": [principal.company_name],
     }
+    if not principal.identity_checked:
+        del attributes["portail.identifier"]  # nobody vouches for it yet (see desired_user)
+    return attributes
 
 
 def reaches_secondaries(before: dict[str, Any], after: dict[str, Any]) -> bool:
@@ -73,7 +76,10 @@ def reaches_secondaries(before: dict[str, Any], after: dict[str, Any]) -> bool:
     its secondaries' people get in ``desired_user``: their ceiling (subscriptions), their state,
     the second factor and the responsible's e-mail they fall back on. Anything else (name,
     identifier, contacts, billing, ...) reaches only the group and the principal's own people."""
-    if any(before.get(key) != after.get(key) for key in ("teleprocedures", "status", "mfa_policy", "login")):
+    if any(
+        before.get(key) != after.get(key)
+        for key in ("teleprocedures", "status", "mfa_policy", "login", "identity_checked")
+    ):
         return True
     return (before.get("responsible") or {}).get("email") != (after.get("responsible") or {}).get("email")
 
@@ -97,6 +103,11 @@ def desired_user(person: Person, account: Account, principal: Account) -> Desire
     }
     for code, types in selection.items():
         attributes[f"portail.tp.{code.lower()}"] = sorted(types)
+    if not principal.identity_checked:
+        # A firm that registered itself: until an operator confirms it is the company its SIRET
+        # names, its tokens name no establishment (relying apps ask the authorization API, which
+        # answers identity_not_checked for it) and its teleprocedures serve only its mandates.
+        del attributes["portail.identifier"]
     if responsible_email:  # rule 5: password changes are notified to the account's responsible
         attributes["portail.responsible-email"] = [responsible_email]
     mfa = account.mfa_policy if account.mfa_policy != "realm" else principal.mfa_policy

@@ -118,6 +118,7 @@ class AccountPatch(Input):
     secondary_quota: StrictInt = Absent(ge=0, le=100000)
     autonomous: StrictBool = Absent()
     mfa_policy: Literal["realm", "required", "optional"] = Absent()
+    identity_checked: StrictBool = Absent()  # operators: the company is the one its identifier names
     services: Services = Absent()
     billing: Billing = Absent()
 
@@ -167,6 +168,7 @@ class AccountOut(BaseModel):
     has_mailbox: bool
     autonomous: bool
     mfa_policy: str
+    identity_checked: bool
     secondary_quota: int | None
     teleprocedures: dict[str, list[str]]
     created_at: str
@@ -236,6 +238,7 @@ def account_out(account: Account, *, detail: bool = False) -> dict[str, Any]:
         "has_mailbox": account.has_mailbox,
         "autonomous": account.autonomous,
         "mfa_policy": account.mfa_policy,
+        "identity_checked": account.identity_checked,
         "secondary_quota": account.secondary_quota if account.kind == "principal" else None,
         "teleprocedures": {code: list(types) for code, types in account.selection.items()},
         "created_at": account.created_at.isoformat() + "Z",

@@ -417,6 +417,8 @@ def update_account(ctx: Context, account: Account, patch: AccountPatch) -> Accou
         ctx.actor.require_administrator_of(account.principal_id)
     if "mfa_policy" in changes and changes["mfa_policy"] != account.mfa_policy:
         ctx.actor.require_operator()  # relaxing the second factor is the portal's decision
+    if "identity_checked" in changes and changes["identity_checked"] != account.identity_checked:
+        ctx.actor.require_operator()  # only the portal vouches for who an account is
     if "secondary_quota" in changes:
         domain.check_mailbox_quota(changes["secondary_quota"], mailboxes_used(ctx, account))
     if changes.get("responsible"):

@@ -183,6 +183,22 @@ def set_status(actor: Actor, account_id: int) -> ResponseReturnValue:
     return _to_account(account.id)
 
 
+@bp.post("/comptes/<int:account_id>/identite-verifiee")
+@login_required
+def confirm_identity(actor: Actor, account_id: int) -> ResponseReturnValue:
+    """Operators: a firm that registered itself is the company its SIRET names (checked against
+    the SIRENE register or a proof); its identifier now vouches for it."""
+    ctx = portal_context(actor)
+    ctx.actor.require_operator()
+    account = services.get_account(ctx, account_id)
+    error = attempt(lambda: services.update_account(ctx, account, parse(AccountPatch, {"identity_checked": True})))[1]
+    if error:
+        flash(error, "warning")
+    else:
+        after_change(_("Identité du compte %(login)s confirmée.", login=account.login))
+    return _to_account(account.id)
+
+
 def _set_active(actor: Actor, account_id: int, active: bool) -> ResponseReturnValue:
     ctx = portal_context(actor)
     account = services.get_account(ctx, account_id)

@@ -216,6 +216,13 @@ def _decide(portal: Portal, person: Person | None, codes: set[str], q: Question,
         # A firm acts for establishments of other companies only under their mandate, even
         # through a secondary account declared with the client's SIRET.
         return _for_client(person, account, principal, siret, code, clients)
+    if not principal.identity_checked:
+        return _deny(
+            "identity_not_checked",
+            f"Le portail n'a pas encore vérifié que le compte {principal.login} est l'établissement "
+            f"{principal.identifier} : il ne déclare pour lui-même qu'une fois son identité confirmée.",
+            **who,
+        )
     if account.identifier != siret:
         return _deny(
             "not_own_establishment",

@@ -198,7 +198,7 @@ def _vouched_identifiers(ctx: Context) -> list[str]:
     if ctx.actor.principal_id is None or not ctx.actor.administrator:
         return []
     principal = ctx.session.get(Account, ctx.actor.principal_id)
-    if principal is None:
+    if principal is None or not principal.identity_checked:
         return []
     found = ctx.session.scalars(
         select(Account.identifier).where(
@@ -247,6 +247,8 @@ def vouched(ctx: Context, account: Account) -> bool:
     """The portal vouches for this account's identifier: a principal's (checked when the portal
     opened it), or a secondary's in its principal's company."""
     principal = account.parent or account
+    if not principal.identity_checked:  # a firm that registered itself, not confirmed yet
+        return False
     return account is principal or domain.same_company(
         ctx.portal.identifier_scheme, principal.identifier, account.identifier
     )

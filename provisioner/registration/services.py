@@ -690,6 +690,10 @@ def complete_firm(ctx: Context, registration: Registration, profile: Profile) ->
     }
     portal = Context(ctx.session, ctx.portal, Actor.system("inscription en ligne"))
     account = accounts.create_principal(portal, PrincipalIn.model_validate(body))
+    # Nobody checked yet that the applicant is the firm its SIRET names: until an operator
+    # confirms it, that SIRET vouches for nothing (docs/registration.md). Where the portal
+    # validates firms first, the operator who opens the account is that check.
+    account.identity_checked = not direct
     holder = holder_of(account)
     holder.locale = profile.locale
     if direct:

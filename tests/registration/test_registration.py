@@ -228,7 +228,13 @@ def test_an_invitation_by_e_mail_carries_the_code(
 
 
 def test_a_firm_registers_itself_and_signs_in_as_its_administrator(
-    page: Any, live_server: str, settings: Settings, api: Any, gateway: KeycloakGateway
+    page: Any,
+    live_server: str,
+    settings: Settings,
+    api: Any,
+    gateway: KeycloakGateway,
+    client: Any,
+    app_headers: dict[str, str],
 ) -> None:
     """Seed 001: « créer un compte expert-comptable » → the activation e-mail (24 h) → the
     password and the terms → signed in, the SMS enrolment, the firm's own account pages."""
@@ -289,6 +295,29 @@ def test_a_firm_registers_itself_and_signs_in_as_its_administrator(
     assert firm["status"] == "open" and firm["company_type"] == "expert-comptable"
     user = gateway.find_user(login)
     assert user is not None and user.email == email
+
+    # Nobody checked yet that the applicant is the firm its SIRET names: that SIRET vouches for
+    # nothing (no own filings, no token naming it) until an operator confirms it.
+    assert page.get_by_test_id("identity-unchecked").count() == 1
+    assert firm["identity_checked"] is False
+    assert "portail.identifier" not in user.attributes
+    chosen = api.call("PUT", f"/accounts/{firm['id']}/teleprocedures", {"teleprocedures": {"DSN": None}})
+    assert chosen.status_code == 200, chosen.json
+    question = {
+        "subject": {"type": "user", "id": user.id},
+        "resource": {"type": "establishment", "id": firm_siret},
+        "action": {"name": "DSN"},
+    }
+    answer = client.post("/access/v1/evaluation", json=question, headers=app_headers).json
+    assert answer["decision"] is False and answer["context"]["reason"] == "identity_not_checked", answer
+    confirmed = api.call("PATCH", f"/accounts/{firm['id']}", {"identity_checked": True})
+    assert confirmed.status_code == 200 and confirmed.json["account"]["identity_checked"], confirmed.json
+    answer = client.post("/access/v1/evaluation", json=question, headers=app_headers).json
+    assert answer["decision"] is True and answer["context"]["reason"] == "own_account", answer
+    refreshed = gateway.find_user(login)
+    assert refreshed is not None and refreshed.attributes["portail.identifier"] == [firm_siret]
+    page.reload()
+    assert page.get_by_test_id("identity-unchecked").count() == 0
     # The link served once.
     page.context.clear_cookies()
     page.goto(link.group(1))

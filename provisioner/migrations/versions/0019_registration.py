@@ -1,5 +1,5 @@
 """registration: invitations with an access code, registrations under way, failed attempts; the
-terms of use a person accepted
+terms of use a person accepted; whether the portal checked an account's identity
 
 Revision ID: 0019
 Revises: 0018
@@ -73,9 +73,13 @@ def upgrade() -> None:
     with op.batch_alter_table("person") as batch:
         batch.add_column(sa.Column("terms_version", sa.String(32)))
         batch.add_column(sa.Column("terms_accepted_at", sa.DateTime()))
+    with op.batch_alter_table("account") as batch:
+        batch.add_column(sa.Column("identity_checked", sa.Boolean(), nullable=False, server_default=sa.true()))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("account") as batch:
+        batch.drop_column("identity_checked")
     with op.batch_alter_table("person") as batch:
         batch.drop_column("terms_accepted_at")
         batch.drop_column("terms_version")
