@@ -311,6 +311,12 @@ def print_letters(ctx: Context, secret: str, account: Account, mandate_ids: list
     on paper (and hashed here). Only the portal prints (an operator, the CLI) and posts them: a
     firm that could print them could read a key and activate a mandate nobody gave it."""
     ctx.actor.require_operator()
+    if not account.identity_checked:
+        raise RuleViolation(
+            "Ce cabinet s'est inscrit lui-même et son identité n'est pas encore confirmée : confirmez-la (SIRENE, "
+            "justificatif) avant d'envoyer à ses clients des clés qui le nomment.",
+            code="identity_not_checked",
+        )
     query = select(Mandate).where(Mandate.firm_id == account.id).with_for_update(of=Mandate)
     if mandate_ids is not None:
         query = query.where(Mandate.id.in_(mandate_ids))

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -53,6 +53,7 @@ from provisioner.registration.models import (
     Invitation,
     Registration,
 )
+from provisioner.schemas import Input, Name, parse
 from provisioner.settings import Settings
 
 CODES = CodeKind("invitation-code", 12, " ", sealing="invitation-letter")
@@ -172,6 +173,12 @@ def invitations(ctx: Context, *, account: Account | None = None, state: str | No
 
 def text_of(ctx: Context, secret: str, invitation: Invitation, link: str) -> InvitationText:
     """What the invitation's letter or e-mail says (its code unsealed)."""
+    if invitation.state(utcnow()) == EXPIRED:
+        raise RuleViolation(
+            "Cette invitation a expiré : créez-en une nouvelle.",
+            code="invitation_expired",
+            details={"field": "channel"},
+        )
     if invitation.code_sealed is None:
         raise RuleViolation(
             "Le code de cette invitation n'est plus lisible (lettre déjà imprimée ou e-mail déjà envoyé) : créez une "
@@ -233,6 +240,8 @@ def printed(ctx: Context, invitation: Invitation) -> None:
 def mark_sent(ctx: Context, invitation: Invitation) -> Invitation:
     """A printed letter was posted (or an e-mail left): the invitation is sent."""
     ctx.actor.require_operator()
+    if invitation.state(utcnow()) == EXPIRED:
+        raise RuleViolation("Cette invitation a expiré : créez-en une nouvelle.", code="invitation_expired")
     if invitation.state(utcnow()) not in (PRINTED, SENT) and not (
         invitation.channel == "email" and invitation.status == CREATED
     ):
@@ -401,6 +410,7 @@ def start(ctx: Context, secret: str, typed: str, address: str) -> Started:
         )
         ctx.session.add(registration)
     registration.token_hash = _hash(token)  # resumed: the older browser's key no longer works
+    registration.email_verified_at = None  # and whoever resumes proves the address again
     ctx.session.flush()
     return Started(registration, token)
 
@@ -440,7 +450,9 @@ def current(ctx: Context, token: str | None) -> Registration | None:
     if not token:
         return None
     found = ctx.session.scalar(
-        select(Registration).where(Registration.portal == ctx.realm, Registration.token_hash == _hash(token))
+        select(Registration)
+        .where(Registration.portal == ctx.realm, Registration.token_hash == _hash(token))
+        .with_for_update()  # one step of a registration at a time (its counters, its address)
     )
     if found is None or found.completed_at is not None or found.expires_at <= utcnow():
         return None
@@ -460,7 +472,14 @@ def holder_of(account: Account) -> Person:
     return next(p for p in account.people if p.kind == domain.HOLDER)
 
 
-def email_code(ctx: Context, registration: Registration, email: str) -> str:
+def _email_digest(secret: str, registration: Registration, email: str, code: str) -> str:
+    """The e-mail code as kept: keyed, and bound to the address it was sent to (a code sent to one
+    address never proves another)."""
+    message = f"registration-email:{registration.id}:{email.lower()}:{code}"
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def email_code(ctx: Context, secret: str, registration: Registration, email: str) -> str:
     """The code that proves the address (the caller e-mails it once this is committed)."""
     if registration.email_codes_sent >= MAX_EMAIL_CODES:
         raise RateLimited(
@@ -475,7 +494,7 @@ def email_code(ctx: Context, registration: Registration, email: str) -> str:
         accounts.email_free(ctx, email)
     code = EMAIL_CODES.new()
     registration.email = email
-    registration.email_code_hash = _hash(f"{registration.id}:{code}")
+    registration.email_code_hash = _email_digest(secret, registration, email, code)
     registration.email_code_expires_at = utcnow() + timedelta(minutes=EMAIL_CODE_MINUTES)
     registration.email_codes_sent += 1
     registration.email_code_attempts = 0
@@ -483,7 +502,7 @@ def email_code(ctx: Context, registration: Registration, email: str) -> str:
     return code
 
 
-def verify_email(ctx: Context, registration: Registration, typed: str) -> None:
+def verify_email(ctx: Context, secret: str, registration: Registration, typed: str) -> None:
     """The code received at the address: the address is proved (or the refusal, counted)."""
     if registration.email_code_hash is None or registration.email_code_expires_at is None:
         raise RuleViolation("Indiquez d'abord votre adresse e-mail.", code="no_email_code")
@@ -500,7 +519,8 @@ def verify_email(ctx: Context, registration: Registration, typed: str) -> None:
             details={"field": "code"},
         )
     code = EMAIL_CODES.typed(typed) or ""
-    if not hmac.compare_digest(registration.email_code_hash, _hash(f"{registration.id}:{code}")):
+    expected = _email_digest(secret, registration, registration.email or "", code)
+    if not hmac.compare_digest(registration.email_code_hash, expected):
         registration.email_code_attempts += 1
         left = MAX_EMAIL_ATTEMPTS - registration.email_code_attempts
         ctx.session.commit()  # the failed attempt counts though the request is refused
@@ -520,7 +540,15 @@ class Profile:
     terms_accepted: bool
 
 
+class _Names(Input):
+    """The names a person types, as Keycloak takes them (checked before anything is saved)."""
+
+    first_name: Name
+    last_name: Name
+
+
 def _check_profile(ctx: Context, registration: Registration, profile: Profile) -> None:
+    parse(_Names, {"first_name": profile.first_name, "last_name": profile.last_name})
     if registration.email_verified_at is None or registration.email is None:
         raise RuleViolation("Confirmez d'abord votre adresse e-mail avec le code reçu.", code="email_not_verified")
     if not profile.terms_accepted:
@@ -536,7 +564,8 @@ def complete_invited(ctx: Context, registration: Registration, profile: Profile)
     the invitation is used (one at a time: two browsers with one code cannot both finish). The
     caller commits, applies to Keycloak and sets the password there."""
     _check_profile(ctx, registration, profile)
-    serialize(ctx.session, f"invitations:{registration.invitation_id}")
+    invitation = invitation_of(ctx, registration)
+    serialize(ctx.session, f"invitations:{invitation.account_id}")  # as a reissue does: one at a time
     invitation = invitation_of(ctx, registration)
     locked = ctx.session.execute(
         update(Invitation)
@@ -589,6 +618,28 @@ class FirmApplication:
     email: str
 
 
+def _firm_body(application: FirmApplication, identifier: str, *, direct: bool) -> dict[str, Any]:
+    """The firm's principal account as ``accounts.create_principal`` takes it."""
+    return {
+        "login": firm_login(identifier),
+        "identifier": identifier,
+        "company_name": application.company_name,
+        "company_type": FIRM_TYPE,
+        "status": "invited" if direct else "requested",
+        "responsible": {
+            "last_name": application.last_name,
+            "first_name": application.first_name,
+            "email": application.email,
+            "address": {
+                "street_name": application.street,
+                "postal_code": application.postal_code,
+                "city": application.city,
+            },
+        },
+        "teleprocedures": {},
+    }
+
+
 def firm_login(identifier: str) -> str:
     """The login of a firm registering itself: from its SIREN, the company it is."""
     return f"cabinet{identifier[:9]}"
@@ -601,8 +652,14 @@ def apply_firm(ctx: Context, secret: str, application: FirmApplication, address:
     against the per-code limit (no mailbox is flooded)."""
     if ctx.portal.registration.firms == "off":
         raise NotFound("Ce portail n'ouvre pas de compte expert-comptable en ligne.", code="firm_registration_off")
-    digest = _hash(f"firm:{ctx.realm}:{application.email.strip().lower()}")
+    digest = hmac.new(
+        secret.encode(), f"firm-application:{ctx.realm}:{application.email.strip().lower()}".encode(), hashlib.sha256
+    ).hexdigest()
     hashed_ip = _check_rate(ctx, secret, address, digest)
+    # Counted before anything is checked (committed now: a refusal below stays counted), so that
+    # the form's answers (this SIREN has an account, this address is taken) cannot be probed.
+    ctx.session.add(Attempt(portal=ctx.realm, ip_hash=hashed_ip, code_hash=digest))
+    ctx.session.commit()
     identifier = domain.normalize_identifier(ctx.portal.identifier_scheme, application.siret)
     login = firm_login(identifier)
     try:
@@ -614,7 +671,7 @@ def apply_firm(ctx: Context, secret: str, application: FirmApplication, address:
             details={"field": "siret"},
         ) from exc
     accounts.email_free(ctx, application.email)
-    ctx.session.add(Attempt(portal=ctx.realm, ip_hash=hashed_ip, code_hash=digest))
+    parse(PrincipalIn, _firm_body(application, identifier, direct=True))  # what Keycloak would refuse, now
     token = secrets.token_urlsafe(32)
     now = utcnow()
     registration = Registration(
@@ -665,31 +722,19 @@ def complete_firm(ctx: Context, registration: Registration, profile: Profile) ->
     portal validates firms first, requested, its holder e-mailed when the portal opens it."""
     _check_profile(ctx, registration, profile)
     application = registration.application or {}
-    serialize(ctx.session, f"firm-registration:{registration.id}")
+    serialize(ctx.session, f"firm-login:{ctx.realm}:{firm_login(application['siret'])}")  # one firm, one at a time
     ctx.session.refresh(registration)
     if registration.completed_at is not None:
         raise Conflict("Cette inscription vient d'aboutir dans une autre fenêtre.", code="firm_link_used")
     direct = ctx.portal.registration.firms == "direct"
-    body = {
-        "login": firm_login(application["siret"]),
-        "identifier": application["siret"],
-        "company_name": application["company_name"],
-        "company_type": FIRM_TYPE,
-        "status": "invited" if direct else "requested",
-        "responsible": {
-            "last_name": profile.last_name,
-            "first_name": profile.first_name,
-            "email": registration.email,
-            "address": {
-                "street_name": application["street"],
-                "postal_code": application["postal_code"],
-                "city": application["city"],
-            },
-        },
-        "teleprocedures": {},
-    }
+    declared = replace(
+        FirmApplication(**{k: application[k] for k in FirmApplication.__dataclass_fields__}),
+        first_name=profile.first_name,
+        last_name=profile.last_name,
+    )
+    body = _firm_body(declared, application["siret"], direct=direct)
     portal = Context(ctx.session, ctx.portal, Actor.system("inscription en ligne"))
-    account = accounts.create_principal(portal, PrincipalIn.model_validate(body))
+    account = accounts.create_principal(portal, parse(PrincipalIn, body))
     # Nobody checked yet that the applicant is the firm its SIRET names: until an operator
     # confirms it, that SIRET vouches for nothing (docs/registration.md). Where the portal
     # validates firms first, the operator who opens the account is that check.

@@ -195,7 +195,7 @@ def email() -> ResponseReturnValue:
     form = forms.EmailForm(data={"email": registration.email or ""})
     error = None
     if form.validate_on_submit():
-        sent, error = attempt_on(form, lambda: services.email_code(ctx, registration, form.email.data or ""))
+        sent, error = attempt_on(form, lambda: services.email_code(ctx, _secret(), registration, form.email.data or ""))
         if sent is not None:
             db_session().commit()  # no transaction stays open while mail leaves
             if _send_email_code(ctx, registration.email or "", sent):
@@ -217,7 +217,7 @@ def verify() -> ResponseReturnValue:
     resend = forms.ResendForm(prefix="resend")
     error = None
     if request.method == "POST" and "resend-csrf_token" in request.form and resend.validate_on_submit():
-        sent, error = attempt(lambda: services.email_code(ctx, registration, registration.email or ""))
+        sent, error = attempt(lambda: services.email_code(ctx, _secret(), registration, registration.email or ""))
         if sent is not None:
             db_session().commit()
             if _send_email_code(ctx, registration.email or "", sent):
@@ -225,7 +225,9 @@ def verify() -> ResponseReturnValue:
                 return redirect(url_for("registration.verify"))
             error = _("L'e-mail n'a pas pu être envoyé : réessayez dans un instant.")
     elif request.method == "POST" and form.validate_on_submit():
-        done, error = attempt_on(form, lambda: services.verify_email(ctx, registration, form.code.data or ""))
+        done, error = attempt_on(
+            form, lambda: services.verify_email(ctx, _secret(), registration, form.code.data or "")
+        )
         if error is None and not form.errors:
             db_session().commit()
             return redirect(url_for("registration.profile"))
@@ -402,9 +404,14 @@ def firm_sent() -> ResponseReturnValue:
     )
 
 
-@bp.get("/inscription/cabinet/activation/<token>")
+@bp.route("/inscription/cabinet/activation/<token>", methods=["GET", "POST"])
 def firm_link(token: str) -> ResponseReturnValue:
+    """The e-mailed link: the page asks to continue, and only that POST uses the link (mail
+    scanners that open links must not use it up)."""
     ctx = _public()
+    form = forms.ResendForm()
+    if not form.validate_on_submit():
+        return _page("firm_link_confirm.html", portal=ctx.portal, form=form)
     started, error = attempt(lambda: services.open_firm_link(ctx, token[:128]))
     if started is None:
         return _page("firm_link.html", portal=ctx.portal, error=error), 410

@@ -54,3 +54,22 @@ def test_an_invited_collaborator_gets_the_portals_welcome(
         lambda: (m := client.get(f"/dev/outbox.json?channel=email&to={email}").json["messages"]) and len(m) > 1 and m[0]
     )
     assert words[0] not in newest["body"] and "/login-actions/action-token" in newest["body"], newest["body"]
+
+
+def test_what_an_administrator_typed_cannot_put_a_link_in_the_welcome(
+    api: Any, client: Any, login_as: Any, wait_for: Any
+) -> None:
+    """The company name and the inviter's names are the administrators' words: escaped in the
+    HTML welcome, never markup (a phishing link in the portal's own e-mail)."""
+    account = api.principal({"DSN": None})
+    trap = '<a href="https://evil.example/">Choisir mon mot de passe</a>'
+    renamed = api.call("PATCH", f"/accounts/{account['id']}", {"company_name": f"ACME {trap}"})
+    assert renamed.status_code == 200, renamed.json
+    email = f"trap.{uuid.uuid4().hex[:6]}@example.org"
+    body = {"email": email, "first_name": "Léa", "last_name": "Martin", "locale": "fr", "roles": []}
+    made = api.call("POST", f"/accounts/{account['id']}/collaborators", body, headers=login_as(account["login"]))
+    assert made.status_code == 201, made.json
+    [mail] = _mail_to(client, email, wait_for)
+    hrefs = [part.split('"')[1] for part in mail["html"].split('href="')[1:]]
+    assert hrefs and all("evil.example" not in href for href in hrefs), hrefs
+    assert "&lt;a" in mail["html"] or "&amp;lt;a" in mail["html"], mail["html"]

@@ -15,8 +15,14 @@
 <#import "template.ftl" as layout>
 <@layout.emailLayout>
 <#if invitedBy?has_content>
-${kcSanitize(msg("portailWelcomeBodyHtml", link, hours, realmName, invitedBy, company, user.username))?no_esc}
-<#if support?has_content>${kcSanitize(msg("portailWelcomeSupportHtml", support))?no_esc}</#if>
+<#-- Plain-text messages in HTML markup of our own: what administrators typed (the inviter's
+     names, the company) is escaped as text, never read as markup. -->
+<p>${msg("portailWelcomeHello")}</p>
+<p>${msg("portailWelcomeIntro", invitedBy, realmName, company)} ${msg("portailWelcomeLogin")} <strong>${user.username}</strong></p>
+<p><a href="${link}">${msg("portailWelcomeChoose")}</a></p>
+<p>${msg("portailWelcomeValidity", hours, invitedBy)}</p>
+<p>${msg("portailWelcomeFirstLogin")}</p>
+<#if support?has_content><p>${msg("portailWelcomeSupport", support)}</p></#if>
 <#else>
 ${kcSanitize(msg("executeActionsBodyHtml", link, linkExpiration, realmName, requiredActionsText, linkExpirationFormatter(linkExpiration)))?no_esc}
 </#if>
