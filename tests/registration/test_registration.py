@@ -235,6 +235,7 @@ def test_a_firm_registers_itself_and_signs_in_as_its_administrator(
     gateway: KeycloakGateway,
     client: Any,
     app_headers: dict[str, str],
+    login_as: Any,
 ) -> None:
     """Seed 001: « créer un compte expert-comptable » → the activation e-mail (24 h) → the
     password and the terms → signed in, the SMS enrolment, the firm's own account pages."""
@@ -312,6 +313,19 @@ def test_a_firm_registers_itself_and_signs_in_as_its_administrator(
     }
     answer = client.post("/access/v1/evaluation", json=question, headers=app_headers).json
     assert answer["decision"] is False and answer["context"]["reason"] == "identity_not_checked", answer
+    # It may add clients, but no letter carrying a key that names it leaves before the check.
+    body = {
+        "identifier": "73282932000074",
+        "company_name": "CLIENT",
+        "address_line1": "2 quai Sud",
+        "postcode": "13002",
+        "city": "Marseille",
+        "teleprocedures": ["DSN"],
+    }
+    added = api.call("POST", f"/accounts/{firm['id']}/clients", body, login_as(login))
+    assert added.status_code == 201, added.json
+    letters = api.call("POST", f"/accounts/{firm['id']}/clients/letters", {})
+    assert letters.status_code == 422 and letters.json["error"]["code"] == "identity_not_checked", letters.json
     confirmed = api.call("PATCH", f"/accounts/{firm['id']}", {"identity_checked": True})
     assert confirmed.status_code == 200 and confirmed.json["account"]["identity_checked"], confirmed.json
     answer = client.post("/access/v1/evaluation", json=question, headers=app_headers).json
