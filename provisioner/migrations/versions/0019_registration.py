@@ -70,19 +70,17 @@ def upgrade() -> None:
     op.create_index("ix_registration_attempt_ip_hash", "registration_attempt", ["ip_hash"])
     op.create_index("ix_registration_attempt_code_hash", "registration_attempt", ["code_hash"])
     op.create_index("ix_registration_attempt_created_at", "registration_attempt", ["created_at"])
-    with op.batch_alter_table("person") as batch:
-        batch.add_column(sa.Column("terms_version", sa.String(32)))
-        batch.add_column(sa.Column("terms_accepted_at", sa.DateTime()))
-    with op.batch_alter_table("account") as batch:
-        batch.add_column(sa.Column("identity_checked", sa.Boolean(), nullable=False, server_default=sa.true()))
+    # Plain ALTER TABLE … ADD COLUMN: a batch copy would drop tables others refer to.
+    op.add_column("person", sa.Column("terms_version", sa.String(32)))
+    op.add_column("person", sa.Column("terms_accepted_at", sa.DateTime()))
+    op.add_column("account", sa.Column("identity_checked", sa.Boolean(), nullable=False, server_default=sa.true()))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("account") as batch:
-        batch.drop_column("identity_checked")
-    with op.batch_alter_table("person") as batch:
-        batch.drop_column("terms_accepted_at")
-        batch.drop_column("terms_version")
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+): a batch copy would drop tables others refer to.
+    op.drop_column("account", "identity_checked")
+    op.drop_column("person", "terms_accepted_at")
+    op.drop_column("person", "terms_version")
     op.drop_table("registration_attempt")
     op.drop_table("registration")
     op.drop_table("invitation")
