@@ -84,7 +84,9 @@ OTHER_RULES = (
     r"|delete__api_v1_teleprocedures_\{code\}|post__api_v1_accounts_\{account_id\}_clients_letters"
     r"|post__api_v1_accounts_\{account_id\}_mandates_activation|post__api_v1_mandates_\{mandate_id\}_revocation"
     r"|post__api_v1_accounts_\{account_id\}_transfer|post__api_v1_accounts_\{account_id\}_invitations"
-    r"|post__api_v1_invitations_letters|post__api_v1_invitations_\{invitation_id\}_sent)$"
+    r"|post__api_v1_invitations_letters|post__api_v1_invitations_\{invitation_id\}_sent"
+    # A firm's own reads: 422 not_a_firm once a PATCH made the account another company type.
+    r"|get__api_v1_accounts_\{account_id\}_(portfolio|clients|delegation-profiles))$"
 )
 ACCEPTED = ["2xx", "401", "403", "404", "409", "429"]  # 429: SMS codes are rate-limited
 
