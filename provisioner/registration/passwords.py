@@ -30,61 +30,68 @@ def _count(value: str, default: int = 1) -> int:
         return default
 
 
+def _counted(kind: str, n: int) -> str | None:
+    """What a counted rule asks, in the request's language."""
+    words = {
+        "length": lambda: ngettext("au moins %(num)d caractère", "au moins %(num)d caractères", n),
+        "maxLength": lambda: ngettext("au plus %(num)d caractère", "au plus %(num)d caractères", n),
+        "digits": lambda: ngettext("au moins %(num)d chiffre", "au moins %(num)d chiffres", n),
+        "upperCase": lambda: ngettext("au moins %(num)d majuscule", "au moins %(num)d majuscules", n),
+        "lowerCase": lambda: ngettext("au moins %(num)d minuscule", "au moins %(num)d minuscules", n),
+        "specialChars": lambda: ngettext(
+            "au moins %(num)d caractère spécial", "au moins %(num)d caractères spéciaux", n
+        ),
+    }
+    return words[kind]() if kind in words else None
+
+
+# Whether a password falls short of a counted rule.
+_SHORT = {
+    "length": lambda password, n: len(password) < n,
+    "maxLength": lambda password, n: len(password) > n,
+    "digits": lambda password, n: sum(c.isdigit() for c in password) < n,
+    "upperCase": lambda password, n: sum(c.isupper() for c in password) < n,
+    "lowerCase": lambda password, n: sum(c.islower() for c in password) < n,
+    "specialChars": lambda password, n: sum(not c.isalnum() for c in password) < n,
+}
+PLAIN = "^[A-Za-z0-9]+$"
+
+
+def _said(rule: Rule) -> str | None:
+    counted = _counted(rule.kind, _count(rule.value))
+    if counted is not None:
+        return counted
+    if rule.kind == "regexPattern":
+        return _("uniquement des lettres sans accent et des chiffres") if rule.value == PLAIN else None
+    if rule.kind == "notUsername":
+        return _("différent de votre identifiant")
+    if rule.kind == "notEmail":
+        return _("différent de votre adresse e-mail")
+    return None
+
+
 def described(policy: str) -> list[str]:
     """What the policy asks, in the request's language, one line per rule."""
-    out = []
-    for rule in rules(policy):
-        n = _count(rule.value)
-        if rule.kind == "length":
-            out.append(ngettext("au moins %(num)d caractère", "au moins %(num)d caractères", n))
-        elif rule.kind == "maxLength":
-            out.append(ngettext("au plus %(num)d caractère", "au plus %(num)d caractères", n))
-        elif rule.kind == "digits":
-            out.append(ngettext("au moins %(num)d chiffre", "au moins %(num)d chiffres", n))
-        elif rule.kind == "upperCase":
-            out.append(ngettext("au moins %(num)d majuscule", "au moins %(num)d majuscules", n))
-        elif rule.kind == "lowerCase":
-            out.append(ngettext("au moins %(num)d minuscule", "au moins %(num)d minuscules", n))
-        elif rule.kind == "specialChars":
-            out.append(ngettext("au moins %(num)d caractère spécial", "au moins %(num)d caractères spéciaux", n))
-        elif rule.kind == "regexPattern" and rule.value == "^[A-Za-z0-9]+$":
-            out.append(_("uniquement des lettres sans accent et des chiffres"))
-        elif rule.kind == "notUsername":
-            out.append(_("différent de votre identifiant"))
-        elif rule.kind == "notEmail":
-            out.append(_("différent de votre adresse e-mail"))
-    return out
+    return [said for said in map(_said, rules(policy)) if said is not None]
 
 
 def refusals(policy: str, password: str, *, username: str, email: str) -> list[str]:
     """What the password lacks (empty: it passes the rules known here)."""
     out = []
     for rule in rules(policy):
-        n = _count(rule.value)
-        if rule.kind == "length" and len(password) < n:
-            out.append(ngettext("au moins %(num)d caractère", "au moins %(num)d caractères", n))
-        elif rule.kind == "maxLength" and len(password) > n:
-            out.append(ngettext("au plus %(num)d caractère", "au plus %(num)d caractères", n))
-        elif rule.kind == "digits" and sum(c.isdigit() for c in password) < n:
-            out.append(ngettext("au moins %(num)d chiffre", "au moins %(num)d chiffres", n))
-        elif rule.kind == "upperCase" and sum(c.isupper() for c in password) < n:
-            out.append(ngettext("au moins %(num)d majuscule", "au moins %(num)d majuscules", n))
-        elif rule.kind == "lowerCase" and sum(c.islower() for c in password) < n:
-            out.append(ngettext("au moins %(num)d minuscule", "au moins %(num)d minuscules", n))
-        elif rule.kind == "specialChars" and sum(not c.isalnum() for c in password) < n:
-            out.append(ngettext("au moins %(num)d caractère spécial", "au moins %(num)d caractères spéciaux", n))
+        if rule.kind in _SHORT:
+            short = _SHORT[rule.kind](password, _count(rule.value))
         elif rule.kind == "regexPattern":
             try:
-                if re.fullmatch(rule.value, password) is None:
-                    out.append(
-                        _("uniquement des lettres sans accent et des chiffres")
-                        if rule.value == "^[A-Za-z0-9]+$"
-                        else _("la forme demandée par le portail")
-                    )
+                short = re.fullmatch(rule.value, password) is None
             except re.error:
                 continue  # a Java pattern Python does not read: Keycloak checks it
-        elif rule.kind == "notUsername" and password.lower() == username.lower():
-            out.append(_("différent de votre identifiant"))
-        elif rule.kind == "notEmail" and password.lower() == email.lower():
-            out.append(_("différent de votre adresse e-mail"))
+        elif rule.kind == "notUsername":
+            short = password.lower() == username.lower()
+        elif rule.kind == "notEmail":
+            short = password.lower() == email.lower()
+        else:
+            continue
+        if short:
+            out.append(_said(rule) or _("la forme demandée par le portail"))
     return out

@@ -574,17 +574,7 @@ def complete_invited(ctx: Context, registration: Registration, profile: Profile)
     )
     if locked.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("Ce code d'accès vient de servir à une autre inscription.", code="code_used")
-    holder = accounts.open_registered(
-        ctx,
-        invitation.account,
-        email=registration.email or "",
-        first_name=profile.first_name,
-        last_name=profile.last_name,
-        locale=profile.locale,
-    )
-    _accepted(ctx, holder)
-    registration.completed_at = utcnow()
-    registration.account_id = invitation.account_id
+    holder = _opened(ctx, registration, invitation.account, profile)
     record(
         ctx.session,
         ctx.actor,
@@ -594,6 +584,22 @@ def complete_invited(ctx: Context, registration: Registration, profile: Profile)
         message=f"invitation {invitation.id}",
     )
     return holder, invitation.account
+
+
+def _opened(ctx: Context, registration: Registration, account: Account, profile: Profile) -> Person:
+    """The invited account opens with the one who registered as its holder (the terms accepted);
+    the registration is complete."""
+    holder = accounts.open_registered(
+        ctx,
+        account,
+        email=registration.email or "",
+        first_name=profile.first_name,
+        last_name=profile.last_name,
+        locale=profile.locale,
+    )
+    _accepted(ctx, holder)
+    registration.completed_at, registration.account_id = utcnow(), account.id
+    return holder
 
 
 def _accepted(ctx: Context, person: Person) -> None:
@@ -742,16 +748,9 @@ def complete_firm(ctx: Context, registration: Registration, profile: Profile) ->
     holder = holder_of(account)
     holder.locale = profile.locale
     if direct:
-        holder = accounts.open_registered(
-            portal,
-            account,
-            email=registration.email or "",
-            first_name=profile.first_name,
-            last_name=profile.last_name,
-            locale=profile.locale,
-        )
-    _accepted(ctx, holder)
-    registration.completed_at = utcnow()
-    registration.account_id = account.id
+        holder = _opened(portal, registration, account, profile)
+    else:
+        _accepted(ctx, holder)
+        registration.completed_at, registration.account_id = utcnow(), account.id
     record(ctx.session, portal.actor, "account.self_registered", account=account, person=holder)
     return holder, account
