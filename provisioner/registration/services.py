@@ -109,7 +109,9 @@ def invite(ctx: Context, secret: str, account: Account, *, channel: str, email: 
     serialize(ctx.session, f"invitations:{account.id}")
     now = utcnow()
     for older in ctx.session.scalars(
-        select(Invitation).where(Invitation.account_id == account.id, Invitation.status.in_(LIVE)).with_for_update()
+        select(Invitation)
+        .where(Invitation.account_id == account.id, Invitation.status.in_(LIVE))
+        .with_for_update(of=Invitation)
     ):
         older.status, older.revoked_at, older.code_sealed = REVOKED, now, None
         record(ctx.session, ctx.actor, "invitation.revoked", account=account, message=f"invitation {older.id}")
@@ -148,7 +150,9 @@ def invite(ctx: Context, secret: str, account: Account, *, channel: str, email: 
 def get_invitation(ctx: Context, invitation_id: int) -> Invitation:
     ctx.actor.require_operator()
     found = ctx.session.scalar(
-        select(Invitation).where(Invitation.id == invitation_id, Invitation.portal == ctx.realm).with_for_update()
+        select(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.portal == ctx.realm)
+        .with_for_update(of=Invitation)
     )
     if found is None:
         raise NotFound("Invitation introuvable.", code="invitation_not_found")
@@ -218,7 +222,7 @@ def to_print(ctx: Context, invitation_ids: list[int] | None) -> list[Invitation]
     )
     if invitation_ids is not None:
         query = query.where(Invitation.id.in_(invitation_ids))
-    found = list(ctx.session.scalars(query.order_by(Invitation.id).with_for_update()))
+    found = list(ctx.session.scalars(query.order_by(Invitation.id).with_for_update(of=Invitation)))
     if invitation_ids is not None and len(found) != len(set(invitation_ids)):
         missing = sorted(set(invitation_ids) - {i.id for i in found})
         raise RuleViolation(
@@ -373,7 +377,9 @@ def start(ctx: Context, secret: str, typed: str, address: str) -> Started:
             ),
         )
     invitation = ctx.session.scalar(
-        select(Invitation).where(Invitation.portal == ctx.realm, Invitation.code_hash == digest).with_for_update()
+        select(Invitation)
+        .where(Invitation.portal == ctx.realm, Invitation.code_hash == digest)
+        .with_for_update(of=Invitation)
     )
     if invitation is None:
         raise _failed(

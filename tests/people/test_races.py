@@ -15,6 +15,7 @@ from tests.fixtures.races import (
     mandate_races,
     portfolio_races,
     profile_race,
+    registration_race,
     transfer_race,
 )
 
@@ -60,3 +61,4 @@ def test_two_writers_of_one_portfolio_entry_at_once(database: Database, settings
     assert activations == ["mandate_already_active", "ok"] and state == "active"
     assert profile_race(database, portal) == ["ok", "profile_name_taken"]
     assert transfer_race(database, portal) == (["0", "1"], 1)
+    assert registration_race(database, portal) == (["code_used", "ok"], 1)

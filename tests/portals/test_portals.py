@@ -274,3 +274,26 @@ def test_a_firms_pages_refuse_another_portals_objects(
         session["ui"] = {"subject": "s", "sid": "x", "username": "op", "portal": FOURTH, "since": now, "seen": now}
     for path in (f"/portefeuille/{entry['establishment']['id']}", f"/delegation/{profile['id']}"):
         assert client.get(path, base_url=fourth_url).status_code == 404, path
+
+
+def test_another_portals_operator_gets_nothing_of_an_invitation(
+    api: Any, operators: dict[str, dict[str, str]], principal_body: Any
+) -> None:
+    """Invitations name no account in some routes (``/invitations/{id}/sent``, a print run's
+    ids): the fourth portal's operator gets nothing of the demo portal's, which stays to print."""
+    headers = operators["portail-demo"]
+    body = principal_body(f"x{uuid.uuid4().hex[:10]}", {"DSN": None}, status="validated")
+    body["responsible"] = {
+        **body["responsible"],
+        "address": {"street_number": "1", "street_name": "rue Haute", "postal_code": "69003", "city": "Lyon"},
+    }
+    account = api("POST", "/accounts", headers, body).json["account"]
+    made = api("POST", f"/accounts/{account['id']}/invitations", headers, {"channel": "letter"}).json["invitation"]
+    marked = api("POST", f"/invitations/{made['id']}/sent", operators[FOURTH])
+    assert marked.status_code == 404, marked.json
+    printed = api("POST", "/invitations/letters", operators[FOURTH], {"invitation_ids": [made["id"]]})
+    assert printed.status_code == 422 and printed.json["error"]["code"] == "not_to_print", printed.json
+    listed = api("GET", "/invitations", operators[FOURTH]).json["items"]
+    assert made["id"] not in [i["id"] for i in listed]
+    mine = api("GET", f"/accounts/{account['id']}/invitations", headers).json["items"]
+    assert [(i["id"], i["state"]) for i in mine] == [(made["id"], "created")]

@@ -36,6 +36,7 @@ from tests.fixtures.races import (
     mandate_races,
     portfolio_races,
     profile_race,
+    registration_race,
     transfer_race,
 )
 from tests.fixtures.rights import check_what_moves_the_generation
@@ -164,6 +165,7 @@ def test_the_last_administrator_and_quota_checks_hold_under_concurrency(pg: Data
     assert activations == ["mandate_already_active", "ok"] and state == "active"
     assert profile_race(pg, portal) == ["ok", "profile_name_taken"]
     assert transfer_race(pg, portal) == (["0", "1"], 1)
+    assert registration_race(pg, portal) == (["code_used", "ok"], 1)
 
 
 def test_the_account_search_uses_the_trigram_indexes(pg: Database) -> None:
