@@ -34,8 +34,8 @@ class EmailCodeForm(FlaskForm):
     )
 
 
-class ResendForm(FlaskForm):
-    pass
+class ButtonForm(FlaskForm):
+    """A form that is only a button (« Renvoyer le code », « Imprimer », « Continuer »): its CSRF token."""
 
 
 class ProfileForm(FlaskForm):
@@ -61,10 +61,6 @@ class InviteForm(FlaskForm):
     )
     email = email_field(_l("Adresse e-mail (pour un envoi par e-mail)"), required=False)
     locale = SelectField(_l("Langue de l'invitation"), choices=LANGUAGES, default="fr")
-
-
-class PrintForm(FlaskForm):
-    pass
 
 
 class FirmForm(FlaskForm):

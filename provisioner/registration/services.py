@@ -34,7 +34,7 @@ from provisioner.accounts.audit import record
 from provisioner.accounts.models import Account, Person
 from provisioner.accounts.schemas import PrincipalIn
 from provisioner.actors import Actor
-from provisioner.codes import ALPHABET, CodeKind, Unreadable
+from provisioner.codes import CodeKind, Unreadable
 from provisioner.context import Context
 from provisioner.db import serialize, utcnow
 from provisioner.errors import Conflict, InvalidInput, NotFound, RateLimited, RuleViolation
@@ -64,8 +64,6 @@ MAX_EMAIL_CODES = 5
 MAX_EMAIL_ATTEMPTS = 5
 LIVE = (CREATED, PRINTED, SENT)
 log = get_logger(__name__)
-
-__all__ = ["ALPHABET", "CODES"]
 
 
 # -- operators: invitations ---------------------------------------------------------------------

@@ -185,6 +185,16 @@ def _send_email_code(ctx: Any, to: str, code_: str) -> bool:
     return True
 
 
+def _mail_code(ctx: Any, registration: Any, code_: str) -> str | None:
+    """Saved, then the code e-mailed (no transaction stays open while mail leaves); the page's
+    error if it could not leave."""
+    to = registration.email or ""
+    db_session().commit()
+    if _send_email_code(ctx, to, code_):
+        return None
+    return _("L'e-mail n'a pas pu être envoyé : réessayez dans un instant.")
+
+
 @bp.route("/inscription/adresse", methods=["GET", "POST"])
 def email() -> ResponseReturnValue:
     """Step 2: « Identifier le compte utilisateur »: the address to use."""
@@ -197,10 +207,9 @@ def email() -> ResponseReturnValue:
     if form.validate_on_submit():
         sent, error = attempt_on(form, lambda: services.email_code(ctx, _secret(), registration, form.email.data or ""))
         if sent is not None:
-            db_session().commit()  # no transaction stays open while mail leaves
-            if _send_email_code(ctx, registration.email or "", sent):
+            error = _mail_code(ctx, registration, sent)
+            if error is None:
                 return redirect(url_for("registration.verify"))
-            error = _("L'e-mail n'a pas pu être envoyé : réessayez dans un instant.")
     return _page("email.html", form=form, error=error, portal=ctx.portal), form_status(error, form)
 
 
@@ -214,16 +223,15 @@ def verify() -> ResponseReturnValue:
     if registration.email is None:
         return redirect(url_for("registration.email"))
     form = forms.EmailCodeForm(data={"code": request.args.get("code", "")[:32]})
-    resend = forms.ResendForm(prefix="resend")
+    resend = forms.ButtonForm(prefix="resend")
     error = None
     if request.method == "POST" and "resend-csrf_token" in request.form and resend.validate_on_submit():
         sent, error = attempt(lambda: services.email_code(ctx, _secret(), registration, registration.email or ""))
         if sent is not None:
-            db_session().commit()
-            if _send_email_code(ctx, registration.email or "", sent):
+            error = _mail_code(ctx, registration, sent)
+            if error is None:
                 flash(_("Un nouveau code a été envoyé à %(email)s.", email=registration.email), "success")
                 return redirect(url_for("registration.verify"))
-            error = _("L'e-mail n'a pas pu être envoyé : réessayez dans un instant.")
     elif request.method == "POST" and form.validate_on_submit():
         done, error = attempt_on(
             form, lambda: services.verify_email(ctx, _secret(), registration, form.code.data or "")
@@ -409,7 +417,7 @@ def firm_link(token: str) -> ResponseReturnValue:
     """The e-mailed link: the page asks to continue, and only that POST uses the link (mail
     scanners that open links must not use it up)."""
     ctx = _public()
-    form = forms.ResendForm()
+    form = forms.ButtonForm()
     if not form.validate_on_submit():
         return _page("firm_link_confirm.html", portal=ctx.portal, form=form)
     started, error = attempt(lambda: services.open_firm_link(ctx, token[:128]))
@@ -467,7 +475,7 @@ def account_invitations(actor: Actor, account_id: int) -> ResponseReturnValue:
         now=utcnow(),
         labels=STATE_LABELS,
         icons=STATE_ICONS,
-        blank=forms.PrintForm(),
+        blank=forms.ButtonForm(),
     )
     return page, form_status(error, form)
 
@@ -491,7 +499,7 @@ def _email_invitation(ctx: Any, invitation_id: int) -> None:
 def email_again(actor: Actor, invitation_id: int) -> ResponseReturnValue:
     ctx = portal_context(actor)
     invitation = services.get_invitation(ctx, invitation_id)
-    if forms.PrintForm().validate_on_submit():
+    if forms.ButtonForm().validate_on_submit():
         _email_invitation(ctx, invitation.id)
     return redirect(url_for("registration.account_invitations", account_id=invitation.account_id))
 
@@ -502,7 +510,7 @@ def sent(actor: Actor, invitation_id: int) -> ResponseReturnValue:
     ctx = portal_context(actor)
     invitation = services.get_invitation(ctx, invitation_id)
     back = request.form.get("back") == "portal"
-    if forms.PrintForm().validate_on_submit():
+    if forms.ButtonForm().validate_on_submit():
         done_, error = attempt(lambda: services.mark_sent(ctx, invitation))
         if error:
             flash(error, "warning")
@@ -530,7 +538,7 @@ def portal_invitations(actor: Actor) -> ResponseReturnValue:
         now=utcnow(),
         labels=STATE_LABELS,
         icons=STATE_ICONS,
-        form=forms.PrintForm(),
+        form=forms.ButtonForm(),
     )
 
 
@@ -540,7 +548,7 @@ def print_run(actor: Actor) -> ResponseReturnValue:
     """The letters chosen (or all those to print) in one PDF; their codes then exist only on paper."""
     ctx = portal_context(actor)
     actor.require_operator()
-    if not forms.PrintForm().validate_on_submit():
+    if not forms.ButtonForm().validate_on_submit():
         flash(_("La page a expiré : recommencez."), "warning")
         return redirect(url_for("registration.portal_invitations"))
     chosen = [int(i) for i in request.form.getlist("invitation_ids") if i.isdigit()] or None
